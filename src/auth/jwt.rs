@@ -1,0 +1,111 @@
+//! Signing and verifying tokens.
+
+use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+use crate::configuration::PublicKey;
+
+/// The claims of every stakemap token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Subject: who acts (recorded as the actor of changes).
+    pub sub: String,
+    /// Workspace id.
+    pub ws: String,
+    /// Role name.
+    pub role: String,
+    /// The stakeholder this token speaks for (stakeholder role only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stakeholder_id: Option<String>,
+    /// Expiry, seconds since the epoch.
+    pub exp: i64,
+    /// Issued at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+}
+
+/// Everything needed to issue and check tokens.
+#[derive(Clone)]
+pub struct JwtKeys {
+    secret: Vec<u8>,
+    public_key: Option<PublicKey>,
+    /// Required issuer.
+    pub issuer: String,
+    /// Required audience.
+    pub audience: String,
+}
+
+/// Why a token was refused; the message goes to the client as the 401 detail.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TokenRejected(pub String);
+
+impl JwtKeys {
+    /// Keys from the HS256 secret and an optional identity-provider key.
+    pub fn new(secret: Vec<u8>, public_key: Option<PublicKey>, issuer: String, audience: String) -> Self {
+        Self { secret, public_key, issuer, audience }
+    }
+
+    /// Signs claims with the server secret (HS256).
+    pub fn sign(&self, claims: &Claims) -> String {
+        encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(&self.secret))
+            .expect("HS256 signing of serialisable claims cannot fail")
+    }
+
+    /// Issues a token for the given subject, workspace and role, valid for `ttl_seconds`.
+    pub fn issue(&self, sub: &str, ws: &str, role: Role, stakeholder_id: Option<&str>, ttl_seconds: i64) -> String {
+        let now = chrono::Utc::now().timestamp();
+        self.sign(&Claims {
+            sub: sub.to_string(),
+            ws: ws.to_string(),
+            role: role.as_str().to_string(),
+            stakeholder_id: stakeholder_id.map(str::to_string),
+            exp: now + ttl_seconds,
+            iat: Some(now),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+        })
+    }
+
+    /// Verifies signature, algorithm, expiry, issuer and audience, and returns the claims.
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenRejected> {
+        let header = decode_header(token).map_err(|_| TokenRejected("malformed token".into()))?;
+        // The key is chosen by algorithm family, so an HS256 token can never be checked
+        // against the public key (the classic algorithm-confusion attack).
+        let (key, algorithms): (DecodingKey, Vec<Algorithm>) = match header.alg {
+            Algorithm::HS256 => (DecodingKey::from_secret(&self.secret), vec![Algorithm::HS256]),
+            alg => match &self.public_key {
+                Some(pk) if pk.algorithms.contains(&alg) => (pk.key.clone(), pk.algorithms.clone()),
+                _ => return Err(TokenRejected(format!("tokens signed with {alg:?} are not accepted"))),
+            },
+        };
+        let mut validation = Validation::new(algorithms[0]);
+        validation.algorithms = algorithms;
+        validation.leeway = 0;
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        decode::<Claims>(token, &key, &validation)
+            .map(|data| data.claims)
+            .map_err(|e| TokenRejected(describe(&e)))
+    }
+}
+
+fn describe(err: &jsonwebtoken::errors::Error) -> String {
+    use jsonwebtoken::errors::ErrorKind;
+    match err.kind() {
+        ErrorKind::ExpiredSignature => "token expired".into(),
+        ErrorKind::InvalidSignature => "invalid token signature".into(),
+        ErrorKind::InvalidIssuer => "wrong token issuer".into(),
+        ErrorKind::InvalidAudience => "wrong token audience".into(),
+        ErrorKind::MissingRequiredClaim(claim) => format!("token lacks the '{claim}' claim"),
+        ErrorKind::InvalidAlgorithm => "token algorithm not accepted".into(),
+        ErrorKind::Json(_) => "token claims are missing or malformed".into(),
+        _ => "invalid token".into(),
+    }
+}

@@ -1,0 +1,9 @@
+//! Authentication (JWT) and authorisation (roles).
+
+mod extractor;
+pub mod jwt;
+mod role;
+
+pub use extractor::Auth;
+pub use jwt::{Claims, JwtKeys};
+pub use role::Role;

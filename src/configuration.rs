@@ -1,0 +1,142 @@
+//! Settings from `STAKEMAP_*` environment variables, each overridable by a CLI flag.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::db::DatabaseUrl;
+
+/// Raw settings as given on the command line or in the environment.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// `sqlite://PATH` or `postgres://…`.
+    #[arg(long, global = true, env = "STAKEMAP_DATABASE_URL", default_value = "sqlite://stakemap.db")]
+    pub database_url: String,
+    /// host:port to bind (port 0 picks a free port, printed at start).
+    #[arg(long, global = true, env = "STAKEMAP_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// HS256 secret (at least 32 bytes); generated once and kept in the database if unset.
+    #[arg(long, global = true, env = "STAKEMAP_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Path to a PEM public key enabling RS256/ES256/EdDSA tokens from an identity provider.
+    #[arg(long, global = true, env = "STAKEMAP_JWT_PUBLIC_KEY")]
+    pub jwt_public_key: Option<PathBuf>,
+    /// Required `iss` claim.
+    #[arg(long, global = true, env = "STAKEMAP_JWT_ISSUER", default_value = "stakemap")]
+    pub jwt_issuer: String,
+    /// Required `aud` claim.
+    #[arg(long, global = true, env = "STAKEMAP_JWT_AUDIENCE", default_value = "stakemap")]
+    pub jwt_audience: String,
+    /// Comma-separated allowed CORS origins.
+    #[arg(long, global = true, env = "STAKEMAP_CORS_ORIGINS")]
+    pub cors_origins: Option<String>,
+    /// Database connections in the pool.
+    #[arg(long, global = true, env = "STAKEMAP_POOL_SIZE", default_value_t = 8)]
+    pub pool_size: u32,
+    /// `pretty` or `json`; defaults to pretty on a terminal, else json.
+    #[arg(long, global = true, env = "STAKEMAP_LOG_FORMAT")]
+    pub log_format: Option<String>,
+    /// Largest accepted request body in bytes (batch and import routes allow 16 MiB).
+    #[arg(long, global = true, env = "STAKEMAP_MAX_BODY_BYTES", default_value_t = 1_048_576)]
+    pub max_body_bytes: usize,
+}
+
+/// The public key that verifies identity-provider tokens.
+#[derive(Clone)]
+pub struct PublicKey {
+    /// The key as jsonwebtoken uses it.
+    pub key: jsonwebtoken::DecodingKey,
+    /// The algorithms this key may verify.
+    pub algorithms: Vec<jsonwebtoken::Algorithm>,
+}
+
+/// Validated settings the service runs with.
+#[derive(Clone)]
+pub struct Config {
+    /// Where the data lives.
+    pub database: DatabaseUrl,
+    /// Address to bind.
+    pub listen: String,
+    /// Configured HS256 secret, if any.
+    pub jwt_secret: Option<Vec<u8>>,
+    /// Identity-provider public key, if any.
+    pub jwt_public_key: Option<PublicKey>,
+    /// Required issuer.
+    pub jwt_issuer: String,
+    /// Required audience.
+    pub jwt_audience: String,
+    /// Allowed CORS origins.
+    pub cors_origins: Vec<String>,
+    /// Pool size.
+    pub pool_size: u32,
+    /// Default body limit.
+    pub max_body_bytes: usize,
+}
+
+/// The smallest HS256 secret accepted.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+impl Settings {
+    /// Checks every setting, returning a message fit for a startup error.
+    pub fn validate(&self) -> Result<Config, String> {
+        let database = DatabaseUrl::parse(&self.database_url)?;
+        let jwt_secret = match &self.jwt_secret {
+            Some(secret) if secret.len() < MIN_SECRET_BYTES => {
+                return Err(format!(
+                    "STAKEMAP_JWT_SECRET is {} bytes; it must be at least {MIN_SECRET_BYTES}",
+                    secret.len()
+                ))
+            }
+            Some(secret) => Some(secret.as_bytes().to_vec()),
+            None => None,
+        };
+        let jwt_public_key = match &self.jwt_public_key {
+            Some(path) => Some(load_public_key(path)?),
+            None => None,
+        };
+        if self.pool_size == 0 {
+            return Err("STAKEMAP_POOL_SIZE must be at least 1".into());
+        }
+        if self.max_body_bytes < 1024 {
+            return Err("STAKEMAP_MAX_BODY_BYTES must be at least 1024".into());
+        }
+        let cors_origins = self
+            .cors_origins
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        Ok(Config {
+            database,
+            listen: self.listen.clone(),
+            jwt_secret,
+            jwt_public_key,
+            jwt_issuer: self.jwt_issuer.clone(),
+            jwt_audience: self.jwt_audience.clone(),
+            cors_origins,
+            pool_size: self.pool_size,
+            max_body_bytes: self.max_body_bytes,
+        })
+    }
+}
+
+fn load_public_key(path: &PathBuf) -> Result<PublicKey, String> {
+    use jsonwebtoken::{Algorithm, DecodingKey};
+    let pem = std::fs::read(path)
+        .map_err(|e| format!("cannot read STAKEMAP_JWT_PUBLIC_KEY {}: {e}", path.display()))?;
+    if let Ok(key) = DecodingKey::from_rsa_pem(&pem) {
+        let algorithms = vec![Algorithm::RS256, Algorithm::RS384, Algorithm::RS512];
+        return Ok(PublicKey { key, algorithms });
+    }
+    if let Ok(key) = DecodingKey::from_ec_pem(&pem) {
+        return Ok(PublicKey { key, algorithms: vec![Algorithm::ES256, Algorithm::ES384] });
+    }
+    if let Ok(key) = DecodingKey::from_ed_pem(&pem) {
+        return Ok(PublicKey { key, algorithms: vec![Algorithm::EdDSA] });
+    }
+    Err(format!(
+        "STAKEMAP_JWT_PUBLIC_KEY {} is not a PEM RSA, EC or Ed25519 public key",
+        path.display()
+    ))
+}

@@ -1,0 +1,110 @@
+//! The one connection type serving both backends, and the pool manager that opens it.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+
+/// A connection to whichever backend the database URL names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// PostgreSQL, for scale-out deployments.
+    Pg(PgConnection),
+    /// SQLite, the zero-configuration default.
+    Sqlite(SqliteConnection),
+}
+
+/// The query backend shared by both connection kinds.
+pub type Backend = multi_connection_impl::MultiBackend;
+
+/// Which database a URL points at; chosen from the scheme, never guessed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A file path (or `:memory:`).
+    Sqlite(String),
+    /// A full `postgres://` URL handed to libpq.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses `sqlite://PATH` or `postgres://…` / `postgresql://…`; anything else is an error.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("sqlite:// URL needs a file path, e.g. sqlite://stakemap.db".into());
+            }
+            Ok(Self::Sqlite(path.to_string()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_string()))
+        } else {
+            let scheme = url.split("://").next().unwrap_or(url);
+            Err(format!(
+                "unsupported database URL scheme '{scheme}': use sqlite://PATH or postgres://…"
+            ))
+        }
+    }
+
+    /// True for PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+}
+
+/// Opens connections for r2d2, surfacing the driver's own error.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    /// A manager for the given database.
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+
+    /// Opens one connection and applies the per-connection settings.
+    pub fn open(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                // WAL lets readers run beside the writer; busy_timeout makes writers queue
+                // instead of failing; NORMAL sync is durable across process crashes in WAL.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                conn.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Pg(conn))
+            }
+        }
+    }
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = diesel::ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        self.open()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// How long a request waits for a free connection before it is answered 503.
+pub const POOL_TIMEOUT: Duration = Duration::from_secs(5);

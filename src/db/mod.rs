@@ -1,0 +1,50 @@
+//! Database access: the connection pool, migrations and transactions.
+
+mod connection;
+pub mod schema;
+pub mod tx;
+
+pub use connection::{Backend, ConnectionManager, DatabaseUrl, DbConnection, POOL_TIMEOUT};
+
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// The r2d2 pool every request borrows from.
+pub type Pool = r2d2::Pool<ConnectionManager>;
+/// A borrowed connection.
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// Builds the pool and checks one connection can be opened, reporting the driver's error.
+pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, String> {
+    let manager = ConnectionManager::new(url.clone());
+    // Open one connection directly first: r2d2 would only say "timed out".
+    manager.open().map_err(|e| format!("cannot open the database: {e}"))?;
+    r2d2::Pool::builder()
+        .max_size(size.max(1))
+        .min_idle(Some(1))
+        .connection_timeout(POOL_TIMEOUT)
+        .build(manager)
+        .map_err(|e| format!("cannot build the connection pool: {e}"))
+}
+
+type MigrationError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Applies every pending migration of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, MigrationError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS)?.len(),
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS)?.len(),
+    };
+    Ok(applied)
+}
+
+/// True when every embedded migration has been applied.
+pub fn migrations_current(conn: &mut DbConnection) -> Result<bool, MigrationError> {
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS)?,
+        DbConnection::Pg(c) => c.has_pending_migration(POSTGRES_MIGRATIONS)?,
+    };
+    Ok(!pending)
+}

@@ -1,0 +1,101 @@
+//! The generated OpenAPI document: routes collected by utoipa-actix-web, plus the
+//! security scheme and the problem responses every operation can give.
+
+use actix_web::App;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
+use utoipa::OpenApi as _;
+use utoipa_actix_web::AppExt;
+
+use crate::error::{FieldError, Problem};
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "stakemap",
+        description = "Stakeholder management: register, influence × impact map, engagement and feedback.\n\n\
+Conventions: JSON bodies with snake_case fields; timestamps RFC 3339 UTC; every error is \
+`application/problem+json` (RFC 9457) with one `errors` entry per invalid field on 422. \
+Lists are keyset-paginated (`limit` default 50, larger than 500 clamped; opaque `cursor`; \
+`sort` comma list, `-` descending, nulls last, id final tiebreak). Single resources carry \
+`version` and an ETag `\"<version>\"`: `If-None-Match` on GET gives 304, a stale `If-Match` \
+on PATCH/DELETE gives 412. Unknown and read-only body fields are 422. Every response \
+carries `X-Request-Id` (echoed when the client sent one of up to 128 visible ASCII characters).",
+        version = "1.0.0"
+    ),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "stakeholders", description = "The stakeholder register"),
+        (name = "operations", description = "Probes (no auth)")
+    )
+)]
+struct BaseDoc;
+
+/// Builds the complete document (the same one `/openapi.json` serves).
+pub fn document() -> OpenApi {
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(BaseDoc::openapi())
+        .configure(crate::routes::operations)
+        .service(utoipa_actix_web::scope("/v1").configure(crate::routes::v1))
+        .split_for_parts();
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+    );
+    for (path, item) in doc.paths.paths.iter_mut() {
+        add_problem_responses(path, item);
+    }
+    doc
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+        .build()
+}
+
+fn add_problem_responses(path: &str, item: &mut PathItem) {
+    let authenticated = path.starts_with("/v1");
+    let has_id = path.contains('{');
+    let ops: [(&str, &mut Option<Operation>); 5] = [
+        ("get", &mut item.get),
+        ("post", &mut item.post),
+        ("put", &mut item.put),
+        ("patch", &mut item.patch),
+        ("delete", &mut item.delete),
+    ];
+    for (method, op) in ops {
+        let Some(op) = op.as_mut() else { continue };
+        let mut add = |status: &str, description: &str| {
+            op.responses.responses.entry(status.to_string()).or_insert_with(|| problem_response(description).into());
+        };
+        let writes_body = matches!(method, "post" | "put" | "patch");
+        if writes_body || method == "get" {
+            add("400", "Malformed request: bad JSON, bad query string or tampered cursor");
+        }
+        if authenticated {
+            add("401", "Missing, expired or invalid token");
+            add("403", "The token's role may not do this (incl. writing or filtering on analysis fields)");
+        }
+        if has_id || authenticated {
+            add("404", "Not found in the token's workspace (or not visible to its role)");
+        }
+        add("405", "Method not allowed on this path; `Allow` lists the methods");
+        if writes_body && path != "/v1/stakeholders/{id}/restore" {
+            add("413", "Request body too large");
+            add("415", "Body is not application/json");
+        }
+        if matches!(method, "put" | "patch" | "delete") || path.ends_with("/restore") {
+            add("412", "`If-Match` names a stale version");
+        }
+        if writes_body || method == "get" {
+            add("422", "Validation failed: one `errors` entry per bad field or parameter");
+        }
+        add("500", "Unexpected error (logged with the request id; no internals are sent)");
+        add("503", "Database unavailable; retry after `Retry-After` seconds");
+    }
+}

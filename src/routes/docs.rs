@@ -1,0 +1,15 @@
+//! The OpenAPI document and the interactive docs, both served from the binary.
+
+use actix_web::{get, web, HttpResponse};
+use utoipa_swagger_ui::SwaggerUi;
+
+/// `GET /openapi.json`.
+#[get("/openapi.json")]
+pub async fn openapi_json(spec: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(spec.get_ref())
+}
+
+/// Swagger UI at `/docs/`, its assets vendored into the binary (no CDN).
+pub fn swagger_ui() -> SwaggerUi {
+    SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json"))
+}

@@ -1,0 +1,59 @@
+//! Unmatched requests: 405 with `Allow` when the path exists for other methods, else 404.
+
+use actix_web::dev::ResourceDef;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::error::ApiError;
+
+/// Every documented path template with its methods, to tell 404 from 405.
+pub struct RouteTable {
+    routes: Vec<(ResourceDef, Vec<String>)>,
+}
+
+impl RouteTable {
+    /// Builds the table from the generated OpenAPI document.
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let mut methods: Vec<String> = Vec::new();
+                let ops = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                for (name, present) in ops {
+                    if present {
+                        methods.push(name.to_string());
+                    }
+                }
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self { routes }
+    }
+
+    fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        let mut found: Option<Vec<String>> = None;
+        for (def, methods) in &self.routes {
+            if def.is_match(path) {
+                found.get_or_insert_with(Vec::new).extend(methods.iter().cloned());
+            }
+        }
+        found
+    }
+}
+
+/// The default service.
+pub async fn not_found_or_method(req: HttpRequest, table: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+    Err(match table.allowed(req.path()) {
+        Some(methods) if !methods.iter().any(|m| m == req.method().as_str()) => {
+            ApiError::MethodNotAllowed(methods)
+        }
+        _ => ApiError::NotFound(format!("no route for {} {}", req.method(), req.path())),
+    })
+}

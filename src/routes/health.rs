@@ -1,0 +1,43 @@
+//! Liveness and readiness probes (no auth).
+
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::support::with_conn;
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Probe answer.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` or `ready`.
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// The database is reachable and every migration is applied.
+#[utoipa::path(tag = "operations", responses(
+    (status = 200, body = Health),
+    (status = 503, description = "Database unreachable or migrations pending", body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let current = with_conn(&state, |conn| {
+        crate::db::migrations_current(conn).map_err(|e| {
+            tracing::warn!(error = %e, "readiness check failed");
+            ApiError::Unavailable
+        })
+    })
+    .await?;
+    if !current {
+        return Err(ApiError::Unavailable);
+    }
+    Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+}

@@ -1,0 +1,102 @@
+//! Per-request context: request id, a tracing span with the access line, and the
+//! guarantee that every error response is problem+json.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpResponse};
+use tracing::Instrument;
+
+use crate::error::{ApiError, PROBLEM_JSON};
+
+/// The request id header, echoed on every response.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn client_request_id(req: &ServiceRequest) -> Option<String> {
+    let value = req.headers().get(&REQUEST_ID)?.to_str().ok()?;
+    let ok = !value.is_empty() && value.len() <= 128 && value.bytes().all(|b| b.is_ascii_graphic());
+    ok.then(|| value.to_string())
+}
+
+/// Wraps every request: assigns the id, logs one access line, and renders any error
+/// that is not yet problem+json (actix's own 404s, 405s, payload errors) as one.
+pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let request_id = client_request_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %req.method(),
+        route = tracing::field::Empty,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let path = req.path().to_string();
+    let result = next.call(req).instrument(span.clone()).await;
+    let mut response = match result {
+        Ok(res) => res.map_into_boxed_body(),
+        Err(err) => return Err(err),
+    };
+    let status = response.status();
+    if status.as_u16() >= 400 && !is_problem(&response) {
+        response = to_problem(response, &path);
+    }
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+    let latency = started.elapsed().as_secs_f64() * 1000.0;
+    span.record("route", route.as_str());
+    span.record("status", status.as_u16());
+    span.record("latency_ms", latency);
+    span.in_scope(|| {
+        if status.is_server_error() {
+            let cause = response.response().error().map(|e| format!("{e:?}")).unwrap_or_default();
+            tracing::error!(%cause, "request failed");
+        } else {
+            tracing::info!("request");
+        }
+    });
+    Ok(response)
+}
+
+fn is_problem(res: &ServiceResponse<BoxBody>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON))
+}
+
+fn to_problem(res: ServiceResponse<BoxBody>, path: &str) -> ServiceResponse<BoxBody> {
+    let status = res.status();
+    let detail = match res.response().error() {
+        Some(err) if status.is_client_error() => err.to_string(),
+        _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    let error = match status.as_u16() {
+        400 => ApiError::BadRequest(detail),
+        401 => ApiError::Unauthorized(detail),
+        403 => ApiError::Forbidden(detail),
+        404 => ApiError::NotFound(detail),
+        413 => ApiError::PayloadTooLarge(detail),
+        415 => ApiError::UnsupportedMediaType(detail),
+        503 => ApiError::Unavailable,
+        code if code >= 500 => ApiError::Internal,
+        _ => ApiError::BadRequest(detail),
+    };
+    let mut problem = error.problem();
+    problem.status = status.as_u16();
+    problem.instance = Some(path.to_string());
+    let (req, old) = res.into_parts();
+    let mut new = HttpResponse::build(status);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.append_header((name.clone(), value.clone()));
+        }
+    }
+    let body = new.content_type(PROBLEM_JSON).body(serde_json::to_string(&problem).unwrap_or_default());
+    ServiceResponse::new(req, body)
+}

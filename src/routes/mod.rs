@@ -1,0 +1,21 @@
+//! HTTP routes: one module per resource, plus the cross-cutting pieces.
+
+pub mod docs;
+pub mod extractors;
+pub mod fallback;
+pub mod health;
+pub mod middleware;
+pub mod stakeholders;
+pub mod support;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Unauthenticated operational routes at the root.
+pub fn operations(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz).service(health::readyz);
+}
+
+/// Every `/v1` route.
+pub fn v1(cfg: &mut ServiceConfig) {
+    stakeholders::configure(cfg);
+}

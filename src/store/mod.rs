@@ -1,0 +1,7 @@
+//! Diesel queries, one file per resource; no HTTP here.
+
+pub mod settings;
+pub mod stakeholder_list;
+pub mod stakeholder_row;
+pub mod stakeholders;
+pub mod workspaces;

@@ -1,0 +1,74 @@
+//! Stakeholder queries: insert, fetch, versioned update, tags.
+
+use diesel::prelude::*;
+
+use super::stakeholder_row::StakeholderRow;
+use crate::db::schema::{stakeholder_tags, stakeholders};
+use crate::db::DbConnection;
+use crate::domain::stakeholder::Stakeholder;
+
+/// Inserts a new stakeholder and its tag rows.
+pub fn insert(conn: &mut DbConnection, s: &Stakeholder) -> QueryResult<()> {
+    diesel::insert_into(stakeholders::table).values(StakeholderRow::from(s)).execute(conn)?;
+    replace_tags(conn, s)
+}
+
+/// The stakeholder with this id in this workspace, deleted or not.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Stakeholder>> {
+    stakeholders::table
+        .filter(stakeholders::workspace_id.eq(workspace_id))
+        .filter(stakeholders::id.eq(id))
+        .select(StakeholderRow::as_select())
+        .first(conn)
+        .optional()
+        .map(|row| row.map(Stakeholder::from))
+}
+
+/// Writes `s` over the stored row if that row is still at `expected_version`;
+/// returns false when another writer got there first.
+pub fn update_if_version(conn: &mut DbConnection, s: &Stakeholder, expected_version: i64) -> QueryResult<bool> {
+    let changed = diesel::update(
+        stakeholders::table
+            .filter(stakeholders::workspace_id.eq(&s.workspace_id))
+            .filter(stakeholders::id.eq(&s.id))
+            .filter(stakeholders::version.eq(expected_version)),
+    )
+    .set(StakeholderRow::from(s))
+    .execute(conn)?;
+    if changed == 1 {
+        replace_tags(conn, s)?;
+    }
+    Ok(changed == 1)
+}
+
+/// The id of the stakeholder holding a CRM key, if any.
+pub fn id_by_external_key(conn: &mut DbConnection, workspace_id: &str, source: &str, external_id: &str) -> QueryResult<Option<String>> {
+    stakeholders::table
+        .filter(stakeholders::workspace_id.eq(workspace_id))
+        .filter(stakeholders::source.eq(source))
+        .filter(stakeholders::external_id.eq(external_id))
+        .select(stakeholders::id)
+        .first(conn)
+        .optional()
+}
+
+fn replace_tags(conn: &mut DbConnection, s: &Stakeholder) -> QueryResult<()> {
+    diesel::delete(
+        stakeholder_tags::table
+            .filter(stakeholder_tags::workspace_id.eq(&s.workspace_id))
+            .filter(stakeholder_tags::stakeholder_id.eq(&s.id)),
+    )
+    .execute(conn)?;
+    // One statement per tag: MultiConnection cannot render multi-row inserts, and a
+    // stakeholder has at most 50 tags.
+    for tag in &s.profile.tags {
+        diesel::insert_into(stakeholder_tags::table)
+            .values((
+                stakeholder_tags::workspace_id.eq(&s.workspace_id),
+                stakeholder_tags::stakeholder_id.eq(&s.id),
+                stakeholder_tags::tag.eq(tag),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
