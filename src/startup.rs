@@ -85,6 +85,7 @@ pub fn run(listener: TcpListener, state: AppState, cors_origins: Vec<String>) ->
             .app_data(routes::extractors::query_config())
             .app_data(routes::extractors::path_config())
             .service(routes::docs::openapi_json)
+            .service(routes::docs::docs_redirect)
             .service(routes::docs::swagger_ui())
             .default_service(web::to(routes::fallback::not_found_or_method))
             .wrap(cors(&cors_origins))

@@ -9,6 +9,12 @@ pub async fn openapi_json(spec: web::Data<utoipa::openapi::OpenApi>) -> HttpResp
     HttpResponse::Ok().json(spec.get_ref())
 }
 
+/// `GET /docs` redirects to `/docs/`, where relative asset paths resolve.
+#[get("/docs")]
+pub async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
+}
+
 /// Swagger UI at `/docs/`, its assets vendored into the binary (no CDN).
 pub fn swagger_ui() -> SwaggerUi {
     SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json"))

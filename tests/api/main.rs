@@ -1,0 +1,15 @@
+//! Black-box API tests: a real server over HTTP on SQLite and (when configured) PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod concurrency;
+mod errors;
+mod isolation;
+mod newcomer;
+mod openapi_drift;
+mod pagination;
+mod roles;
+mod startup_config;
+mod stakeholders_crud;
+mod stakeholders_filters;
