@@ -19,32 +19,69 @@ fn people() -> Vec<Value> {
             "email": format!("{}@globex.example", name.to_lowercase().replace(' ', ".")),
             "owner": "Account director", "tags": ["globex"],
         });
-        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         body
     };
     vec![
-        globex("Linda Chen", "Country General Manager", "executive", json!({
+        globex(
+            "Linda Chen",
+            "Country General Manager",
+            "executive",
+            json!({
             "external_id": "G-001", "decision_role": "decision_maker", "influence": 5, "impact": 5,
-            "stance": "neutral", "goals": "Grow China revenue across both business units"})),
-        globex("Mia Zhang", "GM, BU1 Beverages", "executive", json!({
+            "stance": "neutral", "goals": "Grow China revenue across both business units"}),
+        ),
+        globex(
+            "Mia Zhang",
+            "GM, BU1 Beverages",
+            "executive",
+            json!({
             "external_id": "G-002", "decision_role": "decision_maker", "influence": 4, "impact": 4,
-            "stance": "advocate", "stance_reason": "Sees the AI tool cutting campaign lead time"})),
-        globex("Kevin Li", "GM, BU2 Personal Care", "executive", json!({
+            "stance": "advocate", "stance_reason": "Sees the AI tool cutting campaign lead time"}),
+        ),
+        globex(
+            "Kevin Li",
+            "GM, BU2 Personal Care",
+            "executive",
+            json!({
             "external_id": "G-003", "decision_role": "decision_maker", "influence": 4, "impact": 4,
-            "stance": "neutral"})),
-        globex("David Wang", "Procurement Director", "procurement", json!({
+            "stance": "neutral"}),
+        ),
+        globex(
+            "David Wang",
+            "Procurement Director",
+            "procurement",
+            json!({
             "external_id": "G-004", "decision_role": "approver", "veto": true, "influence": 5,
             "impact": 3, "stance": "critic", "stance_reason": "Budget over by 30%",
-            "concerns": "Total cost of the programme against last year's budget"})),
-        globex("Alex Liu", "Digital Platform Lead", "it", json!({
+            "concerns": "Total cost of the programme against last year's budget"}),
+        ),
+        globex(
+            "Alex Liu",
+            "Digital Platform Lead",
+            "it",
+            json!({
             "external_id": "G-005", "decision_role": "evaluator", "influence": 4, "impact": 4,
-            "stance": "advocate"})),
-        globex("Emily Zhao", "Compliance Director", "legal", json!({
+            "stance": "advocate"}),
+        ),
+        globex(
+            "Emily Zhao",
+            "Compliance Director",
+            "legal",
+            json!({
             "external_id": "G-006", "influence": 3, "impact": 2, "stance": "neutral",
-            "concerns": "Halted a cold-chain plan over data-handling rules"})),
-        globex("Tom Chen", "Frontline Operations Manager", "other", json!({
+            "concerns": "Halted a cold-chain plan over data-handling rules"}),
+        ),
+        globex(
+            "Tom Chen",
+            "Frontline Operations Manager",
+            "other",
+            json!({
             "external_id": "G-007", "decision_role": "user", "influence": 3, "impact": 4,
-            "stance": "neutral", "concerns": "Reports lag behind what the stores see"})),
+            "stance": "neutral", "concerns": "Reports lag behind what the stores see"}),
+        ),
         json!({
             "name": "TechCo", "organization": "TechCo", "group": "external", "category": "supplier",
             "source": "demo-crm", "external_id": "V-001", "decision_role": "evaluator",
@@ -61,7 +98,12 @@ pub fn load(conn: &mut DbConnection) -> Result<(String, bool), ApiError> {
         let ws = store::workspaces::create(c, "Demo: Globex China", SLUG)?;
         for body in people() {
             let mut s = Stakeholder::blank(&ws.id, crate::time::now());
-            apply(&mut s, body.as_object().expect("demo bodies are objects"), Role::Admin, Mode::Create)?;
+            apply(
+                &mut s,
+                body.as_object().expect("demo bodies are objects"),
+                Role::Admin,
+                Mode::Create,
+            )?;
             store::stakeholders::insert(c, &s)?;
         }
         Ok((ws.id, true))

@@ -43,7 +43,10 @@ impl AppState {
 
     /// Whether this workspace id is known to exist.
     pub fn known_workspace(&self, id: &str) -> bool {
-        self.known_workspaces.read().map(|set| set.contains(id)).unwrap_or(false)
+        self.known_workspaces
+            .read()
+            .map(|set| set.contains(id))
+            .unwrap_or(false)
     }
 
     /// Records that a workspace exists.
@@ -67,7 +70,11 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// Binds the listener's socket and starts serving; the returned server runs until stopped.
-pub fn run(listener: TcpListener, state: AppState, cors_origins: Vec<String>) -> std::io::Result<Server> {
+pub fn run(
+    listener: TcpListener,
+    state: AppState,
+    cors_origins: Vec<String>,
+) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let document = crate::openapi::document();
     let route_table = web::Data::new(routes::fallback::RouteTable::from_openapi(&document));

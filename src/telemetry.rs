@@ -16,7 +16,12 @@ pub fn init(format: Option<&str>) {
     let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // try_init: tests start many apps in one process and only the first may install it.
     let _ = if json {
-        builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
     } else {
         builder.try_init()
     };

@@ -65,4 +65,9 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(workspaces, server_settings, stakeholders, stakeholder_tags);
+diesel::allow_tables_to_appear_in_same_query!(
+    workspaces,
+    server_settings,
+    stakeholders,
+    stakeholder_tags
+);

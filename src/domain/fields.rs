@@ -14,23 +14,43 @@ pub enum TextKind {
 }
 
 /// Checks length (in characters) and control characters of a string.
-pub fn check_text(field: &str, text: &str, min: usize, max: usize, kind: TextKind) -> Result<(), FieldError> {
+pub fn check_text(
+    field: &str,
+    text: &str,
+    min: usize,
+    max: usize,
+    kind: TextKind,
+) -> Result<(), FieldError> {
     let allowed = |c: char| kind == TextKind::Free && matches!(c, '\t' | '\n' | '\r');
     if text.chars().any(|c| c.is_control() && !allowed(c)) {
-        return Err(FieldError::new(field, "must not contain control characters"));
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
     }
     let len = text.chars().count();
     if len < min {
-        return Err(FieldError::new(field, format!("must be at least {min} character(s)")));
+        return Err(FieldError::new(
+            field,
+            format!("must be at least {min} character(s)"),
+        ));
     }
     if len > max {
-        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(())
 }
 
 /// An optional string: `null` clears it.
-pub fn text(field: &str, value: &Value, max: usize, kind: TextKind) -> Result<Option<String>, FieldError> {
+pub fn text(
+    field: &str,
+    value: &Value,
+    max: usize,
+    kind: TextKind,
+) -> Result<Option<String>, FieldError> {
     match value {
         Value::Null => Ok(None),
         Value::String(s) => {
@@ -42,7 +62,12 @@ pub fn text(field: &str, value: &Value, max: usize, kind: TextKind) -> Result<Op
 }
 
 /// A required string of `min..=max` characters.
-pub fn required_text(field: &str, value: &Value, min: usize, max: usize) -> Result<String, FieldError> {
+pub fn required_text(
+    field: &str,
+    value: &Value,
+    min: usize,
+    max: usize,
+) -> Result<String, FieldError> {
     match value {
         Value::String(s) => {
             check_text(field, s, min, max, TextKind::Line)?;
@@ -54,19 +79,33 @@ pub fn required_text(field: &str, value: &Value, min: usize, max: usize) -> Resu
 }
 
 /// An optional value from a closed set.
-pub fn choice<E>(field: &str, value: &Value, parse: fn(&str) -> Option<E>, expected: fn() -> String) -> Result<Option<E>, FieldError> {
+pub fn choice<E>(
+    field: &str,
+    value: &Value,
+    parse: fn(&str) -> Option<E>,
+    expected: fn() -> String,
+) -> Result<Option<E>, FieldError> {
     match value {
         Value::Null => Ok(None),
         Value::String(s) => parse(s)
             .map(Some)
             .ok_or_else(|| FieldError::new(field, format!("must be one of: {}", expected()))),
-        _ => Err(FieldError::new(field, format!("must be one of: {}", expected()))),
+        _ => Err(FieldError::new(
+            field,
+            format!("must be one of: {}", expected()),
+        )),
     }
 }
 
 /// A required value from a closed set.
-pub fn required_choice<E>(field: &str, value: &Value, parse: fn(&str) -> Option<E>, expected: fn() -> String) -> Result<E, FieldError> {
-    choice(field, value, parse, expected)?.ok_or_else(|| FieldError::new(field, "is required and cannot be null"))
+pub fn required_choice<E>(
+    field: &str,
+    value: &Value,
+    parse: fn(&str) -> Option<E>,
+    expected: fn() -> String,
+) -> Result<E, FieldError> {
+    choice(field, value, parse, expected)?
+        .ok_or_else(|| FieldError::new(field, "is required and cannot be null"))
 }
 
 /// An optional 1–5 score.
@@ -75,9 +114,15 @@ pub fn score(field: &str, value: &Value) -> Result<Option<i32>, FieldError> {
         Value::Null => Ok(None),
         Value::Number(n) => match n.as_i64() {
             Some(v @ 1..=5) => Ok(Some(v as i32)),
-            _ => Err(FieldError::new(field, "must be an integer from 1 to 5, or null")),
+            _ => Err(FieldError::new(
+                field,
+                "must be an integer from 1 to 5, or null",
+            )),
         },
-        _ => Err(FieldError::new(field, "must be an integer from 1 to 5, or null")),
+        _ => Err(FieldError::new(
+            field,
+            "must be an integer from 1 to 5, or null",
+        )),
     }
 }
 
@@ -91,14 +136,22 @@ pub fn flag(field: &str, value: &Value) -> Result<bool, FieldError> {
 }
 
 /// A list of distinct short strings; `null` clears it. Duplicates are dropped, order kept.
-pub fn text_list(field: &str, value: &Value, max_items: usize, max_len: usize) -> Result<Vec<String>, FieldError> {
+pub fn text_list(
+    field: &str,
+    value: &Value,
+    max_items: usize,
+    max_len: usize,
+) -> Result<Vec<String>, FieldError> {
     let items = match value {
         Value::Null => return Ok(Vec::new()),
         Value::Array(items) => items,
         _ => return Err(FieldError::new(field, "must be an array of strings")),
     };
     if items.len() > max_items {
-        return Err(FieldError::new(field, format!("must have at most {max_items} items")));
+        return Err(FieldError::new(
+            field,
+            format!("must have at most {max_items} items"),
+        ));
     }
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -114,7 +167,12 @@ pub fn text_list(field: &str, value: &Value, max_items: usize, max_len: usize) -
 }
 
 /// A set of closed-set values; `null` clears it.
-pub fn choice_set<E: PartialEq>(field: &str, value: &Value, parse: fn(&str) -> Option<E>, expected: fn() -> String) -> Result<Vec<E>, FieldError> {
+pub fn choice_set<E: PartialEq>(
+    field: &str,
+    value: &Value,
+    parse: fn(&str) -> Option<E>,
+    expected: fn() -> String,
+) -> Result<Vec<E>, FieldError> {
     let items = match value {
         Value::Null => return Ok(Vec::new()),
         Value::Array(items) => items,
@@ -142,14 +200,22 @@ pub fn uuid(field: &str, value: &Value) -> Result<Option<String>, FieldError> {
 }
 
 /// An object of scalar values (string, number, boolean, null); `null` clears it.
-pub fn scalar_map(field: &str, value: &Value, max_keys: usize, max_len: usize) -> Result<Map<String, Value>, FieldError> {
+pub fn scalar_map(
+    field: &str,
+    value: &Value,
+    max_keys: usize,
+    max_len: usize,
+) -> Result<Map<String, Value>, FieldError> {
     let map = match value {
         Value::Null => return Ok(Map::new()),
         Value::Object(map) => map,
         _ => return Err(FieldError::new(field, "must be an object")),
     };
     if map.len() > max_keys {
-        return Err(FieldError::new(field, format!("must have at most {max_keys} keys")));
+        return Err(FieldError::new(
+            field,
+            format!("must have at most {max_keys} keys"),
+        ));
     }
     for (key, v) in map {
         let path = format!("{field}.{key}");
@@ -157,7 +223,12 @@ pub fn scalar_map(field: &str, value: &Value, max_keys: usize, max_len: usize) -
         match v {
             Value::String(s) => check_text(&path, s, 0, max_len, TextKind::Free)?,
             Value::Number(_) | Value::Bool(_) | Value::Null => {}
-            _ => return Err(FieldError::new(path, "must be a string, number, boolean or null")),
+            _ => {
+                return Err(FieldError::new(
+                    path,
+                    "must be a string, number, boolean or null",
+                ))
+            }
         }
     }
     Ok(map.clone())
@@ -193,7 +264,10 @@ mod tests {
 
     #[test]
     fn lists_drop_duplicates_and_bound_size() {
-        assert_eq!(text_list("t", &json!(["a", "b", "a"]), 5, 10).unwrap(), vec!["a", "b"]);
+        assert_eq!(
+            text_list("t", &json!(["a", "b", "a"]), 5, 10).unwrap(),
+            vec!["a", "b"]
+        );
         assert!(text_list("t", &json!(["a", 1]), 5, 10).is_err());
         assert!(text_list("t", &json!(["a", "b", "c"]), 2, 10).is_err());
     }

@@ -77,12 +77,6 @@ pub struct Analysis {
     pub confidential: bool,
 }
 
-impl Default for Stance {
-    fn default() -> Self {
-        Stance::Unknown
-    }
-}
-
 /// A stored stakeholder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stakeholder {
@@ -106,13 +100,33 @@ pub struct Stakeholder {
 
 /// The JSON keys of analysis fields (API.md's list), incl. the derived ones.
 pub const ANALYSIS_FIELDS: &[&str] = &[
-    "influence", "impact", "quadrant", "strategy", "stance", "stance_reason", "segments",
-    "decision_role", "veto", "pitch", "concerns", "goals", "rights", "responsibilities",
-    "notes", "confidential",
+    "influence",
+    "impact",
+    "quadrant",
+    "strategy",
+    "stance",
+    "stance_reason",
+    "segments",
+    "decision_role",
+    "veto",
+    "pitch",
+    "concerns",
+    "goals",
+    "rights",
+    "responsibilities",
+    "notes",
+    "confidential",
 ];
 
-const READ_ONLY_FIELDS: &[&str] =
-    &["id", "version", "created_at", "updated_at", "deleted_at", "quadrant", "strategy"];
+const READ_ONLY_FIELDS: &[&str] = &[
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "quadrant",
+    "strategy",
+];
 
 const SHORT: usize = 200;
 const LONG_TEXT: usize = 10_000;
@@ -165,7 +179,12 @@ pub enum Mode {
 
 /// Applies a JSON object to a stakeholder: 403 if the role may not write an analysis field
 /// it names, else 422 listing every invalid field; on error `target` is left untouched.
-pub fn apply(target: &mut Stakeholder, body: &Map<String, Value>, role: Role, mode: Mode) -> Result<(), ApiError> {
+pub fn apply(
+    target: &mut Stakeholder,
+    body: &Map<String, Value>,
+    role: Role,
+    mode: Mode,
+) -> Result<(), ApiError> {
     if !role.writes_analysis() {
         let named: Vec<&str> = body
             .keys()
@@ -194,8 +213,15 @@ pub fn apply(target: &mut Stakeholder, body: &Map<String, Value>, role: Role, mo
         }
     }
     let p = &next.profile;
-    if p.source.is_some() != p.external_id.is_some() && !errors.iter().any(|e| e.field == "source" || e.field == "external_id") {
-        errors.push(FieldError::new("external_id", "source and external_id must be given together"));
+    if p.source.is_some() != p.external_id.is_some()
+        && !errors
+            .iter()
+            .any(|e| e.field == "source" || e.field == "external_id")
+    {
+        errors.push(FieldError::new(
+            "external_id",
+            "source and external_id must be given together",
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -226,12 +252,18 @@ fn set_field(s: &mut Stakeholder, key: &str, v: &Value) -> Result<(), FieldError
         "category" => p.category = fields::choice(key, v, Category::parse, Category::expected)?,
         "tags" => p.tags = fields::text_list(key, v, 50, 50)?,
         "relationship_status" => {
-            p.relationship_status =
-                fields::choice(key, v, RelationshipStatus::parse, RelationshipStatus::expected)?
+            p.relationship_status = fields::choice(
+                key,
+                v,
+                RelationshipStatus::parse,
+                RelationshipStatus::expected,
+            )?
         }
         "owner" => p.owner = fields::text(key, v, SHORT, TextKind::Line)?,
         "source" => p.source = non_empty(key, fields::text(key, v, 100, TextKind::Line)?)?,
-        "external_id" => p.external_id = non_empty(key, fields::text(key, v, SHORT, TextKind::Line)?)?,
+        "external_id" => {
+            p.external_id = non_empty(key, fields::text(key, v, SHORT, TextKind::Line)?)?
+        }
         "custom_fields" => p.custom_fields = fields::scalar_map(key, v, 50, 1000)?,
         "influence" => a.influence = fields::score(key, v)?,
         "impact" => a.impact = fields::score(key, v)?,
@@ -267,8 +299,12 @@ fn non_empty(field: &str, value: Option<String>) -> Result<Option<String>, Field
 fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
-                && !s.contains(char::is_whitespace) && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+                && !domain.contains('@')
         }
         None => false,
     }
@@ -287,7 +323,9 @@ mod tests {
     fn create_requires_name_and_group() {
         let mut s = Stakeholder::blank("ws", Utc::now());
         let err = apply(&mut s, &body(json!({})), Role::Manager, Mode::Create).unwrap_err();
-        let ApiError::Validation(errors) = err else { panic!("expected 422") };
+        let ApiError::Validation(errors) = err else {
+            panic!("expected 422")
+        };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["name", "group"]);
     }
@@ -303,7 +341,9 @@ mod tests {
             Mode::Create,
         )
         .unwrap_err();
-        let ApiError::Validation(errors) = err else { panic!("expected 422") };
+        let ApiError::Validation(errors) = err else {
+            panic!("expected 422")
+        };
         assert_eq!(errors.len(), 4);
         assert_eq!(s, before);
     }
@@ -320,17 +360,40 @@ mod tests {
     #[test]
     fn null_clears_and_absent_keeps() {
         let mut s = Stakeholder::blank("ws", Utc::now());
-        apply(&mut s, &body(json!({"name": "A", "group": "team", "email": "a@b.co", "influence": 4})), Role::Admin, Mode::Create).unwrap();
-        apply(&mut s, &body(json!({"email": null})), Role::Admin, Mode::Patch).unwrap();
+        apply(
+            &mut s,
+            &body(json!({"name": "A", "group": "team", "email": "a@b.co", "influence": 4})),
+            Role::Admin,
+            Mode::Create,
+        )
+        .unwrap();
+        apply(
+            &mut s,
+            &body(json!({"email": null})),
+            Role::Admin,
+            Mode::Patch,
+        )
+        .unwrap();
         assert_eq!(s.profile.email, None);
         assert_eq!(s.analysis.influence, Some(4));
-        assert!(apply(&mut s, &body(json!({"name": null})), Role::Admin, Mode::Patch).is_err());
+        assert!(apply(
+            &mut s,
+            &body(json!({"name": null})),
+            Role::Admin,
+            Mode::Patch
+        )
+        .is_err());
     }
 
     #[test]
     fn source_and_external_id_go_together() {
         let mut s = Stakeholder::blank("ws", Utc::now());
-        let err = apply(&mut s, &body(json!({"name": "A", "group": "team", "source": "crm"})), Role::Admin, Mode::Create);
+        let err = apply(
+            &mut s,
+            &body(json!({"name": "A", "group": "team", "source": "crm"})),
+            Role::Admin,
+            Mode::Create,
+        );
         assert!(matches!(err, Err(ApiError::Validation(_))));
     }
 }

@@ -30,7 +30,12 @@ string_enum!(
 
 string_enum!(
     /// Whether the stakeholder backs or blocks the work.
-    Stance { Advocate = "advocate", Neutral = "neutral", Critic = "critic", Unknown = "unknown" }
+    #[derive(Default)]
+    Stance {
+        Advocate = "advocate", Neutral = "neutral", Critic = "critic",
+        #[default]
+        Unknown = "unknown",
+    }
 );
 
 string_enum!(

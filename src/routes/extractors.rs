@@ -22,7 +22,8 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
             ApiError::PayloadTooLarge(format!("request body exceeds {limit} bytes"))
         }
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
@@ -49,5 +50,6 @@ pub fn query_config() -> web::QueryConfig {
 
 /// Path segments that do not fit are 404 (no such resource), never 500.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::NotFound("not found".into()).into())
+    web::PathConfig::default()
+        .error_handler(|_err: PathError, _req| ApiError::NotFound("not found".into()).into())
 }

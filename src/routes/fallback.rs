@@ -41,7 +41,9 @@ impl RouteTable {
         let mut found: Option<Vec<String>> = None;
         for (def, methods) in &self.routes {
             if def.is_match(path) {
-                found.get_or_insert_with(Vec::new).extend(methods.iter().cloned());
+                found
+                    .get_or_insert_with(Vec::new)
+                    .extend(methods.iter().cloned());
             }
         }
         found
@@ -49,7 +51,10 @@ impl RouteTable {
 }
 
 /// The default service.
-pub async fn not_found_or_method(req: HttpRequest, table: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+pub async fn not_found_or_method(
+    req: HttpRequest,
+    table: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
     Err(match table.allowed(req.path()) {
         Some(methods) if !methods.iter().any(|m| m == req.method().as_str()) => {
             ApiError::MethodNotAllowed(methods)

@@ -23,7 +23,10 @@ fn client_request_id(req: &ServiceRequest) -> Option<String> {
 
 /// Wraps every request: assigns the id, logs one access line, and renders any error
 /// that is not yet problem+json (actix's own 404s, 405s, payload errors) as one.
-pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let request_id = client_request_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let span = tracing::info_span!(
         "request",
@@ -47,14 +50,21 @@ pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody + 
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
-    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".into());
     let latency = started.elapsed().as_secs_f64() * 1000.0;
     span.record("route", route.as_str());
     span.record("status", status.as_u16());
     span.record("latency_ms", latency);
     span.in_scope(|| {
         if status.is_server_error() {
-            let cause = response.response().error().map(|e| format!("{e:?}")).unwrap_or_default();
+            let cause = response
+                .response()
+                .error()
+                .map(|e| format!("{e:?}"))
+                .unwrap_or_default();
             tracing::error!(%cause, "request failed");
         } else {
             tracing::info!("request");
@@ -97,6 +107,8 @@ fn to_problem(res: ServiceResponse<BoxBody>, path: &str) -> ServiceResponse<BoxB
             new.append_header((name.clone(), value.clone()));
         }
     }
-    let body = new.content_type(PROBLEM_JSON).body(serde_json::to_string(&problem).unwrap_or_default());
+    let body = new
+        .content_type(PROBLEM_JSON)
+        .body(serde_json::to_string(&problem).unwrap_or_default());
     ServiceResponse::new(req, body)
 }

@@ -49,7 +49,10 @@ crate::string_enum!(
 impl SortField {
     /// Sorting by an analysis field reveals it, so it is an analysis-only sort.
     pub fn is_analysis(self) -> bool {
-        matches!(self, Self::Influence | Self::Impact | Self::Stance | Self::DecisionRole | Self::Quadrant)
+        matches!(
+            self,
+            Self::Influence | Self::Impact | Self::Stance | Self::DecisionRole | Self::Quadrant
+        )
     }
 }
 
@@ -86,21 +89,33 @@ macro_rules! by_column {
 
 macro_rules! order_required {
     ($col:expr, $q:expr, $desc:expr) => {
-        if $desc { $q.then_order_by($col.desc()) } else { $q.then_order_by($col.asc()) }
+        if $desc {
+            $q.then_order_by($col.desc())
+        } else {
+            $q.then_order_by($col.asc())
+        }
     };
 }
 // Nulls last in both directions: order by "is null" first (false < true on both backends).
 macro_rules! order_nullable {
     ($col:expr, $q:expr, $desc:expr) => {{
         let q = $q.then_order_by($col.is_null());
-        if $desc { q.then_order_by($col.desc()) } else { q.then_order_by($col.asc()) }
+        if $desc {
+            q.then_order_by($col.desc())
+        } else {
+            q.then_order_by($col.asc())
+        }
     }};
 }
 
 macro_rules! after_required {
     ($col:expr, $value:expr, $desc:expr, $convert:expr) => {{
         let v = $convert($value)?;
-        let cond: Cond = if $desc { Box::new($col.lt(v).nullable()) } else { Box::new($col.gt(v).nullable()) };
+        let cond: Cond = if $desc {
+            Box::new($col.lt(v).nullable())
+        } else {
+            Box::new($col.gt(v).nullable())
+        };
         Some(cond)
     }};
 }
@@ -110,7 +125,11 @@ macro_rules! after_nullable {
             // Nothing sorts after a null except other nulls, which the tiebreak handles.
             None => None,
             Some(v) => {
-                let cmp: Cond = if $desc { Box::new($col.lt(v)) } else { Box::new($col.gt(v)) };
+                let cmp: Cond = if $desc {
+                    Box::new($col.lt(v))
+                } else {
+                    Box::new($col.gt(v))
+                };
                 let cond: Cond = Box::new($col.is_null().nullable().or(cmp));
                 Some(cond)
             }
@@ -133,18 +152,66 @@ macro_rules! equal_nullable {
     }};
 }
 
-macro_rules! order_text { ($col:expr, $q:expr, $d:expr) => { order_required!($col, $q, $d) }; }
-macro_rules! order_opt_text { ($col:expr, $q:expr, $d:expr) => { order_nullable!($col, $q, $d) }; }
-macro_rules! order_opt_int { ($col:expr, $q:expr, $d:expr) => { order_nullable!($col, $q, $d) }; }
-macro_rules! order_time { ($col:expr, $q:expr, $d:expr) => { order_required!($col, $q, $d) }; }
-macro_rules! after_text { ($col:expr, $v:expr, $d:expr) => { after_required!($col, $v, $d, text) }; }
-macro_rules! after_opt_text { ($col:expr, $v:expr, $d:expr) => { after_nullable!($col, $v, $d, opt_text) }; }
-macro_rules! after_opt_int { ($col:expr, $v:expr, $d:expr) => { after_nullable!($col, $v, $d, opt_int) }; }
-macro_rules! after_time { ($col:expr, $v:expr, $d:expr) => { after_required!($col, $v, $d, time) }; }
-macro_rules! equal_text { ($col:expr, $v:expr) => { equal_required!($col, $v, text) }; }
-macro_rules! equal_opt_text { ($col:expr, $v:expr) => { equal_nullable!($col, $v, opt_text) }; }
-macro_rules! equal_opt_int { ($col:expr, $v:expr) => { equal_nullable!($col, $v, opt_int) }; }
-macro_rules! equal_time { ($col:expr, $v:expr) => { equal_required!($col, $v, time) }; }
+macro_rules! order_text {
+    ($col:expr, $q:expr, $d:expr) => {
+        order_required!($col, $q, $d)
+    };
+}
+macro_rules! order_opt_text {
+    ($col:expr, $q:expr, $d:expr) => {
+        order_nullable!($col, $q, $d)
+    };
+}
+macro_rules! order_opt_int {
+    ($col:expr, $q:expr, $d:expr) => {
+        order_nullable!($col, $q, $d)
+    };
+}
+macro_rules! order_time {
+    ($col:expr, $q:expr, $d:expr) => {
+        order_required!($col, $q, $d)
+    };
+}
+macro_rules! after_text {
+    ($col:expr, $v:expr, $d:expr) => {
+        after_required!($col, $v, $d, text)
+    };
+}
+macro_rules! after_opt_text {
+    ($col:expr, $v:expr, $d:expr) => {
+        after_nullable!($col, $v, $d, opt_text)
+    };
+}
+macro_rules! after_opt_int {
+    ($col:expr, $v:expr, $d:expr) => {
+        after_nullable!($col, $v, $d, opt_int)
+    };
+}
+macro_rules! after_time {
+    ($col:expr, $v:expr, $d:expr) => {
+        after_required!($col, $v, $d, time)
+    };
+}
+macro_rules! equal_text {
+    ($col:expr, $v:expr) => {
+        equal_required!($col, $v, text)
+    };
+}
+macro_rules! equal_opt_text {
+    ($col:expr, $v:expr) => {
+        equal_nullable!($col, $v, opt_text)
+    };
+}
+macro_rules! equal_opt_int {
+    ($col:expr, $v:expr) => {
+        equal_nullable!($col, $v, opt_int)
+    };
+}
+macro_rules! equal_time {
+    ($col:expr, $v:expr) => {
+        equal_required!($col, $v, time)
+    };
+}
 
 /// A cursor value that does not fit its column (only possible with a forged cursor).
 #[derive(Debug)]
@@ -154,17 +221,26 @@ fn text(v: &Value) -> Result<String, BadCursorValue> {
     v.as_str().map(str::to_string).ok_or(BadCursorValue)
 }
 fn opt_text(v: &Value) -> Result<Option<String>, BadCursorValue> {
-    if v.is_null() { Ok(None) } else { text(v).map(Some) }
+    if v.is_null() {
+        Ok(None)
+    } else {
+        text(v).map(Some)
+    }
 }
 fn opt_int(v: &Value) -> Result<Option<i32>, BadCursorValue> {
     if v.is_null() {
         return Ok(None);
     }
-    v.as_i64().and_then(|n| i32::try_from(n).ok()).map(Some).ok_or(BadCursorValue)
+    v.as_i64()
+        .and_then(|n| i32::try_from(n).ok())
+        .map(Some)
+        .ok_or(BadCursorValue)
 }
 fn time(v: &Value) -> Result<NaiveDateTime, BadCursorValue> {
     let s = v.as_str().ok_or(BadCursorValue)?;
-    DateTime::parse_from_rfc3339(s).map(|t| t.naive_utc()).map_err(|_| BadCursorValue)
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.naive_utc())
+        .map_err(|_| BadCursorValue)
 }
 
 /// The value of a sort field on a row, as stored in a cursor.
@@ -190,7 +266,9 @@ pub fn sort_value(field: SortField, s: &Stakeholder) -> Value {
 }
 
 fn filtered(workspace_id: &str, f: &Filter) -> Query {
-    let mut q = stakeholders::table.filter(stakeholders::workspace_id.eq(workspace_id.to_string())).into_boxed();
+    let mut q = stakeholders::table
+        .filter(stakeholders::workspace_id.eq(workspace_id.to_string()))
+        .into_boxed();
     if !f.include_deleted {
         q = q.filter(stakeholders::deleted_at.is_null());
     }
@@ -240,7 +318,9 @@ fn filtered(workspace_id: &str, f: &Filter) -> Query {
             lower(stakeholders::name.nullable())
                 .like(pattern.clone())
                 .escape('\\')
-                .or(lower(stakeholders::email).like(pattern.clone()).escape('\\'))
+                .or(lower(stakeholders::email)
+                    .like(pattern.clone())
+                    .escape('\\'))
                 .or(lower(stakeholders::organization).like(pattern).escape('\\')),
         );
     }
@@ -248,20 +328,40 @@ fn filtered(workspace_id: &str, f: &Filter) -> Query {
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// One page (`limit` rows) of stakeholders after `after`, in `sort` order then by id.
-pub fn list(conn: &mut DbConnection, workspace_id: &str, filter: &Filter, sort: &[SortKey<SortField>], after: Option<&After>, limit: i64) -> Result<Vec<Stakeholder>, ListError> {
+pub fn list(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    filter: &Filter,
+    sort: &[SortKey<SortField>],
+    after: Option<&After>,
+    limit: i64,
+) -> Result<Vec<Stakeholder>, ListError> {
     let mut q = filtered(workspace_id, filter);
     for key in sort {
-        q = by_column!(key.field, order_text, order_opt_text, order_opt_int, order_time, q, key.descending);
+        q = by_column!(
+            key.field,
+            order_text,
+            order_opt_text,
+            order_opt_int,
+            order_time,
+            q,
+            key.descending
+        );
     }
     q = q.then_order_by(stakeholders::id.asc());
     if let Some(after) = after {
         q = q.filter(keyset_condition(sort, after).map_err(|_| ListError::BadCursor)?);
     }
-    let rows = q.limit(limit).select(StakeholderRow::as_select()).load(conn)?;
+    let rows = q
+        .limit(limit)
+        .select(StakeholderRow::as_select())
+        .load(conn)?;
     Ok(rows.into_iter().map(Stakeholder::from).collect())
 }
 
@@ -284,8 +384,15 @@ fn keyset_condition(sort: &[SortKey<SortField>], after: &After) -> Result<Cond, 
     }
     let mut alternatives: Vec<Cond> = Vec::new();
     for (i, (key, value)) in sort.iter().zip(&after.values).enumerate() {
-        let strictly_after: Option<Cond> =
-            by_column!(key.field, after_text, after_opt_text, after_opt_int, after_time, value, key.descending);
+        let strictly_after: Option<Cond> = by_column!(
+            key.field,
+            after_text,
+            after_opt_text,
+            after_opt_int,
+            after_time,
+            value,
+            key.descending
+        );
         if let Some(cond) = strictly_after {
             alternatives.push(and_all(equal_prefix(&sort[..i], &after.values)?, cond));
         }
@@ -298,13 +405,28 @@ fn keyset_condition(sort: &[SortKey<SortField>], after: &After) -> Result<Cond, 
 }
 
 // "Equal to the cursor" for each of the given sort keys.
-fn equal_prefix(keys: &[SortKey<SortField>], values: &[Value]) -> Result<Vec<Cond>, BadCursorValue> {
+fn equal_prefix(
+    keys: &[SortKey<SortField>],
+    values: &[Value],
+) -> Result<Vec<Cond>, BadCursorValue> {
     keys.iter()
         .zip(values)
-        .map(|(key, value)| Ok(by_column!(key.field, equal_text, equal_opt_text, equal_opt_int, equal_time, value)))
+        .map(|(key, value)| {
+            Ok(by_column!(
+                key.field,
+                equal_text,
+                equal_opt_text,
+                equal_opt_int,
+                equal_time,
+                value
+            ))
+        })
         .collect()
 }
 
 fn and_all(conditions: Vec<Cond>, last: Cond) -> Cond {
-    conditions.into_iter().rev().fold(last, |acc, c| Box::new(c.and(acc)))
+    conditions
+        .into_iter()
+        .rev()
+        .fold(last, |acc, c| Box::new(c.and(acc)))
 }

@@ -9,12 +9,18 @@ use crate::domain::stakeholder::Stakeholder;
 
 /// Inserts a new stakeholder and its tag rows.
 pub fn insert(conn: &mut DbConnection, s: &Stakeholder) -> QueryResult<()> {
-    diesel::insert_into(stakeholders::table).values(StakeholderRow::from(s)).execute(conn)?;
+    diesel::insert_into(stakeholders::table)
+        .values(StakeholderRow::from(s))
+        .execute(conn)?;
     replace_tags(conn, s)
 }
 
 /// The stakeholder with this id in this workspace, deleted or not.
-pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Stakeholder>> {
+pub fn find(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    id: &str,
+) -> QueryResult<Option<Stakeholder>> {
     stakeholders::table
         .filter(stakeholders::workspace_id.eq(workspace_id))
         .filter(stakeholders::id.eq(id))
@@ -26,7 +32,11 @@ pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResul
 
 /// Writes `s` over the stored row if that row is still at `expected_version`;
 /// returns false when another writer got there first.
-pub fn update_if_version(conn: &mut DbConnection, s: &Stakeholder, expected_version: i64) -> QueryResult<bool> {
+pub fn update_if_version(
+    conn: &mut DbConnection,
+    s: &Stakeholder,
+    expected_version: i64,
+) -> QueryResult<bool> {
     let changed = diesel::update(
         stakeholders::table
             .filter(stakeholders::workspace_id.eq(&s.workspace_id))
@@ -42,7 +52,12 @@ pub fn update_if_version(conn: &mut DbConnection, s: &Stakeholder, expected_vers
 }
 
 /// The id of the stakeholder holding a CRM key, if any.
-pub fn id_by_external_key(conn: &mut DbConnection, workspace_id: &str, source: &str, external_id: &str) -> QueryResult<Option<String>> {
+pub fn id_by_external_key(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    source: &str,
+    external_id: &str,
+) -> QueryResult<Option<String>> {
     stakeholders::table
         .filter(stakeholders::workspace_id.eq(workspace_id))
         .filter(stakeholders::source.eq(source))

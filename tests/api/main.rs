@@ -10,6 +10,6 @@ mod newcomer;
 mod openapi_drift;
 mod pagination;
 mod roles;
-mod startup_config;
 mod stakeholders_crud;
 mod stakeholders_filters;
+mod startup_config;

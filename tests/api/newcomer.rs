@@ -10,21 +10,38 @@ fn readme() -> String {
 }
 
 fn walkthrough(readme: &str) -> String {
-    let start = readme.find("<!-- walkthrough:start -->").expect("walk-through start marker");
-    let end = readme.find("<!-- walkthrough:end -->").expect("walk-through end marker");
+    let start = readme
+        .find("<!-- walkthrough:start -->")
+        .expect("walk-through start marker");
+    let end = readme
+        .find("<!-- walkthrough:end -->")
+        .expect("walk-through end marker");
     let block = &readme[start..end];
-    let code = block.split("```sh").nth(1).unwrap().split("```").next().unwrap();
+    let code = block
+        .split("```sh")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
     code.to_string()
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
 fn readme_run_command_and_walkthrough_work_as_printed() {
     let text = readme();
-    assert!(text.contains("```sh\ncargo run --release -- serve --demo\n```"), "the run command");
+    assert!(
+        text.contains("```sh\ncargo run --release -- serve --demo\n```"),
+        "the run command"
+    );
     assert!(text.contains("```sh\ncargo test\n```"), "the test command");
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -57,18 +74,40 @@ fn readme_run_command_and_walkthrough_work_as_printed() {
     let _ = server.kill();
     let _ = server.wait();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "walk-through failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "walk-through failed: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // What the README says the calls return (curl prints the bodies back to back).
-    let bodies: Vec<serde_json::Value> =
-        serde_json::Deserializer::from_str(&stdout).into_iter().collect::<Result<_, _>>().unwrap();
+    let bodies: Vec<serde_json::Value> = serde_json::Deserializer::from_str(&stdout)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .unwrap();
     assert_eq!(bodies.len(), 4, "{stdout}");
     let first_page = &bodies[0];
-    let names: Vec<&str> = first_page["items"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = first_page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert_eq!(&names[..2], ["David Wang", "Linda Chen"]);
     assert!(first_page["next_cursor"].is_string());
     assert_eq!(bodies[1]["items"][0]["name"], "David Wang");
-    assert_eq!((&bodies[2]["quadrant"], &bodies[2]["strategy"], &bodies[2]["version"]), (&"key_player".into(), &"manage_closely".into(), &2.into()));
+    assert_eq!(
+        (
+            &bodies[2]["quadrant"],
+            &bodies[2]["strategy"],
+            &bodies[2]["version"]
+        ),
+        (&"key_player".into(), &"manage_closely".into(), &2.into())
+    );
     let crm_view = &bodies[3];
     assert_eq!(crm_view["name"], "Grace Ho");
-    assert!(crm_view.get("influence").is_none() && crm_view.get("stance").is_none() && crm_view.get("quadrant").is_none());
+    assert!(
+        crm_view.get("influence").is_none()
+            && crm_view.get("stance").is_none()
+            && crm_view.get("quadrant").is_none()
+    );
 }

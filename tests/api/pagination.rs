@@ -12,7 +12,11 @@ use stakemap::store;
 use crate::helpers::{assert_problem, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(pages_cover_every_row_once, pages_survive_concurrent_inserts, tampered_cursors_are_rejected);
+on_both_backends!(
+    pages_cover_every_row_once,
+    pages_survive_concurrent_inserts,
+    tampered_cursors_are_rejected
+);
 
 /// Inserts `n` stakeholders straight through the store: names repeat (ties), a fifth have no influence.
 fn seed(app: &TestApp, ws: &str, n: usize, prefix: &str) {
@@ -31,7 +35,13 @@ fn seed(app: &TestApp, ws: &str, n: usize, prefix: &str) {
     .unwrap();
 }
 
-async fn page_through(app: &TestApp, token: &str, query: &str, limit: usize, mut between: impl FnMut(usize)) -> Vec<Value> {
+async fn page_through(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    limit: usize,
+    mut between: impl FnMut(usize),
+) -> Vec<Value> {
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     for page in 0.. {
@@ -56,7 +66,10 @@ async fn page_through(app: &TestApp, token: &str, query: &str, limit: usize, mut
 }
 
 fn ids(items: &[Value]) -> Vec<String> {
-    items.iter().map(|s| s["id"].as_str().unwrap().to_string()).collect()
+    items
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn assert_unique(ids: &[String]) {
@@ -73,7 +86,8 @@ fn key_order(a: &Value, b: &Value, field: &str, descending: bool) -> std::cmp::O
         (true, false) => Greater,
         (false, true) => Less,
         _ => {
-            let time = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+            let time =
+                |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
             let o = if x.is_number() {
                 x.as_i64().cmp(&y.as_i64())
             } else if field.ends_with("_at") {
@@ -81,7 +95,11 @@ fn key_order(a: &Value, b: &Value, field: &str, descending: bool) -> std::cmp::O
             } else {
                 x.as_str().cmp(&y.as_str())
             };
-            if descending { o.reverse() } else { o }
+            if descending {
+                o.reverse()
+            } else {
+                o
+            }
         }
     };
     primary
@@ -93,9 +111,15 @@ async fn pages_cover_every_row_once(app: TestApp) {
     let token = app.token(&ws, Role::Manager);
     for (query, keys) in [
         ("", vec![("name", false)]),
-        ("sort=-influence,name", vec![("influence", true), ("name", false)]),
+        (
+            "sort=-influence,name",
+            vec![("influence", true), ("name", false)],
+        ),
         ("sort=influence", vec![("influence", false)]),
-        ("sort=-organization,-name", vec![("organization", true), ("name", true)]),
+        (
+            "sort=-organization,-name",
+            vec![("organization", true), ("name", true)],
+        ),
         ("sort=-created_at", vec![("created_at", true)]),
     ] {
         let items = page_through(&app, &token, query, 37, |_| {}).await;
@@ -117,7 +141,12 @@ async fn pages_cover_every_row_once(app: TestApp) {
     let desc = page_through(&app, &token, "sort=-influence", 500, |_| {}).await;
     assert!(desc.last().unwrap()["influence"].is_null() && desc[0]["influence"] == 4);
     // A huge limit is clamped to 500.
-    let body: Value = app.get("/v1/stakeholders?limit=100000", &token).await.json().await.unwrap();
+    let body: Value = app
+        .get("/v1/stakeholders?limit=100000", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(body["items"].as_array().unwrap().len(), 500);
 }
 
@@ -126,7 +155,9 @@ async fn pages_survive_concurrent_inserts(app: TestApp) {
     seed(&app, &ws, 1000, "Person ");
     let original: HashSet<String> = {
         let token = app.token(&ws, Role::Admin);
-        ids(&page_through(&app, &token, "", 500, |_| {}).await).into_iter().collect()
+        ids(&page_through(&app, &token, "", 500, |_| {}).await)
+            .into_iter()
+            .collect()
     };
     let token = app.token(&ws, Role::Admin);
     let mut round = 0;
@@ -146,17 +177,60 @@ async fn tampered_cursors_are_rejected(app: TestApp) {
     let ws = app.workspace("Acme");
     seed(&app, &ws, 10, "P");
     let token = app.token(&ws, Role::Admin);
-    let body: Value = app.get("/v1/stakeholders?limit=3", &token).await.json().await.unwrap();
+    let body: Value = app
+        .get("/v1/stakeholders?limit=3", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
     let cursor = body["next_cursor"].as_str().unwrap().to_string();
     let mut bytes = cursor.clone().into_bytes();
     bytes[5] = if bytes[5] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(bytes).unwrap();
-    assert_problem(app.get(&format!("/v1/stakeholders?limit=3&cursor={tampered}"), &token).await, 400).await;
-    assert_problem(app.get(&format!("/v1/stakeholders?limit=3&cursor={}x", cursor), &token).await, 400).await;
-    assert_problem(app.get(&format!("/v1/stakeholders?limit=3&sort=-name&cursor={cursor}"), &token).await, 400).await;
+    assert_problem(
+        app.get(
+            &format!("/v1/stakeholders?limit=3&cursor={tampered}"),
+            &token,
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_problem(
+        app.get(
+            &format!("/v1/stakeholders?limit=3&cursor={}x", cursor),
+            &token,
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_problem(
+        app.get(
+            &format!("/v1/stakeholders?limit=3&sort=-name&cursor={cursor}"),
+            &token,
+        )
+        .await,
+        400,
+    )
+    .await;
     // A cursor from another server secret is refused too.
     let other = stakemap::pagination::CursorCodec::new(b"some other secret");
-    let forged = other.encode(&stakemap::pagination::Position { sort: "name".into(), values: vec![json!("P")], id: "x".into() });
-    assert_problem(app.get(&format!("/v1/stakeholders?cursor={forged}"), &token).await, 400).await;
-    assert_eq!(app.get(&format!("/v1/stakeholders?limit=3&cursor={cursor}"), &token).await.status(), 200);
+    let forged = other.encode(&stakemap::pagination::Position {
+        sort: "name".into(),
+        values: vec![json!("P")],
+        id: "x".into(),
+    });
+    assert_problem(
+        app.get(&format!("/v1/stakeholders?cursor={forged}"), &token)
+            .await,
+        400,
+    )
+    .await;
+    assert_eq!(
+        app.get(&format!("/v1/stakeholders?limit=3&cursor={cursor}"), &token)
+            .await
+            .status(),
+        200
+    );
 }

@@ -18,8 +18,19 @@ use crate::startup::AppState;
 use crate::store::stakeholder_list::{self, After, ListError};
 use crate::store::stakeholders as store;
 
-const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration];
-const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Integration];
+const READERS: &[Role] = &[
+    Role::Admin,
+    Role::Manager,
+    Role::Contributor,
+    Role::Viewer,
+    Role::Integration,
+];
+const WRITERS: &[Role] = &[
+    Role::Admin,
+    Role::Manager,
+    Role::Contributor,
+    Role::Integration,
+];
 const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Integration];
 
 fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> HttpResponse {
@@ -30,7 +41,12 @@ fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> H
 }
 
 /// Loads a stakeholder the caller may see: 404 if missing, deleted (unless asked for) or confidential to them.
-fn load_visible(conn: &mut DbConnection, auth: &Auth, id: &str, include_deleted: bool) -> Result<Stakeholder, ApiError> {
+fn load_visible(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    include_deleted: bool,
+) -> Result<Stakeholder, ApiError> {
     let found = store::find(conn, &auth.workspace_id, id)?
         .filter(|s| include_deleted || s.deleted_at.is_none())
         .filter(|s| auth.role.sees_confidential() || !s.analysis.confidential);
@@ -39,7 +55,8 @@ fn load_visible(conn: &mut DbConnection, auth: &Auth, id: &str, include_deleted:
 
 fn ensure_external_key_free(conn: &mut DbConnection, s: &Stakeholder) -> Result<(), ApiError> {
     if let (Some(source), Some(external_id)) = (&s.profile.source, &s.profile.external_id) {
-        if let Some(other) = store::id_by_external_key(conn, &s.workspace_id, source, external_id)? {
+        if let Some(other) = store::id_by_external_key(conn, &s.workspace_id, source, external_id)?
+        {
             if other != s.id {
                 return Err(ApiError::Conflict(format!(
                     "source '{source}' external_id '{external_id}' already belongs to stakeholder {other}"
@@ -62,7 +79,11 @@ fn ensure_external_key_free(conn: &mut DbConnection, s: &Stakeholder) -> Result<
     security(("bearer" = []))
 )]
 #[post("/stakeholders")]
-pub async fn create(auth: Auth, state: web::Data<AppState>, body: web::Json<Map<String, Value>>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    auth: Auth,
+    state: web::Data<AppState>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(WRITERS)?;
     let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
     stakeholder::apply(&mut s, &body, auth.role, Mode::Create)?;
@@ -76,7 +97,9 @@ pub async fn create(auth: Auth, state: web::Data<AppState>, body: web::Json<Map<
     .await?;
     let location = format!("/v1/stakeholders/{}", s.id);
     let mut response = respond(actix_web::http::StatusCode::CREATED, s, auth.role);
-    response.headers_mut().insert(header::LOCATION, location.parse().expect("ids are ASCII"));
+    response
+        .headers_mut()
+        .insert(header::LOCATION, location.parse().expect("ids are ASCII"));
     Ok(response)
 }
 
@@ -92,14 +115,25 @@ pub async fn create(auth: Auth, state: web::Data<AppState>, body: web::Json<Map<
     security(("bearer" = []))
 )]
 #[get("/stakeholders/{id}")]
-pub async fn get(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>, params: web::Query<HashMap<String, String>>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let include_deleted = query::include_deleted(&params)?;
     let if_none_match = Precondition::from_header(&req, header::IF_NONE_MATCH)?;
     let who = auth.clone();
-    let s = with_conn(&state, move |conn| load_visible(conn, &who, &id, include_deleted)).await?;
+    let s = with_conn(&state, move |conn| {
+        load_visible(conn, &who, &id, include_deleted)
+    })
+    .await?;
     if if_none_match.is_some_and(|c| c.matches(s.version)) {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(s.version))).finish());
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag(s.version)))
+            .finish());
     }
     Ok(respond(actix_web::http::StatusCode::OK, s, auth.role))
 }
@@ -112,23 +146,34 @@ pub async fn get(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id: w
     security(("bearer" = []))
 )]
 #[get("/stakeholders")]
-pub async fn list(auth: Auth, state: web::Data<AppState>, params: web::Query<HashMap<String, String>>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let request = query::parse(&params, auth.role)?;
     let after = match &request.cursor {
         Some(cursor) => {
             let position = state.cursors.decode(cursor, &request.sort_text)?;
-            Some(After { values: position.values, id: position.id })
+            Some(After {
+                values: position.values,
+                id: position.id,
+            })
         }
         None => None,
     };
     let workspace = auth.workspace_id.clone();
     let (filter, sort, limit) = (request.filter, request.sort.clone(), request.limit);
     let mut rows = with_conn(&state, move |conn| {
-        stakeholder_list::list(conn, &workspace, &filter, &sort, after.as_ref(), limit + 1).map_err(|e| match e {
-            ListError::BadCursor => ApiError::BadRequest("invalid cursor: pass back next_cursor unchanged".into()),
-            ListError::Db(e) => e.into(),
-        })
+        stakeholder_list::list(conn, &workspace, &filter, &sort, after.as_ref(), limit + 1).map_err(
+            |e| match e {
+                ListError::BadCursor => {
+                    ApiError::BadRequest("invalid cursor: pass back next_cursor unchanged".into())
+                }
+                ListError::Db(e) => e.into(),
+            },
+        )
     })
     .await?;
     let next_cursor = if rows.len() as i64 > limit {
@@ -136,14 +181,21 @@ pub async fn list(auth: Auth, state: web::Data<AppState>, params: web::Query<Has
         rows.last().map(|last| {
             state.cursors.encode(&Position {
                 sort: request.sort_text.clone(),
-                values: request.sort.iter().map(|k| stakeholder_list::sort_value(k.field, last)).collect(),
+                values: request
+                    .sort
+                    .iter()
+                    .map(|k| stakeholder_list::sort_value(k.field, last))
+                    .collect(),
                 id: last.id.clone(),
             })
         })
     } else {
         None
     };
-    let items = rows.into_iter().map(|s| StakeholderView::for_role(s, auth.role)).collect();
+    let items = rows
+        .into_iter()
+        .map(|s| StakeholderView::for_role(s, auth.role))
+        .collect();
     Ok(HttpResponse::Ok().json(StakeholderPage { items, next_cursor }))
 }
 
@@ -152,7 +204,14 @@ const WRITE_ATTEMPTS: usize = 5;
 
 /// Read-modify-write of one stakeholder under optimistic concurrency. `change` returns
 /// false when nothing needs writing. Without `If-Match` a lost race is retried on fresh data.
-async fn modify<F>(state: &web::Data<AppState>, auth: &Auth, id: String, if_match: Option<Precondition>, include_deleted: bool, change: F) -> Result<Stakeholder, ApiError>
+async fn modify<F>(
+    state: &web::Data<AppState>,
+    auth: &Auth,
+    id: String,
+    if_match: Option<Precondition>,
+    include_deleted: bool,
+    change: F,
+) -> Result<Stakeholder, ApiError>
 where
     F: Fn(&mut Stakeholder) -> Result<bool, ApiError> + Send + Sync + 'static,
 {
@@ -174,12 +233,16 @@ where
             match outcome {
                 Some(s) => return Ok(s),
                 None if if_match.is_some() => {
-                    return Err(ApiError::PreconditionFailed("the stakeholder changed concurrently".into()))
+                    return Err(ApiError::PreconditionFailed(
+                        "the stakeholder changed concurrently".into(),
+                    ))
                 }
                 None => continue,
             }
         }
-        Err(ApiError::Conflict("the stakeholder is being changed concurrently; retry".into()))
+        Err(ApiError::Conflict(
+            "the stakeholder is being changed concurrently; retry".into(),
+        ))
     })
     .await
 }
@@ -200,7 +263,13 @@ where
     security(("bearer" = []))
 )]
 #[patch("/stakeholders/{id}")]
-pub async fn update(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>, body: web::Json<Map<String, Value>>) -> Result<HttpResponse, ApiError> {
+pub async fn update(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(WRITERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
     let role = auth.role;
@@ -223,7 +292,12 @@ pub async fn update(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id
     security(("bearer" = []))
 )]
 #[delete("/stakeholders/{id}")]
-pub async fn delete(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(DELETERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
     modify(&state, &auth, id.into_inner(), if_match, false, |s| {
@@ -243,7 +317,12 @@ pub async fn delete(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id
     security(("bearer" = []))
 )]
 #[post("/stakeholders/{id}/restore")]
-pub async fn restore(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn restore(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(DELETERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
     let s = modify(&state, &auth, id.into_inner(), if_match, true, |s| {
