@@ -6,7 +6,7 @@ use std::sync::RwLock;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Compress};
+use actix_web::middleware::{from_fn, Compress, Condition};
 use actix_web::{web, App, HttpServer};
 use utoipa_actix_web::AppExt;
 
@@ -95,7 +95,11 @@ pub fn run(
             .service(routes::docs::docs_redirect)
             .service(routes::docs::swagger_ui())
             .default_service(web::to(routes::fallback::not_found_or_method))
-            .wrap(cors(&cors_origins))
+            // Without configured origins no CORS headers are sent at all (same-origin only).
+            .wrap(Condition::new(
+                !cors_origins.is_empty(),
+                cors(&cors_origins),
+            ))
             .wrap(Compress::default())
             .wrap(from_fn(routes::middleware::request_context))
     })

@@ -30,6 +30,21 @@ pub fn find(
         .map(|row| row.map(Stakeholder::from))
 }
 
+/// Takes the row lock for a read-modify-write. PostgreSQL: `SELECT … FOR UPDATE`, so
+/// concurrent writers queue instead of racing; SQLite: nothing to do, the `BEGIN IMMEDIATE`
+/// write transaction already holds the database's write lock.
+pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        stakeholders::table
+            .filter(stakeholders::workspace_id.eq(workspace_id))
+            .filter(stakeholders::id.eq(id))
+            .select(stakeholders::version)
+            .for_update()
+            .load::<i64>(pg)?;
+    }
+    Ok(())
+}
+
 /// Writes `s` over the stored row if that row is still at `expected_version`;
 /// returns false when another writer got there first.
 pub fn update_if_version(

@@ -8,6 +8,7 @@ mod errors;
 mod isolation;
 mod newcomer;
 mod openapi_drift;
+mod operations;
 mod pagination;
 mod roles;
 mod stakeholders_crud;

@@ -45,6 +45,7 @@ fn readme_run_command_and_walkthrough_work_as_printed() {
     assert!(text.contains("```sh\ncargo test\n```"), "the test command");
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
+    let log_path = dir.path().join("server.log");
     // The README's run command, with the built binary standing in for `cargo run --release --`.
     let mut server = Command::new(BIN)
         .args(["serve", "--demo"])
@@ -52,7 +53,7 @@ fn readme_run_command_and_walkthrough_work_as_printed() {
         .env_clear()
         .env("STAKEMAP_LISTEN", format!("127.0.0.1:{port}"))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
@@ -73,6 +74,25 @@ fn readme_run_command_and_walkthrough_work_as_printed() {
         .unwrap();
     let _ = server.kill();
     let _ = server.wait();
+    // Not a terminal, so the log is JSON: one access line per request with its context.
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let access: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["message"] == "request")
+        .collect();
+    assert_eq!(access.len(), 5, "{log}");
+    let span = &access[0]["span"];
+    assert_eq!(
+        (&span["method"], &span["route"], &span["status"]),
+        (&"GET".into(), &"/v1/stakeholders".into(), &200.into())
+    );
+    assert!(
+        span["request_id"].as_str().unwrap().len() == 36 && span["latency_ms"].is_number(),
+        "{span}"
+    );
+    assert_eq!(access[3]["span"]["route"], "/v1/stakeholders/{id}");
+    assert_eq!(access[3]["span"]["method"], "PATCH");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -70,7 +70,10 @@ async fn role_matrix(app: TestApp) {
             let want = expected(route, role);
             assert_eq!(res.status().as_u16(), want, "{route} as {role:?}");
             if want == 403 {
-                assert_problem(res, 403).await;
+                let problem = assert_problem(res, 403).await;
+                assert_no_analysis(&problem.to_string(), route);
+            } else if !role.sees_analysis() && want != 204 {
+                assert_no_analysis(&res.text().await.unwrap(), route);
             }
         }
         let created = u16::from(expected("create", role) == 201) as i64;

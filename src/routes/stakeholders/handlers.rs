@@ -219,6 +219,7 @@ where
     with_conn(state, move |conn| {
         for _ in 0..WRITE_ATTEMPTS {
             let outcome = tx::write(conn, |c| -> Result<Option<Stakeholder>, ApiError> {
+                store::lock(c, &who.workspace_id, &id)?;
                 let current = load_visible(c, &who, &id, include_deleted)?;
                 check_if_match(&if_match, current.version)?;
                 let mut next = current.clone();
