@@ -50,10 +50,33 @@ pub fn document() -> OpenApi {
                 .build(),
         ),
     );
+    optional_analysis(components);
     for (path, item) in doc.paths.paths.iter_mut() {
         add_problem_responses(path, item);
     }
     doc
+}
+
+/// Analysis properties are absent for integration and stakeholder tokens, so none of
+/// them can be `required` in the response schema.
+fn optional_analysis(components: &mut utoipa::openapi::Components) {
+    use utoipa::openapi::{RefOr, Schema};
+    for name in ["Analysis", "AnalysisView"] {
+        let Some(RefOr::T(schema)) = components.schemas.get_mut(name) else {
+            continue;
+        };
+        match schema {
+            Schema::Object(object) => object.required.clear(),
+            Schema::AllOf(all) => {
+                for item in all.items.iter_mut() {
+                    if let RefOr::T(Schema::Object(object)) = item {
+                        object.required.clear();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn problem_response(description: &str) -> utoipa::openapi::Response {

@@ -1,7 +1,9 @@
 //! A stakeholder and the rules for changing one from a JSON (merge-patch) object.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::fields::{self, TextKind};
 use super::quadrant;
@@ -10,7 +12,7 @@ use crate::auth::Role;
 use crate::error::{ApiError, FieldError};
 
 /// Profile fields: owned by the CRM, writable by every role that writes stakeholders.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Profile {
     /// Display name (1–200 characters).
     pub name: String,
@@ -41,11 +43,12 @@ pub struct Profile {
     /// Id in the CRM system.
     pub external_id: Option<String>,
     /// Extra scalar values.
+    #[schema(value_type = Object)]
     pub custom_fields: Map<String, Value>,
 }
 
 /// Analysis fields: written by admin and manager, never shown to integration or stakeholder tokens.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, ToSchema)]
 pub struct Analysis {
     /// 1–5, or not assessed.
     pub influence: Option<i32>,

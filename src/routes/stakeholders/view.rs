@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Role;
 use crate::domain::quadrant;
-use crate::domain::stakeholder::Stakeholder;
+use crate::domain::stakeholder::{Analysis, Profile, Stakeholder};
 use crate::domain::stakeholder_enums::*;
 
 /// A stakeholder. Analysis fields (influence … confidential, quadrant, strategy) are
@@ -16,40 +16,12 @@ use crate::domain::stakeholder_enums::*;
 pub struct StakeholderView {
     /// Server-generated UUID.
     pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Email address.
-    pub email: Option<String>,
-    /// Phone number.
-    pub phone: Option<String>,
-    /// Job title.
-    pub title: Option<String>,
-    /// Organisation.
-    pub organization: Option<String>,
-    /// Department.
-    pub department: Option<String>,
-    /// Customer account id.
-    pub account_id: Option<String>,
-    /// Team, internal or external.
-    pub group: Group,
-    /// Function or kind of organisation.
-    pub category: Option<Category>,
-    /// Free labels.
-    pub tags: Vec<String>,
-    /// Relationship maturity.
-    pub relationship_status: Option<RelationshipStatus>,
-    /// Internal person responsible.
-    pub owner: Option<String>,
-    /// CRM system name.
-    pub source: Option<String>,
-    /// Id in the CRM system (unique per workspace with `source`).
-    pub external_id: Option<String>,
-    /// Extra scalar values.
-    #[schema(value_type = Object)]
-    pub custom_fields: Map<String, Value>,
+    /// Profile fields.
+    #[serde(flatten)]
+    pub profile: Profile,
     /// Analysis; absent for roles that may not see it.
     #[serde(flatten)]
-    #[schema(inline)]
+    #[schema(value_type = AnalysisView)]
     pub analysis: Option<AnalysisView>,
     /// +1 on every change; also the ETag.
     pub version: i64,
@@ -61,84 +33,30 @@ pub struct StakeholderView {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
-/// The analysis part of a stakeholder.
+/// The analysis part of a stakeholder, with what follows from it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnalysisView {
-    /// 1–5 or null (not assessed).
-    pub influence: Option<i32>,
-    /// 1–5 or null (not assessed).
-    pub impact: Option<i32>,
     /// Derived: high means a score of 3 or more; `unassessed` if either score is null.
     pub quadrant: Quadrant,
     /// Derived from the quadrant; null when unassessed.
     pub strategy: Option<Strategy>,
-    /// Backs or blocks the work.
-    pub stance: Stance,
-    /// Why.
-    pub stance_reason: Option<String>,
-    /// Behavioural segments.
-    pub segments: Vec<Segment>,
-    /// Part in the decision.
-    pub decision_role: Option<DecisionRole>,
-    /// Can block alone.
-    pub veto: bool,
-    /// What they want.
-    pub goals: Option<String>,
-    /// What worries them.
-    pub concerns: Option<String>,
-    /// How to win them.
-    pub pitch: Option<String>,
-    /// Entitlements.
-    pub rights: Vec<String>,
-    /// Accountabilities.
-    pub responsibilities: Vec<String>,
-    /// Private notes.
-    pub notes: Option<String>,
-    /// Hidden from contributor, viewer and integration.
-    pub confidential: bool,
+    /// The assessed fields.
+    #[serde(flatten)]
+    pub fields: Analysis,
 }
 
 impl StakeholderView {
     /// The view of `s` for `role`: analysis only where `Role::sees_analysis` allows.
     pub fn for_role(s: Stakeholder, role: Role) -> Self {
         let quadrant = s.quadrant();
-        let a = s.analysis;
         let analysis = role.sees_analysis().then(|| AnalysisView {
-            influence: a.influence,
-            impact: a.impact,
             quadrant,
             strategy: quadrant::strategy(quadrant),
-            stance: a.stance,
-            stance_reason: a.stance_reason,
-            segments: a.segments,
-            decision_role: a.decision_role,
-            veto: a.veto,
-            goals: a.goals,
-            concerns: a.concerns,
-            pitch: a.pitch,
-            rights: a.rights,
-            responsibilities: a.responsibilities,
-            notes: a.notes,
-            confidential: a.confidential,
+            fields: s.analysis,
         });
-        let p = s.profile;
         StakeholderView {
             id: s.id,
-            name: p.name,
-            email: p.email,
-            phone: p.phone,
-            title: p.title,
-            organization: p.organization,
-            department: p.department,
-            account_id: p.account_id,
-            group: p.group,
-            category: p.category,
-            tags: p.tags,
-            relationship_status: p.relationship_status,
-            owner: p.owner,
-            source: p.source,
-            external_id: p.external_id,
-            custom_fields: p.custom_fields,
+            profile: s.profile,
             analysis,
             version: s.version,
             created_at: s.created_at,
