@@ -24,9 +24,7 @@ pub struct Ready {
 /// Connects, applies migrations and resolves the JWT secret.
 pub fn prepare(config: &Config) -> Result<Ready, String> {
     let pool = db::connect(&config.database, config.pool_size)?;
-    let mut conn = pool
-        .get()
-        .map_err(|e| format!("cannot get a database connection: {e}"))?;
+    let mut conn = pool.get().map_err(|e| format!("cannot get a database connection: {e}"))?;
     let applied = db::run_migrations(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
@@ -71,11 +69,10 @@ pub struct Application {
 
 /// Prepares the database and binds the listener.
 pub fn build(config: &Config, ready: Ready) -> Result<Application, String> {
-    let listener = TcpListener::bind(&config.listen)
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let listener =
+        TcpListener::bind(&config.listen).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let state = AppState::new(ready.pool, ready.jwt, &ready.secret, config.max_body_bytes);
-    let server =
-        startup::run(listener, state, config.cors_origins.clone()).map_err(|e| e.to_string())?;
+    let server = startup::run(listener, state, config.cors_origins.clone()).map_err(|e| e.to_string())?;
     Ok(Application { port, server })
 }

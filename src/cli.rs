@@ -76,9 +76,7 @@ pub fn parse_ttl(text: &str) -> Result<i64, String> {
         Some((i, _)) => text.split_at(i),
         None => (text, "s"),
     };
-    let n: i64 = number
-        .parse()
-        .map_err(|_| format!("invalid ttl '{text}': use e.g. 30m, 1h, 7d"))?;
+    let n: i64 = number.parse().map_err(|_| format!("invalid ttl '{text}': use e.g. 30m, 1h, 7d"))?;
     let factor = match unit {
         "s" => 1,
         "m" => 60,
@@ -88,9 +86,7 @@ pub fn parse_ttl(text: &str) -> Result<i64, String> {
     };
     match n.checked_mul(factor) {
         Some(secs) if secs > 0 && secs <= 366 * 86_400 => Ok(secs),
-        _ => Err(format!(
-            "ttl '{text}' must be between 1 second and 366 days"
-        )),
+        _ => Err(format!("ttl '{text}' must be between 1 second and 366 days")),
     }
 }
 
@@ -108,13 +104,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
             if demo {
-                let (ws, _) =
-                    demo::load(&mut conn).map_err(|e| format!("demo load failed: {e}"))?;
+                let (ws, _) = demo::load(&mut conn).map_err(|e| format!("demo load failed: {e}"))?;
                 println!(
                     "demo manager token: {}",
-                    ready
-                        .jwt
-                        .issue("demo-manager", &ws, Role::Manager, None, 86_400)
+                    ready.jwt.issue("demo-manager", &ws, Role::Manager, None, 86_400)
                 );
             }
             drop(conn);
@@ -127,18 +120,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Workspace(WorkspaceCommand::Create { name, slug }) => {
             let slug = slug.unwrap_or_else(|| store::workspaces::slugify(&name));
             if slug.is_empty() || !slug.chars().all(|c| c.is_alphanumeric() || c == '-') {
-                return Err(format!(
-                    "invalid slug '{slug}': use letters, digits and '-'"
-                ));
+                return Err(format!("invalid slug '{slug}': use letters, digits and '-'"));
             }
-            if store::workspaces::by_slug(&mut conn, &slug)
-                .map_err(|e| e.to_string())?
-                .is_some()
-            {
+            if store::workspaces::by_slug(&mut conn, &slug).map_err(|e| e.to_string())?.is_some() {
                 return Err(format!("a workspace with slug '{slug}' already exists"));
             }
-            let ws =
-                store::workspaces::create(&mut conn, &name, &slug).map_err(|e| e.to_string())?;
+            let ws = store::workspaces::create(&mut conn, &name, &slug).map_err(|e| e.to_string())?;
             println!("{} {}", ws.id, ws.slug);
             Ok(())
         }
@@ -148,13 +135,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Token {
-            workspace,
-            role,
-            sub,
-            stakeholder_id,
-            ttl,
-        } => {
+        Command::Token { workspace, role, sub, stakeholder_id, ttl } => {
             let role = Role::parse(&role).ok_or_else(|| format!("unknown role '{role}'"))?;
             if role == Role::Stakeholder && stakeholder_id.is_none() {
                 return Err("--stakeholder-id is required for the stakeholder role".into());
@@ -163,31 +144,13 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let ws = store::workspaces::by_slug(&mut conn, &workspace)
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("no workspace with slug '{workspace}'"))?;
-            println!(
-                "{}",
-                ready
-                    .jwt
-                    .issue(&sub, &ws.id, role, stakeholder_id.as_deref(), ttl)
-            );
+            println!("{}", ready.jwt.issue(&sub, &ws.id, role, stakeholder_id.as_deref(), ttl));
             Ok(())
         }
         Command::Demo => {
-            let (ws, created) =
-                demo::load(&mut conn).map_err(|e| format!("demo load failed: {e}"))?;
-            eprintln!(
-                "{}",
-                if created {
-                    "demo workspace loaded"
-                } else {
-                    "demo workspace already present"
-                }
-            );
-            println!(
-                "{}",
-                ready
-                    .jwt
-                    .issue("demo-manager", &ws, Role::Manager, None, 86_400)
-            );
+            let (ws, created) = demo::load(&mut conn).map_err(|e| format!("demo load failed: {e}"))?;
+            eprintln!("{}", if created { "demo workspace loaded" } else { "demo workspace already present" });
+            println!("{}", ready.jwt.issue("demo-manager", &ws, Role::Manager, None, 86_400));
             Ok(())
         }
         Command::Openapi => unreachable!("handled above"),
@@ -198,11 +161,7 @@ fn serve(config: &crate::configuration::Config, ready: bootstrap::Ready) -> Resu
     let system = actix_web::rt::System::new();
     system.block_on(async {
         let app = bootstrap::build(config, ready)?;
-        let host = config
-            .listen
-            .rsplit_once(':')
-            .map(|(h, _)| h)
-            .unwrap_or("127.0.0.1");
+        let host = config.listen.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
         println!("listening on http://{host}:{}", app.port);
         tracing::info!(port = app.port, "stakemap listening");
         app.server.await.map_err(|e| e.to_string())

@@ -10,47 +10,22 @@ use crate::db::DatabaseUrl;
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// `sqlite://PATH` or `postgres://…`.
-    #[arg(
-        long,
-        global = true,
-        env = "STAKEMAP_DATABASE_URL",
-        default_value = "sqlite://stakemap.db"
-    )]
+    #[arg(long, global = true, env = "STAKEMAP_DATABASE_URL", default_value = "sqlite://stakemap.db")]
     pub database_url: String,
     /// host:port to bind (port 0 picks a free port, printed at start).
-    #[arg(
-        long,
-        global = true,
-        env = "STAKEMAP_LISTEN",
-        default_value = "127.0.0.1:8080"
-    )]
+    #[arg(long, global = true, env = "STAKEMAP_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
     /// HS256 secret (at least 32 bytes); generated once and kept in the database if unset.
-    #[arg(
-        long,
-        global = true,
-        env = "STAKEMAP_JWT_SECRET",
-        hide_env_values = true
-    )]
+    #[arg(long, global = true, env = "STAKEMAP_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
     /// Path to a PEM public key enabling RS256/ES256/EdDSA tokens from an identity provider.
     #[arg(long, global = true, env = "STAKEMAP_JWT_PUBLIC_KEY")]
     pub jwt_public_key: Option<PathBuf>,
     /// Required `iss` claim.
-    #[arg(
-        long,
-        global = true,
-        env = "STAKEMAP_JWT_ISSUER",
-        default_value = "stakemap"
-    )]
+    #[arg(long, global = true, env = "STAKEMAP_JWT_ISSUER", default_value = "stakemap")]
     pub jwt_issuer: String,
     /// Required `aud` claim.
-    #[arg(
-        long,
-        global = true,
-        env = "STAKEMAP_JWT_AUDIENCE",
-        default_value = "stakemap"
-    )]
+    #[arg(long, global = true, env = "STAKEMAP_JWT_AUDIENCE", default_value = "stakemap")]
     pub jwt_audience: String,
     /// Comma-separated allowed CORS origins.
     #[arg(long, global = true, env = "STAKEMAP_CORS_ORIGINS")]
@@ -62,12 +37,7 @@ pub struct Settings {
     #[arg(long, global = true, env = "STAKEMAP_LOG_FORMAT")]
     pub log_format: Option<String>,
     /// Largest accepted request body in bytes (batch and import routes allow 16 MiB).
-    #[arg(
-        long,
-        global = true,
-        env = "STAKEMAP_MAX_BODY_BYTES",
-        default_value_t = 1_048_576
-    )]
+    #[arg(long, global = true, env = "STAKEMAP_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
 }
 
@@ -153,30 +123,17 @@ impl Settings {
 
 fn load_public_key(path: &PathBuf) -> Result<PublicKey, String> {
     use jsonwebtoken::{Algorithm, DecodingKey};
-    let pem = std::fs::read(path).map_err(|e| {
-        format!(
-            "cannot read STAKEMAP_JWT_PUBLIC_KEY {}: {e}",
-            path.display()
-        )
-    })?;
+    let pem = std::fs::read(path)
+        .map_err(|e| format!("cannot read STAKEMAP_JWT_PUBLIC_KEY {}: {e}", path.display()))?;
     if let Ok(key) = DecodingKey::from_rsa_pem(&pem) {
         let algorithms = vec![Algorithm::RS256, Algorithm::RS384, Algorithm::RS512];
         return Ok(PublicKey { key, algorithms });
     }
     if let Ok(key) = DecodingKey::from_ec_pem(&pem) {
-        return Ok(PublicKey {
-            key,
-            algorithms: vec![Algorithm::ES256, Algorithm::ES384],
-        });
+        return Ok(PublicKey { key, algorithms: vec![Algorithm::ES256, Algorithm::ES384] });
     }
     if let Ok(key) = DecodingKey::from_ed_pem(&pem) {
-        return Ok(PublicKey {
-            key,
-            algorithms: vec![Algorithm::EdDSA],
-        });
+        return Ok(PublicKey { key, algorithms: vec![Algorithm::EdDSA] });
     }
-    Err(format!(
-        "STAKEMAP_JWT_PUBLIC_KEY {} is not a PEM RSA, EC or Ed25519 public key",
-        path.display()
-    ))
+    Err(format!("STAKEMAP_JWT_PUBLIC_KEY {} is not a PEM RSA, EC or Ed25519 public key", path.display()))
 }

@@ -19,9 +19,7 @@ fn people() -> Vec<Value> {
             "email": format!("{}@globex.example", name.to_lowercase().replace(' ', ".")),
             "owner": "Account director", "tags": ["globex"],
         });
-        body.as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         body
     };
     vec![
@@ -98,13 +96,8 @@ pub fn load(conn: &mut DbConnection) -> Result<(String, bool), ApiError> {
         let ws = store::workspaces::create(c, "Demo: Globex China", SLUG)?;
         for body in people() {
             let mut s = Stakeholder::blank(&ws.id, crate::time::now());
-            apply(
-                &mut s,
-                body.as_object().expect("demo bodies are objects"),
-                Role::Admin,
-                Mode::Create,
-            )?;
-            store::stakeholders::insert(c, &s)?;
+            apply(&mut s, body.as_object().expect("demo bodies are objects"), Role::Admin, Mode::Create)?;
+            store::stakeholders::insert(c, &s, "demo")?;
         }
         Ok((ws.id, true))
     })

@@ -43,12 +43,7 @@ pub fn document() -> OpenApi {
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
-        SecurityScheme::Http(
-            HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .bearer_format("JWT")
-                .build(),
-        ),
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
     );
     optional_analysis(components);
     for (path, item) in doc.paths.paths.iter_mut() {
@@ -84,9 +79,7 @@ fn problem_response(description: &str) -> utoipa::openapi::Response {
         .description(description)
         .content(
             "application/problem+json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
         )
         .build()
 }
@@ -111,28 +104,16 @@ fn add_problem_responses(path: &str, item: &mut PathItem) {
         };
         let writes_body = matches!(method, "post" | "put" | "patch");
         if writes_body || method == "get" {
-            add(
-                "400",
-                "Malformed request: bad JSON, bad query string or tampered cursor",
-            );
+            add("400", "Malformed request: bad JSON, bad query string or tampered cursor");
         }
         if authenticated {
             add("401", "Missing, expired or invalid token");
-            add(
-                "403",
-                "The token's role may not do this (incl. writing or filtering on analysis fields)",
-            );
+            add("403", "The token's role may not do this (incl. writing or filtering on analysis fields)");
         }
         if has_id || authenticated {
-            add(
-                "404",
-                "Not found in the token's workspace (or not visible to its role)",
-            );
+            add("404", "Not found in the token's workspace (or not visible to its role)");
         }
-        add(
-            "405",
-            "Method not allowed on this path; `Allow` lists the methods",
-        );
+        add("405", "Method not allowed on this path; `Allow` lists the methods");
         if writes_body && path != "/v1/stakeholders/{id}/restore" {
             add("413", "Request body too large");
             add("415", "Body is not application/json");
@@ -141,18 +122,9 @@ fn add_problem_responses(path: &str, item: &mut PathItem) {
             add("412", "`If-Match` names a stale version");
         }
         if writes_body || method == "get" {
-            add(
-                "422",
-                "Validation failed: one `errors` entry per bad field or parameter",
-            );
+            add("422", "Validation failed: one `errors` entry per bad field or parameter");
         }
-        add(
-            "500",
-            "Unexpected error (logged with the request id; no internals are sent)",
-        );
-        add(
-            "503",
-            "Database unavailable; retry after `Retry-After` seconds",
-        );
+        add("500", "Unexpected error (logged with the request id; no internals are sent)");
+        add("503", "Database unavailable; retry after `Retry-After` seconds");
     }
 }

@@ -51,16 +51,10 @@ pub fn parse_sort<F: PartialEq + Copy>(
             None => (part.strip_prefix('+').unwrap_or(part), false),
         };
         let field = parse(name).ok_or_else(|| {
-            ApiError::invalid(
-                "sort",
-                format!("unknown sort field '{name}'; use {allowed}"),
-            )
+            ApiError::invalid("sort", format!("unknown sort field '{name}'; use {allowed}"))
         })?;
         if keys.iter().any(|k| k.field == field) {
-            return Err(ApiError::invalid(
-                "sort",
-                format!("'{name}' is named twice"),
-            ));
+            return Err(ApiError::invalid("sort", format!("'{name}' is named twice")));
         }
         keys.push(SortKey { field, descending });
     }
@@ -97,9 +91,7 @@ impl CursorCodec {
     pub fn new(secret: &[u8]) -> Self {
         let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes any key length");
         mac.update(b"stakemap cursor key");
-        Self {
-            key: mac.finalize().into_bytes().to_vec(),
-        }
+        Self { key: mac.finalize().into_bytes().to_vec() }
     }
 
     fn tag(&self, payload: &[u8]) -> Vec<u8> {
@@ -111,11 +103,7 @@ impl CursorCodec {
     /// The opaque cursor for a position.
     pub fn encode(&self, position: &Position) -> String {
         let payload = serde_json::to_vec(position).expect("a position serialises");
-        format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(&payload),
-            URL_SAFE_NO_PAD.encode(self.tag(&payload))
-        )
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(&payload), URL_SAFE_NO_PAD.encode(self.tag(&payload)))
     }
 
     /// Reads a cursor back; anything altered, truncated or made for another sort is 400.
@@ -132,9 +120,7 @@ impl CursorCodec {
         }
         let position: Position = serde_json::from_slice(&payload).map_err(|_| bad())?;
         if position.sort != sort {
-            return Err(ApiError::BadRequest(
-                "cursor was made for a different sort".into(),
-            ));
+            return Err(ApiError::BadRequest("cursor was made for a different sort".into()));
         }
         Ok(position)
     }
@@ -147,18 +133,12 @@ mod tests {
     #[test]
     fn cursor_round_trips_and_detects_tampering() {
         let codec = CursorCodec::new(b"secret");
-        let pos = Position {
-            sort: "name".into(),
-            values: vec![Value::from("Ann")],
-            id: "x".into(),
-        };
+        let pos = Position { sort: "name".into(), values: vec![Value::from("Ann")], id: "x".into() };
         let cursor = codec.encode(&pos);
         assert_eq!(codec.decode(&cursor, "name").unwrap(), pos);
         let mut tampered = cursor.clone().into_bytes();
         tampered[3] ^= 1;
-        assert!(codec
-            .decode(std::str::from_utf8(&tampered).unwrap(), "name")
-            .is_err());
+        assert!(codec.decode(std::str::from_utf8(&tampered).unwrap(), "name").is_err());
         assert!(codec.decode(&cursor, "-name").is_err());
         assert!(CursorCodec::new(b"other").decode(&cursor, "name").is_err());
         assert!(codec.decode("garbage", "name").is_err());
@@ -180,16 +160,7 @@ mod tests {
         let keys = parse_sort("-b,a", parse, "a, b").unwrap();
         assert_eq!(
             keys,
-            vec![
-                SortKey {
-                    field: 1,
-                    descending: true
-                },
-                SortKey {
-                    field: 0,
-                    descending: false
-                }
-            ]
+            vec![SortKey { field: 1, descending: true }, SortKey { field: 0, descending: false }]
         );
         assert!(parse_sort("c", parse, "a, b").is_err());
         assert!(parse_sort("a,-a", parse, "a, b").is_err());

@@ -43,10 +43,7 @@ impl AppState {
 
     /// Whether this workspace id is known to exist.
     pub fn known_workspace(&self, id: &str) -> bool {
-        self.known_workspaces
-            .read()
-            .map(|set| set.contains(id))
-            .unwrap_or(false)
+        self.known_workspaces.read().map(|set| set.contains(id)).unwrap_or(false)
     }
 
     /// Records that a workspace exists.
@@ -70,11 +67,7 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// Binds the listener's socket and starts serving; the returned server runs until stopped.
-pub fn run(
-    listener: TcpListener,
-    state: AppState,
-    cors_origins: Vec<String>,
-) -> std::io::Result<Server> {
+pub fn run(listener: TcpListener, state: AppState, cors_origins: Vec<String>) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let document = crate::openapi::document();
     let route_table = web::Data::new(routes::fallback::RouteTable::from_openapi(&document));
@@ -96,10 +89,7 @@ pub fn run(
             .service(routes::docs::swagger_ui())
             .default_service(web::to(routes::fallback::not_found_or_method))
             // Without configured origins no CORS headers are sent at all (same-origin only).
-            .wrap(Condition::new(
-                !cors_origins.is_empty(),
-                cors(&cors_origins),
-            ))
+            .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
             .wrap(Compress::default())
             .wrap(from_fn(routes::middleware::request_context))
     })

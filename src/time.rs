@@ -4,9 +4,7 @@ use chrono::{DateTime, DurationRound, NaiveDateTime, TimeDelta, Utc};
 
 /// The current UTC time at microsecond precision.
 pub fn now() -> DateTime<Utc> {
-    Utc::now()
-        .duration_trunc(TimeDelta::microseconds(1))
-        .expect("truncating now cannot overflow")
+    Utc::now().duration_trunc(TimeDelta::microseconds(1)).expect("truncating now cannot overflow")
 }
 
 /// A stored (naive, UTC) timestamp as UTC.

@@ -29,10 +29,7 @@ impl Auth {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!(
-                "the {} role may not do this",
-                self.role.as_str()
-            )))
+            Err(ApiError::Forbidden(format!("the {} role may not do this", self.role.as_str())))
         }
     }
 }
@@ -45,33 +42,21 @@ fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
         .to_str()
         .map_err(|_| ApiError::Unauthorized("malformed Authorization header".into()))?;
     match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
             Ok(token.trim())
         }
-        _ => Err(ApiError::Unauthorized(
-            "expected 'Authorization: Bearer <token>'".into(),
-        )),
+        _ => Err(ApiError::Unauthorized("expected 'Authorization: Bearer <token>'".into())),
     }
 }
 
 async fn authenticate(req: HttpRequest) -> Result<Auth, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .expect("AppState is registered at startup")
-        .clone();
+    let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered at startup").clone();
     let token = bearer(&req)?;
-    let claims = state
-        .jwt
-        .verify(token)
-        .map_err(|e| ApiError::Unauthorized(e.0))?;
+    let claims = state.jwt.verify(token).map_err(|e| ApiError::Unauthorized(e.0))?;
     let role = Role::parse(&claims.role)
         .ok_or_else(|| ApiError::Unauthorized(format!("unknown role '{}'", claims.role)))?;
     if role == Role::Stakeholder && claims.stakeholder_id.is_none() {
-        return Err(ApiError::Unauthorized(
-            "stakeholder token lacks 'stakeholder_id'".into(),
-        ));
+        return Err(ApiError::Unauthorized("stakeholder token lacks 'stakeholder_id'".into()));
     }
     if !state.known_workspace(&claims.ws) {
         let ws = claims.ws.clone();
@@ -82,18 +67,11 @@ async fn authenticate(req: HttpRequest) -> Result<Auth, ApiError> {
         })
         .await??;
         if !exists {
-            return Err(ApiError::Unauthorized(
-                "token names an unknown workspace".into(),
-            ));
+            return Err(ApiError::Unauthorized("token names an unknown workspace".into()));
         }
         state.remember_workspace(&claims.ws);
     }
-    Ok(Auth {
-        sub: claims.sub,
-        workspace_id: claims.ws,
-        role,
-        stakeholder_id: claims.stakeholder_id,
-    })
+    Ok(Auth { sub: claims.sub, workspace_id: claims.ws, role, stakeholder_id: claims.stakeholder_id })
 }
 
 impl FromRequest for Auth {

@@ -1,8 +1,6 @@
 //! Signing and verifying tokens.
 
-use jsonwebtoken::{
-    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
-};
+use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use super::Role;
@@ -49,28 +47,14 @@ pub struct TokenRejected(pub String);
 
 impl JwtKeys {
     /// Keys from the HS256 secret and an optional identity-provider key.
-    pub fn new(
-        secret: Vec<u8>,
-        public_key: Option<PublicKey>,
-        issuer: String,
-        audience: String,
-    ) -> Self {
-        Self {
-            secret,
-            public_key,
-            issuer,
-            audience,
-        }
+    pub fn new(secret: Vec<u8>, public_key: Option<PublicKey>, issuer: String, audience: String) -> Self {
+        Self { secret, public_key, issuer, audience }
     }
 
     /// Signs claims with the server secret (HS256).
     pub fn sign(&self, claims: &Claims) -> String {
-        encode(
-            &Header::new(Algorithm::HS256),
-            claims,
-            &EncodingKey::from_secret(&self.secret),
-        )
-        .expect("HS256 signing of serialisable claims cannot fail")
+        encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(&self.secret))
+            .expect("HS256 signing of serialisable claims cannot fail")
     }
 
     /// Issues a token for the given subject, workspace and role, valid for `ttl_seconds`.
@@ -101,17 +85,10 @@ impl JwtKeys {
         // The key is chosen by algorithm family, so an HS256 token can never be checked
         // against the public key (the classic algorithm-confusion attack).
         let (key, algorithms): (DecodingKey, Vec<Algorithm>) = match header.alg {
-            Algorithm::HS256 => (
-                DecodingKey::from_secret(&self.secret),
-                vec![Algorithm::HS256],
-            ),
+            Algorithm::HS256 => (DecodingKey::from_secret(&self.secret), vec![Algorithm::HS256]),
             alg => match &self.public_key {
                 Some(pk) if pk.algorithms.contains(&alg) => (pk.key.clone(), pk.algorithms.clone()),
-                _ => {
-                    return Err(TokenRejected(format!(
-                        "tokens signed with {alg:?} are not accepted"
-                    )))
-                }
+                _ => return Err(TokenRejected(format!("tokens signed with {alg:?} are not accepted"))),
             },
         };
         let mut validation = Validation::new(algorithms[0]);

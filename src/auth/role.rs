@@ -23,14 +23,8 @@ pub enum Role {
 
 impl Role {
     /// Every role, in the order of the table in API.md.
-    pub const ALL: [Role; 6] = [
-        Role::Admin,
-        Role::Manager,
-        Role::Contributor,
-        Role::Viewer,
-        Role::Integration,
-        Role::Stakeholder,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration, Role::Stakeholder];
 
     /// The claim value.
     pub fn as_str(self) -> &'static str {

@@ -40,9 +40,7 @@ impl DatabaseUrl {
             Ok(Self::Postgres(url.to_string()))
         } else {
             let scheme = url.split("://").next().unwrap_or(url);
-            Err(format!(
-                "unsupported database URL scheme '{scheme}': use sqlite://PATH or postgres://…"
-            ))
+            Err(format!("unsupported database URL scheme '{scheme}': use sqlite://PATH or postgres://…"))
         }
     }
 
@@ -97,8 +95,7 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+        conn.batch_execute("SELECT 1").map_err(diesel::ConnectionError::CouldntSetupConfiguration)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {

@@ -20,9 +20,7 @@ pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, String> {
     let manager = ConnectionManager::new(url.clone());
     // Open one connection directly first: r2d2 would only say "timed out".
-    manager
-        .open()
-        .map_err(|e| format!("cannot open the database: {e}"))?;
+    manager.open().map_err(|e| format!("cannot open the database: {e}"))?;
     r2d2::Pool::builder()
         .max_size(size.max(1))
         .min_idle(Some(1))

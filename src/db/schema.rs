@@ -65,9 +65,82 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    accounts (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        name -> Text,
+        source -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        status -> Text,
+        owner -> Nullable<Text>,
+        business_goals -> Text,
+        kpis -> Text,
+        pain_points -> Text,
+        competitors -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    contracts (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        account_id -> Text,
+        title -> Text,
+        value_minor -> BigInt,
+        currency -> Text,
+        start_date -> Text,
+        end_date -> Nullable<Text>,
+        status -> Text,
+        kpi_terms -> Nullable<Text>,
+        status_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    relationships (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        from_id -> Text,
+        to_id -> Text,
+        kind -> Text,
+        label -> Nullable<Text>,
+        strength -> Nullable<Integer>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    stakeholder_history (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        stakeholder_id -> Text,
+        at -> Timestamp,
+        actor -> Text,
+        op -> Text,
+        changes -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
     server_settings,
     stakeholders,
-    stakeholder_tags
+    stakeholder_tags,
+    accounts,
+    contracts,
+    relationships,
+    stakeholder_history,
 );

@@ -14,43 +14,23 @@ pub enum TextKind {
 }
 
 /// Checks length (in characters) and control characters of a string.
-pub fn check_text(
-    field: &str,
-    text: &str,
-    min: usize,
-    max: usize,
-    kind: TextKind,
-) -> Result<(), FieldError> {
+pub fn check_text(field: &str, text: &str, min: usize, max: usize, kind: TextKind) -> Result<(), FieldError> {
     let allowed = |c: char| kind == TextKind::Free && matches!(c, '\t' | '\n' | '\r');
     if text.chars().any(|c| c.is_control() && !allowed(c)) {
-        return Err(FieldError::new(
-            field,
-            "must not contain control characters",
-        ));
+        return Err(FieldError::new(field, "must not contain control characters"));
     }
     let len = text.chars().count();
     if len < min {
-        return Err(FieldError::new(
-            field,
-            format!("must be at least {min} character(s)"),
-        ));
+        return Err(FieldError::new(field, format!("must be at least {min} character(s)")));
     }
     if len > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(FieldError::new(field, format!("must be at most {max} characters")));
     }
     Ok(())
 }
 
 /// An optional string: `null` clears it.
-pub fn text(
-    field: &str,
-    value: &Value,
-    max: usize,
-    kind: TextKind,
-) -> Result<Option<String>, FieldError> {
+pub fn text(field: &str, value: &Value, max: usize, kind: TextKind) -> Result<Option<String>, FieldError> {
     match value {
         Value::Null => Ok(None),
         Value::String(s) => {
@@ -62,12 +42,7 @@ pub fn text(
 }
 
 /// A required string of `min..=max` characters.
-pub fn required_text(
-    field: &str,
-    value: &Value,
-    min: usize,
-    max: usize,
-) -> Result<String, FieldError> {
+pub fn required_text(field: &str, value: &Value, min: usize, max: usize) -> Result<String, FieldError> {
     match value {
         Value::String(s) => {
             check_text(field, s, min, max, TextKind::Line)?;
@@ -90,10 +65,7 @@ pub fn choice<E>(
         Value::String(s) => parse(s)
             .map(Some)
             .ok_or_else(|| FieldError::new(field, format!("must be one of: {}", expected()))),
-        _ => Err(FieldError::new(
-            field,
-            format!("must be one of: {}", expected()),
-        )),
+        _ => Err(FieldError::new(field, format!("must be one of: {}", expected()))),
     }
 }
 
@@ -114,15 +86,9 @@ pub fn score(field: &str, value: &Value) -> Result<Option<i32>, FieldError> {
         Value::Null => Ok(None),
         Value::Number(n) => match n.as_i64() {
             Some(v @ 1..=5) => Ok(Some(v as i32)),
-            _ => Err(FieldError::new(
-                field,
-                "must be an integer from 1 to 5, or null",
-            )),
+            _ => Err(FieldError::new(field, "must be an integer from 1 to 5, or null")),
         },
-        _ => Err(FieldError::new(
-            field,
-            "must be an integer from 1 to 5, or null",
-        )),
+        _ => Err(FieldError::new(field, "must be an integer from 1 to 5, or null")),
     }
 }
 
@@ -148,10 +114,7 @@ pub fn text_list(
         _ => return Err(FieldError::new(field, "must be an array of strings")),
     };
     if items.len() > max_items {
-        return Err(FieldError::new(
-            field,
-            format!("must have at most {max_items} items"),
-        ));
+        return Err(FieldError::new(field, format!("must have at most {max_items} items")));
     }
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -212,10 +175,7 @@ pub fn scalar_map(
         _ => return Err(FieldError::new(field, "must be an object")),
     };
     if map.len() > max_keys {
-        return Err(FieldError::new(
-            field,
-            format!("must have at most {max_keys} keys"),
-        ));
+        return Err(FieldError::new(field, format!("must have at most {max_keys} keys")));
     }
     for (key, v) in map {
         let path = format!("{field}.{key}");
@@ -223,12 +183,7 @@ pub fn scalar_map(
         match v {
             Value::String(s) => check_text(&path, s, 0, max_len, TextKind::Free)?,
             Value::Number(_) | Value::Bool(_) | Value::Null => {}
-            _ => {
-                return Err(FieldError::new(
-                    path,
-                    "must be a string, number, boolean or null",
-                ))
-            }
+            _ => return Err(FieldError::new(path, "must be a string, number, boolean or null")),
         }
     }
     Ok(map.clone())
@@ -264,10 +219,7 @@ mod tests {
 
     #[test]
     fn lists_drop_duplicates_and_bound_size() {
-        assert_eq!(
-            text_list("t", &json!(["a", "b", "a"]), 5, 10).unwrap(),
-            vec!["a", "b"]
-        );
+        assert_eq!(text_list("t", &json!(["a", "b", "a"]), 5, 10).unwrap(), vec!["a", "b"]);
         assert!(text_list("t", &json!(["a", 1]), 5, 10).is_err());
         assert!(text_list("t", &json!(["a", "b", "c"]), 2, 10).is_err());
     }

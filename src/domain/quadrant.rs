@@ -47,11 +47,7 @@ mod tests {
                     (Some(_), Some(m)) if m >= 3 => Quadrant::PassivePassenger,
                     _ => Quadrant::DistantRelative,
                 };
-                assert_eq!(
-                    quadrant(influence, impact),
-                    expected,
-                    "{influence:?} x {impact:?}"
-                );
+                assert_eq!(quadrant(influence, impact), expected, "{influence:?} x {impact:?}");
             }
         }
     }
@@ -68,10 +64,7 @@ mod tests {
     fn strategies_follow_quadrants() {
         assert_eq!(strategy(Quadrant::KeyPlayer), Some(Strategy::ManageClosely));
         assert_eq!(strategy(Quadrant::Expert), Some(Strategy::Leverage));
-        assert_eq!(
-            strategy(Quadrant::PassivePassenger),
-            Some(Strategy::KeepSatisfied)
-        );
+        assert_eq!(strategy(Quadrant::PassivePassenger), Some(Strategy::KeepSatisfied));
         assert_eq!(strategy(Quadrant::DistantRelative), Some(Strategy::Monitor));
         assert_eq!(strategy(Quadrant::Unassessed), None);
     }

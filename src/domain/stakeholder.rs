@@ -121,18 +121,22 @@ pub const ANALYSIS_FIELDS: &[&str] = &[
     "confidential",
 ];
 
-const READ_ONLY_FIELDS: &[&str] = &[
-    "id",
-    "version",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "quadrant",
-    "strategy",
-];
+const READ_ONLY_FIELDS: &[&str] =
+    &["id", "version", "created_at", "updated_at", "deleted_at", "quadrant", "strategy"];
 
 const SHORT: usize = 200;
 const LONG_TEXT: usize = 10_000;
+
+impl crate::routes::versioned::Versioned for Stakeholder {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn bump(&mut self) {
+        self.version += 1;
+        self.updated_at = crate::time::now();
+    }
+}
 
 impl Stakeholder {
     /// The derived quadrant.
@@ -217,14 +221,9 @@ pub fn apply(
     }
     let p = &next.profile;
     if p.source.is_some() != p.external_id.is_some()
-        && !errors
-            .iter()
-            .any(|e| e.field == "source" || e.field == "external_id")
+        && !errors.iter().any(|e| e.field == "source" || e.field == "external_id")
     {
-        errors.push(FieldError::new(
-            "external_id",
-            "source and external_id must be given together",
-        ));
+        errors.push(FieldError::new("external_id", "source and external_id must be given together"));
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -255,24 +254,16 @@ fn set_field(s: &mut Stakeholder, key: &str, v: &Value) -> Result<(), FieldError
         "category" => p.category = fields::choice(key, v, Category::parse, Category::expected)?,
         "tags" => p.tags = fields::text_list(key, v, 50, 50)?,
         "relationship_status" => {
-            p.relationship_status = fields::choice(
-                key,
-                v,
-                RelationshipStatus::parse,
-                RelationshipStatus::expected,
-            )?
+            p.relationship_status =
+                fields::choice(key, v, RelationshipStatus::parse, RelationshipStatus::expected)?
         }
         "owner" => p.owner = fields::text(key, v, SHORT, TextKind::Line)?,
         "source" => p.source = non_empty(key, fields::text(key, v, 100, TextKind::Line)?)?,
-        "external_id" => {
-            p.external_id = non_empty(key, fields::text(key, v, SHORT, TextKind::Line)?)?
-        }
+        "external_id" => p.external_id = non_empty(key, fields::text(key, v, SHORT, TextKind::Line)?)?,
         "custom_fields" => p.custom_fields = fields::scalar_map(key, v, 50, 1000)?,
         "influence" => a.influence = fields::score(key, v)?,
         "impact" => a.impact = fields::score(key, v)?,
-        "stance" => {
-            a.stance = fields::choice(key, v, Stance::parse, Stance::expected)?.unwrap_or_default()
-        }
+        "stance" => a.stance = fields::choice(key, v, Stance::parse, Stance::expected)?.unwrap_or_default(),
         "stance_reason" => a.stance_reason = fields::text(key, v, 2000, TextKind::Free)?,
         "segments" => a.segments = fields::choice_set(key, v, Segment::parse, Segment::expected)?,
         "decision_role" => {
@@ -326,9 +317,7 @@ mod tests {
     fn create_requires_name_and_group() {
         let mut s = Stakeholder::blank("ws", Utc::now());
         let err = apply(&mut s, &body(json!({})), Role::Manager, Mode::Create).unwrap_err();
-        let ApiError::Validation(errors) = err else {
-            panic!("expected 422")
-        };
+        let ApiError::Validation(errors) = err else { panic!("expected 422") };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["name", "group"]);
     }
@@ -344,9 +333,7 @@ mod tests {
             Mode::Create,
         )
         .unwrap_err();
-        let ApiError::Validation(errors) = err else {
-            panic!("expected 422")
-        };
+        let ApiError::Validation(errors) = err else { panic!("expected 422") };
         assert_eq!(errors.len(), 4);
         assert_eq!(s, before);
     }
@@ -370,22 +357,10 @@ mod tests {
             Mode::Create,
         )
         .unwrap();
-        apply(
-            &mut s,
-            &body(json!({"email": null})),
-            Role::Admin,
-            Mode::Patch,
-        )
-        .unwrap();
+        apply(&mut s, &body(json!({"email": null})), Role::Admin, Mode::Patch).unwrap();
         assert_eq!(s.profile.email, None);
         assert_eq!(s.analysis.influence, Some(4));
-        assert!(apply(
-            &mut s,
-            &body(json!({"name": null})),
-            Role::Admin,
-            Mode::Patch
-        )
-        .is_err());
+        assert!(apply(&mut s, &body(json!({"name": null})), Role::Admin, Mode::Patch).is_err());
     }
 
     #[test]

@@ -12,9 +12,7 @@ pub async fn openapi_json(spec: web::Data<utoipa::openapi::OpenApi>) -> HttpResp
 /// `GET /docs` redirects to `/docs/`, where relative asset paths resolve.
 #[get("/docs")]
 pub async fn docs_redirect() -> HttpResponse {
-    HttpResponse::PermanentRedirect()
-        .insert_header(("Location", "/docs/"))
-        .finish()
+    HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
 }
 
 /// Swagger UI at `/docs/`, its assets vendored into the binary (no CDN).

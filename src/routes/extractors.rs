@@ -22,13 +22,12 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
-        JsonPayloadError::Overflow { limit }
-        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
             ApiError::PayloadTooLarge(format!("request body exceeds {limit} bytes"))
         }
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "send a JSON body with Content-Type: application/json".into(),
-        ),
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("send a JSON body with Content-Type: application/json".into())
+        }
         JsonPayloadError::Deserialize(e) => {
             let detail = if e.is_data() {
                 "request body must be a JSON object".to_string()

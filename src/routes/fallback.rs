@@ -41,9 +41,7 @@ impl RouteTable {
         let mut found: Option<Vec<String>> = None;
         for (def, methods) in &self.routes {
             if def.is_match(path) {
-                found
-                    .get_or_insert_with(Vec::new)
-                    .extend(methods.iter().cloned());
+                found.get_or_insert_with(Vec::new).extend(methods.iter().cloned());
             }
         }
         found

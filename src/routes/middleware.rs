@@ -50,21 +50,14 @@ pub async fn request_context(
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
-    let route = response
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".into());
+    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
     let latency = started.elapsed().as_secs_f64() * 1000.0;
     span.record("route", route.as_str());
     span.record("status", status.as_u16());
     span.record("latency_ms", latency);
     span.in_scope(|| {
         if status.is_server_error() {
-            let cause = response
-                .response()
-                .error()
-                .map(|e| format!("{e:?}"))
-                .unwrap_or_default();
+            let cause = response.response().error().map(|e| format!("{e:?}")).unwrap_or_default();
             tracing::error!(%cause, "request failed");
         } else {
             tracing::info!("request");
@@ -107,8 +100,6 @@ fn to_problem(res: ServiceResponse<BoxBody>, path: &str) -> ServiceResponse<BoxB
             new.append_header((name.clone(), value.clone()));
         }
     }
-    let body = new
-        .content_type(PROBLEM_JSON)
-        .body(serde_json::to_string(&problem).unwrap_or_default());
+    let body = new.content_type(PROBLEM_JSON).body(serde_json::to_string(&problem).unwrap_or_default());
     ServiceResponse::new(req, body)
 }

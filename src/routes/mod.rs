@@ -7,6 +7,7 @@ pub mod health;
 pub mod middleware;
 pub mod stakeholders;
 pub mod support;
+pub mod versioned;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

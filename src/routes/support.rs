@@ -37,16 +37,11 @@ pub enum Precondition {
 
 impl Precondition {
     /// Reads the named header; absent is `None`, unparsable is 400.
-    pub fn from_header(
-        req: &HttpRequest,
-        name: header::HeaderName,
-    ) -> Result<Option<Self>, ApiError> {
+    pub fn from_header(req: &HttpRequest, name: header::HeaderName) -> Result<Option<Self>, ApiError> {
         let Some(value) = req.headers().get(&name) else {
             return Ok(None);
         };
-        parse(value)
-            .map(Some)
-            .ok_or_else(|| ApiError::BadRequest(format!("malformed {name} header")))
+        parse(value).map(Some).ok_or_else(|| ApiError::BadRequest(format!("malformed {name} header")))
     }
 
     /// Whether the resource at `version` matches.

@@ -9,27 +9,20 @@ const JWT_SECRET_KEY: &str = "jwt_secret";
 
 /// Returns the stored JWT secret, creating it with `generate` on first use.
 /// Returns the secret and whether this call created it.
-pub fn jwt_secret(
-    conn: &mut DbConnection,
-    generate: impl FnOnce() -> String,
-) -> QueryResult<(String, bool)> {
+pub fn jwt_secret(conn: &mut DbConnection, generate: impl FnOnce() -> String) -> QueryResult<(String, bool)> {
     if let Some(existing) = get(conn, JWT_SECRET_KEY)? {
         return Ok((existing, false));
     }
     let candidate = generate();
     let inserted = diesel::insert_into(server_settings::table)
-        .values((
-            server_settings::key.eq(JWT_SECRET_KEY),
-            server_settings::value.eq(&candidate),
-        ))
+        .values((server_settings::key.eq(JWT_SECRET_KEY), server_settings::value.eq(&candidate)))
         .execute(conn);
     match inserted {
         Ok(_) => Ok((candidate, true)),
         // Another replica won the race: use its secret.
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok((get(conn, JWT_SECRET_KEY)?.unwrap_or(candidate), false)),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            Ok((get(conn, JWT_SECRET_KEY)?.unwrap_or(candidate), false))
+        }
         Err(e) => Err(e),
     }
 }

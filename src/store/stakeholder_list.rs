@@ -49,10 +49,7 @@ crate::string_enum!(
 impl SortField {
     /// Sorting by an analysis field reveals it, so it is an analysis-only sort.
     pub fn is_analysis(self) -> bool {
-        matches!(
-            self,
-            Self::Influence | Self::Impact | Self::Stance | Self::DecisionRole | Self::Quadrant
-        )
+        matches!(self, Self::Influence | Self::Impact | Self::Stance | Self::DecisionRole | Self::Quadrant)
     }
 }
 
@@ -111,11 +108,8 @@ macro_rules! order_nullable {
 macro_rules! after_required {
     ($col:expr, $value:expr, $desc:expr, $convert:expr) => {{
         let v = $convert($value)?;
-        let cond: Cond = if $desc {
-            Box::new($col.lt(v).nullable())
-        } else {
-            Box::new($col.gt(v).nullable())
-        };
+        let cond: Cond =
+            if $desc { Box::new($col.lt(v).nullable()) } else { Box::new($col.gt(v).nullable()) };
         Some(cond)
     }};
 }
@@ -125,11 +119,7 @@ macro_rules! after_nullable {
             // Nothing sorts after a null except other nulls, which the tiebreak handles.
             None => None,
             Some(v) => {
-                let cmp: Cond = if $desc {
-                    Box::new($col.lt(v))
-                } else {
-                    Box::new($col.gt(v))
-                };
+                let cmp: Cond = if $desc { Box::new($col.lt(v)) } else { Box::new($col.gt(v)) };
                 let cond: Cond = Box::new($col.is_null().nullable().or(cmp));
                 Some(cond)
             }
@@ -231,16 +221,11 @@ fn opt_int(v: &Value) -> Result<Option<i32>, BadCursorValue> {
     if v.is_null() {
         return Ok(None);
     }
-    v.as_i64()
-        .and_then(|n| i32::try_from(n).ok())
-        .map(Some)
-        .ok_or(BadCursorValue)
+    v.as_i64().and_then(|n| i32::try_from(n).ok()).map(Some).ok_or(BadCursorValue)
 }
 fn time(v: &Value) -> Result<NaiveDateTime, BadCursorValue> {
     let s = v.as_str().ok_or(BadCursorValue)?;
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.naive_utc())
-        .map_err(|_| BadCursorValue)
+    DateTime::parse_from_rfc3339(s).map(|t| t.naive_utc()).map_err(|_| BadCursorValue)
 }
 
 /// The value of a sort field on a row, as stored in a cursor.
@@ -266,9 +251,8 @@ pub fn sort_value(field: SortField, s: &Stakeholder) -> Value {
 }
 
 fn filtered(workspace_id: &str, f: &Filter) -> Query {
-    let mut q = stakeholders::table
-        .filter(stakeholders::workspace_id.eq(workspace_id.to_string()))
-        .into_boxed();
+    let mut q =
+        stakeholders::table.filter(stakeholders::workspace_id.eq(workspace_id.to_string())).into_boxed();
     if !f.include_deleted {
         q = q.filter(stakeholders::deleted_at.is_null());
     }
@@ -318,9 +302,7 @@ fn filtered(workspace_id: &str, f: &Filter) -> Query {
             lower(stakeholders::name.nullable())
                 .like(pattern.clone())
                 .escape('\\')
-                .or(lower(stakeholders::email)
-                    .like(pattern.clone())
-                    .escape('\\'))
+                .or(lower(stakeholders::email).like(pattern.clone()).escape('\\'))
                 .or(lower(stakeholders::organization).like(pattern).escape('\\')),
         );
     }
@@ -328,9 +310,7 @@ fn filtered(workspace_id: &str, f: &Filter) -> Query {
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// One page (`limit` rows) of stakeholders after `after`, in `sort` order then by id.
@@ -344,24 +324,13 @@ pub fn list(
 ) -> Result<Vec<Stakeholder>, ListError> {
     let mut q = filtered(workspace_id, filter);
     for key in sort {
-        q = by_column!(
-            key.field,
-            order_text,
-            order_opt_text,
-            order_opt_int,
-            order_time,
-            q,
-            key.descending
-        );
+        q = by_column!(key.field, order_text, order_opt_text, order_opt_int, order_time, q, key.descending);
     }
     q = q.then_order_by(stakeholders::id.asc());
     if let Some(after) = after {
         q = q.filter(keyset_condition(sort, after).map_err(|_| ListError::BadCursor)?);
     }
-    let rows = q
-        .limit(limit)
-        .select(StakeholderRow::as_select())
-        .load(conn)?;
+    let rows = q.limit(limit).select(StakeholderRow::as_select()).load(conn)?;
     Ok(rows.into_iter().map(Stakeholder::from).collect())
 }
 
@@ -405,28 +374,15 @@ fn keyset_condition(sort: &[SortKey<SortField>], after: &After) -> Result<Cond, 
 }
 
 // "Equal to the cursor" for each of the given sort keys.
-fn equal_prefix(
-    keys: &[SortKey<SortField>],
-    values: &[Value],
-) -> Result<Vec<Cond>, BadCursorValue> {
+fn equal_prefix(keys: &[SortKey<SortField>], values: &[Value]) -> Result<Vec<Cond>, BadCursorValue> {
     keys.iter()
         .zip(values)
         .map(|(key, value)| {
-            Ok(by_column!(
-                key.field,
-                equal_text,
-                equal_opt_text,
-                equal_opt_int,
-                equal_time,
-                value
-            ))
+            Ok(by_column!(key.field, equal_text, equal_opt_text, equal_opt_int, equal_time, value))
         })
         .collect()
 }
 
 fn and_all(conditions: Vec<Cond>, last: Cond) -> Cond {
-    conditions
-        .into_iter()
-        .rev()
-        .fold(last, |acc, c| Box::new(c.and(acc)))
+    conditions.into_iter().rev().fold(last, |acc, c| Box::new(c.and(acc)))
 }

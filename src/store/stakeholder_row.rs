@@ -55,11 +55,7 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 }
 
 fn enum_list<E: Copy>(text: &str, parse: fn(&str) -> Option<E>) -> Vec<E> {
-    serde_json::from_str::<Vec<String>>(text)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|s| parse(s))
-        .collect()
+    serde_json::from_str::<Vec<String>>(text).unwrap_or_default().iter().filter_map(|s| parse(s)).collect()
 }
 
 impl From<&Stakeholder> for StakeholderRow {
@@ -122,10 +118,7 @@ impl From<StakeholderRow> for Stakeholder {
                 group: Group::parse(&r.stakeholder_group).unwrap_or(Group::External),
                 category: r.category.as_deref().and_then(Category::parse),
                 tags: serde_json::from_str(&r.tags).unwrap_or_default(),
-                relationship_status: r
-                    .relationship_status
-                    .as_deref()
-                    .and_then(RelationshipStatus::parse),
+                relationship_status: r.relationship_status.as_deref().and_then(RelationshipStatus::parse),
                 owner: r.owner,
                 source: r.source,
                 external_id: r.external_id,

@@ -1,26 +1,23 @@
-//! Stakeholder queries: insert, fetch, versioned update, tags.
+//! Stakeholder queries: insert, fetch, lock, versioned save (with history), tags.
 
 use diesel::prelude::*;
 
+use super::history;
 use super::stakeholder_row::StakeholderRow;
 use crate::db::schema::{stakeholder_tags, stakeholders};
 use crate::db::DbConnection;
+use crate::domain::history::HistoryOp;
 use crate::domain::stakeholder::Stakeholder;
 
-/// Inserts a new stakeholder and its tag rows.
-pub fn insert(conn: &mut DbConnection, s: &Stakeholder) -> QueryResult<()> {
-    diesel::insert_into(stakeholders::table)
-        .values(StakeholderRow::from(s))
-        .execute(conn)?;
-    replace_tags(conn, s)
+/// Inserts a new stakeholder, its tag rows and its "create" history entry.
+pub fn insert(conn: &mut DbConnection, s: &Stakeholder, actor: &str) -> QueryResult<()> {
+    diesel::insert_into(stakeholders::table).values(StakeholderRow::from(s)).execute(conn)?;
+    replace_tags(conn, s)?;
+    history::record(conn, actor, HistoryOp::Create, None, s)
 }
 
 /// The stakeholder with this id in this workspace, deleted or not.
-pub fn find(
-    conn: &mut DbConnection,
-    workspace_id: &str,
-    id: &str,
-) -> QueryResult<Option<Stakeholder>> {
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Stakeholder>> {
     stakeholders::table
         .filter(stakeholders::workspace_id.eq(workspace_id))
         .filter(stakeholders::id.eq(id))
@@ -45,25 +42,35 @@ pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResul
     Ok(())
 }
 
-/// Writes `s` over the stored row if that row is still at `expected_version`;
-/// returns false when another writer got there first.
-pub fn update_if_version(
+/// Writes `after` over the stored row if that row is still at `before`'s version, with
+/// its history entry; returns false when another writer got there first.
+pub fn save(
     conn: &mut DbConnection,
-    s: &Stakeholder,
-    expected_version: i64,
+    before: &Stakeholder,
+    after: &Stakeholder,
+    actor: &str,
 ) -> QueryResult<bool> {
     let changed = diesel::update(
         stakeholders::table
-            .filter(stakeholders::workspace_id.eq(&s.workspace_id))
-            .filter(stakeholders::id.eq(&s.id))
-            .filter(stakeholders::version.eq(expected_version)),
+            .filter(stakeholders::workspace_id.eq(&after.workspace_id))
+            .filter(stakeholders::id.eq(&after.id))
+            .filter(stakeholders::version.eq(before.version)),
     )
-    .set(StakeholderRow::from(s))
+    .set(StakeholderRow::from(after))
     .execute(conn)?;
-    if changed == 1 {
-        replace_tags(conn, s)?;
+    if changed != 1 {
+        return Ok(false);
     }
-    Ok(changed == 1)
+    if before.profile.tags != after.profile.tags {
+        replace_tags(conn, after)?;
+    }
+    let op = match (before.deleted_at, after.deleted_at) {
+        (None, Some(_)) => HistoryOp::Delete,
+        (Some(_), None) => HistoryOp::Restore,
+        _ => HistoryOp::Update,
+    };
+    history::record(conn, actor, op, Some(before), after)?;
+    Ok(true)
 }
 
 /// The id of the stakeholder holding a CRM key, if any.

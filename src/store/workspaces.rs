@@ -28,9 +28,7 @@ pub fn create(conn: &mut DbConnection, name: &str, slug: &str) -> QueryResult<Wo
         slug: slug.to_string(),
         created_at: crate::time::now().naive_utc(),
     };
-    diesel::insert_into(workspaces::table)
-        .values(&ws)
-        .execute(conn)?;
+    diesel::insert_into(workspaces::table).values(&ws).execute(conn)?;
     Ok(ws)
 }
 
@@ -44,19 +42,12 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Workspace>> {
 
 /// The workspace with this slug.
 pub fn by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<Workspace>> {
-    workspaces::table
-        .filter(workspaces::slug.eq(slug))
-        .select(Workspace::as_select())
-        .first(conn)
-        .optional()
+    workspaces::table.filter(workspaces::slug.eq(slug)).select(Workspace::as_select()).first(conn).optional()
 }
 
 /// Whether a workspace id exists.
 pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        workspaces::table.filter(workspaces::id.eq(id)),
-    ))
-    .get_result(conn)
+    diesel::select(diesel::dsl::exists(workspaces::table.filter(workspaces::id.eq(id)))).get_result(conn)
 }
 
 /// The default slug for a name: lower-case, runs of non-alphanumerics become one `-`.

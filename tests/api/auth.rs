@@ -12,12 +12,7 @@ fn claims(ws: &str) -> Value {
 }
 
 fn hs256(claims: &Value, secret: &[u8]) -> String {
-    encode(
-        &Header::new(Algorithm::HS256),
-        claims,
-        &EncodingKey::from_secret(secret),
-    )
-    .unwrap()
+    encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret)).unwrap()
 }
 
 fn with(mut c: Value, key: &str, value: Value) -> Value {
@@ -33,11 +28,7 @@ fn without(mut c: Value, key: &str) -> Value {
 fn unsigned(claims: &Value) -> String {
     use base64::Engine;
     let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-    format!(
-        "{}.{}.",
-        b64(&json!({"alg": "none", "typ": "JWT"})),
-        b64(claims)
-    )
+    format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(claims))
 }
 
 async fn status_with_token(app: &TestApp, token: &str) -> reqwest::Response {
@@ -56,19 +47,9 @@ async fn every_bad_token_is_401_problem_json() {
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let ws = app.workspace("Acme");
     let good = claims(&ws);
-    assert_eq!(
-        status_with_token(&app, &hs256(&good, SECRET.as_bytes()))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(status_with_token(&app, &hs256(&good, SECRET.as_bytes())).await.status(), 200);
 
-    let res = app
-        .client
-        .get(format!("{}/v1/stakeholders", app.address))
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.get(format!("{}/v1/stakeholders", app.address)).send().await.unwrap();
     assert_problem(res, 401).await;
     let res = app
         .client
@@ -81,118 +62,50 @@ async fn every_bad_token_is_401_problem_json() {
 
     refused(&app, "not-a-jwt", "garbage").await;
     refused(&app, &unsigned(&good), "alg none").await;
-    refused(
-        &app,
-        &hs256(&good, b"another-secret-another-secret-0123456789"),
-        "wrong signature",
-    )
-    .await;
-    refused(
-        &app,
-        &hs256(&with(good.clone(), "iss", json!("evil")), SECRET.as_bytes()),
-        "wrong iss",
-    )
-    .await;
-    refused(
-        &app,
-        &hs256(&with(good.clone(), "aud", json!("evil")), SECRET.as_bytes()),
-        "wrong aud",
-    )
-    .await;
+    refused(&app, &hs256(&good, b"another-secret-another-secret-0123456789"), "wrong signature").await;
+    refused(&app, &hs256(&with(good.clone(), "iss", json!("evil")), SECRET.as_bytes()), "wrong iss").await;
+    refused(&app, &hs256(&with(good.clone(), "aud", json!("evil")), SECRET.as_bytes()), "wrong aud").await;
     let past = chrono::Utc::now().timestamp() - 10;
-    refused(
-        &app,
-        &hs256(&with(good.clone(), "exp", json!(past)), SECRET.as_bytes()),
-        "expired",
-    )
-    .await;
+    refused(&app, &hs256(&with(good.clone(), "exp", json!(past)), SECRET.as_bytes()), "expired").await;
     for claim in ["sub", "ws", "role", "exp", "iss", "aud"] {
-        refused(
-            &app,
-            &hs256(&without(good.clone(), claim), SECRET.as_bytes()),
-            claim,
-        )
-        .await;
+        refused(&app, &hs256(&without(good.clone(), claim), SECRET.as_bytes()), claim).await;
     }
-    refused(
-        &app,
-        &hs256(
-            &with(good.clone(), "role", json!("superuser")),
-            SECRET.as_bytes(),
-        ),
-        "unknown role",
-    )
-    .await;
+    refused(&app, &hs256(&with(good.clone(), "role", json!("superuser")), SECRET.as_bytes()), "unknown role")
+        .await;
     let stakeholder = with(good.clone(), "role", json!("stakeholder"));
-    refused(
-        &app,
-        &hs256(&stakeholder, SECRET.as_bytes()),
-        "stakeholder without stakeholder_id",
-    )
-    .await;
+    refused(&app, &hs256(&stakeholder, SECRET.as_bytes()), "stakeholder without stakeholder_id").await;
     let unknown_ws = with(good.clone(), "ws", json!(uuid::Uuid::new_v4().to_string()));
-    refused(
-        &app,
-        &hs256(&unknown_ws, SECRET.as_bytes()),
-        "unknown workspace",
-    )
-    .await;
+    refused(&app, &hs256(&unknown_ws, SECRET.as_bytes()), "unknown workspace").await;
     // An RS256 token is refused when no public key is configured.
     let rsa = EncodingKey::from_rsa_pem(include_bytes!("../fixtures/rsa_private.pem")).unwrap();
-    refused(
-        &app,
-        &encode(&Header::new(Algorithm::RS256), &good, &rsa).unwrap(),
-        "RS256 without key",
-    )
-    .await;
+    refused(&app, &encode(&Header::new(Algorithm::RS256), &good, &rsa).unwrap(), "RS256 without key").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identity_provider_tokens_with_a_public_key() {
     for (public, private, alg) in [
-        (
-            "rsa_public.pem",
-            include_bytes!("../fixtures/rsa_private.pem").as_slice(),
-            Algorithm::RS256,
-        ),
+        ("rsa_public.pem", include_bytes!("../fixtures/rsa_private.pem").as_slice(), Algorithm::RS256),
         (
             "ed25519_public.pem",
             include_bytes!("../fixtures/ed25519_private.pem").as_slice(),
             Algorithm::EdDSA,
         ),
     ] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(public);
-        let app = TestApp::spawn_with(Backend::Sqlite, |s| s.jwt_public_key = Some(path.clone()))
-            .await
-            .unwrap();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(public);
+        let app =
+            TestApp::spawn_with(Backend::Sqlite, |s| s.jwt_public_key = Some(path.clone())).await.unwrap();
         let ws = app.workspace("Acme");
         let key = match alg {
             Algorithm::RS256 => EncodingKey::from_rsa_pem(private).unwrap(),
             _ => EncodingKey::from_ed_pem(private).unwrap(),
         };
         let token = encode(&Header::new(alg), &claims(&ws), &key).unwrap();
-        assert_eq!(
-            status_with_token(&app, &token).await.status(),
-            200,
-            "{alg:?}"
-        );
+        assert_eq!(status_with_token(&app, &token).await.status(), 200, "{alg:?}");
         // HS256 with the server secret still works beside it.
-        assert_eq!(
-            status_with_token(&app, &app.token(&ws, Role::Viewer))
-                .await
-                .status(),
-            200
-        );
+        assert_eq!(status_with_token(&app, &app.token(&ws, Role::Viewer)).await.status(), 200);
         // Algorithm confusion: an HS256 token keyed with the public key's bytes is refused.
         let pem = std::fs::read(&path).unwrap();
-        refused(
-            &app,
-            &hs256(&claims(&ws), &pem),
-            "HS256 keyed by the public key",
-        )
-        .await;
+        refused(&app, &hs256(&claims(&ws), &pem), "HS256 keyed by the public key").await;
         // A token for this algorithm with a wrong signature is refused.
         let mut forged: Vec<char> = token.chars().collect();
         let i = forged.len() - 10;

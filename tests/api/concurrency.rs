@@ -12,12 +12,7 @@ async fn same_if_match_one_wins(app: TestApp) {
     let ws = app.workspace("Acme");
     let admin = app.token(&ws, Role::Admin);
     for round in 0..10 {
-        let s = app
-            .create_stakeholder(
-                &admin,
-                json!({"name": format!("R{round}"), "group": "team"}),
-            )
-            .await;
+        let s = app.create_stakeholder(&admin, json!({"name": format!("R{round}"), "group": "team"})).await;
         let path = format!("/v1/stakeholders/{}", s["id"].as_str().unwrap());
         let send = |title: &'static str| {
             app.request(reqwest::Method::PATCH, &path, &admin)
@@ -37,17 +32,11 @@ async fn same_if_match_one_wins(app: TestApp) {
 async fn writes_without_if_match_all_land(app: TestApp) {
     let ws = app.workspace("Acme");
     let admin = app.token(&ws, Role::Admin);
-    let s = app
-        .create_stakeholder(&admin, json!({"name": "Busy", "group": "team"}))
-        .await;
+    let s = app.create_stakeholder(&admin, json!({"name": "Busy", "group": "team"})).await;
     let path = format!("/v1/stakeholders/{}", s["id"].as_str().unwrap());
     let mut handles = Vec::new();
     for i in 0..8 {
-        let (client, url, token) = (
-            app.client.clone(),
-            format!("{}{}", app.address, path),
-            admin.clone(),
-        );
+        let (client, url, token) = (app.client.clone(), format!("{}{}", app.address, path), admin.clone());
         handles.push(tokio::spawn(async move {
             client
                 .patch(url)

@@ -17,9 +17,7 @@ on_both_backends!(
 async fn rejected_requests_write_nothing(app: TestApp) {
     let ws = app.workspace("Acme");
     let admin = app.token(&ws, Role::Admin);
-    let existing = app
-        .create_stakeholder(&admin, json!({"name": "Keep", "group": "team"}))
-        .await;
+    let existing = app.create_stakeholder(&admin, json!({"name": "Keep", "group": "team"})).await;
     let path = format!("/v1/stakeholders/{}", existing["id"].as_str().unwrap());
     let (rows, versions) = (app.stakeholder_rows(&ws), app.version_sum(&ws));
 
@@ -57,21 +55,12 @@ async fn rejected_requests_write_nothing(app: TestApp) {
     // Analysis fields written by a contributor: 403, nothing written.
     let contributor = app.token(&ws, Role::Contributor);
     assert_problem(
-        app.post(
-            "/v1/stakeholders",
-            &contributor,
-            &json!({"name": "A", "group": "team", "influence": 3}),
-        )
-        .await,
-        403,
-    )
-    .await;
-    assert_problem(
-        app.patch(&path, &contributor, &json!({"stance": "critic"}))
+        app.post("/v1/stakeholders", &contributor, &json!({"name": "A", "group": "team", "influence": 3}))
             .await,
         403,
     )
     .await;
+    assert_problem(app.patch(&path, &contributor, &json!({"stance": "critic"})).await, 403).await;
     // Bad JSON, wrong media type, too large.
     let res = app
         .request(Method::POST, "/v1/stakeholders", &admin)
@@ -97,12 +86,7 @@ async fn rejected_requests_write_nothing(app: TestApp) {
         .await
         .unwrap();
     assert_problem(res, 415).await;
-    let res = app
-        .request(Method::POST, "/v1/stakeholders", &admin)
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::POST, "/v1/stakeholders", &admin).body("{}").send().await.unwrap();
     assert_problem(res, 415).await;
     let huge = json!({"name": "A", "group": "team", "notes": "x".repeat(2_000_000)});
     assert_problem(app.post("/v1/stakeholders", &admin, &huge).await, 413).await;
@@ -130,19 +114,13 @@ async fn validation_lists_every_bad_field(app: TestApp) {
     let problem = assert_problem(res, 422).await;
     let mut fields = error_fields(&problem);
     fields.sort();
-    assert_eq!(
-        fields,
-        vec!["email", "group", "influence", "name", "segments[0]", "veto"]
-    );
+    assert_eq!(fields, vec!["email", "group", "influence", "name", "segments[0]", "veto"]);
     for entry in problem["errors"].as_array().unwrap() {
         assert!(!entry["message"].as_str().unwrap().is_empty());
     }
     // Free text keeps tabs and newlines.
     let ok = app
-        .create_stakeholder(
-            &admin,
-            json!({"name": "A", "group": "team", "notes": "line1\n\tline2"}),
-        )
+        .create_stakeholder(&admin, json!({"name": "A", "group": "team", "notes": "line1\n\tline2"}))
         .await;
     assert_eq!(ok["notes"], "line1\n\tline2");
 }
@@ -150,23 +128,28 @@ async fn validation_lists_every_bad_field(app: TestApp) {
 async fn bad_query_parameters(app: TestApp) {
     let ws = app.workspace("Acme");
     let admin = app.token(&ws, Role::Admin);
-    let problem = assert_problem(app.get("/v1/stakeholders?group=aliens&min_influence=9&updated_since=yesterday&limit=0&sort=shoe_size", &admin).await, 422).await;
-    let mut fields = error_fields(&problem);
-    fields.sort();
-    assert_eq!(
-        fields,
-        vec!["group", "limit", "min_influence", "sort", "updated_since"]
-    );
-    assert_problem(app.get("/v1/stakeholders?cursor=abc", &admin).await, 400).await;
-    assert_problem(
-        app.get("/v1/stakeholders?include_deleted=maybe", &admin)
-            .await,
+    let problem = assert_problem(
+        app.get(
+            "/v1/stakeholders?group=aliens&min_influence=9&updated_since=yesterday&limit=0&sort=shoe_size",
+            &admin,
+        )
+        .await,
         422,
     )
     .await;
+    let mut fields = error_fields(&problem);
+    fields.sort();
+    assert_eq!(fields, vec!["group", "limit", "min_influence", "sort", "updated_since"]);
+    assert_problem(app.get("/v1/stakeholders?cursor=abc", &admin).await, 400).await;
+    assert_problem(app.get("/v1/stakeholders?include_deleted=maybe", &admin).await, 422).await;
     assert_problem(app.get("/v1/stakeholders?q=%00", &admin).await, 422).await;
     // An injection attempt is just a string that matches nothing.
-    let res = app.get("/v1/stakeholders?q=%27%20OR%201%3D1%20--&owner=%27%3B%20DROP%20TABLE%20stakeholders%3B--", &admin).await;
+    let res = app
+        .get(
+            "/v1/stakeholders?q=%27%20OR%201%3D1%20--&owner=%27%3B%20DROP%20TABLE%20stakeholders%3B--",
+            &admin,
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let list: Value = res.json().await.unwrap();
     assert_eq!(list["items"], json!([]));
@@ -176,48 +159,20 @@ async fn protocol_errors(app: TestApp) {
     let ws = app.workspace("Acme");
     let admin = app.token(&ws, Role::Admin);
     let problem = assert_problem(app.get("/v1/no-such-thing", &admin).await, 404).await;
-    assert!(problem["detail"]
-        .as_str()
-        .unwrap()
-        .contains("/v1/no-such-thing"));
-    assert_problem(
-        app.client
-            .get(format!("{}/nowhere", app.address))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
-    let res = app
-        .request(Method::PUT, "/v1/stakeholders", &admin)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("/v1/no-such-thing"));
+    assert_problem(app.client.get(format!("{}/nowhere", app.address)).send().await.unwrap(), 404).await;
+    let res = app.request(Method::PUT, "/v1/stakeholders", &admin).json(&json!({})).send().await.unwrap();
     let allow = res.headers()["allow"].to_str().unwrap().to_string();
     assert_problem(res, 405).await;
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
     let res = app
-        .request(
-            Method::PUT,
-            &format!("/v1/stakeholders/{}", uuid::Uuid::new_v4()),
-            &admin,
-        )
+        .request(Method::PUT, &format!("/v1/stakeholders/{}", uuid::Uuid::new_v4()), &admin)
         .json(&json!({}))
         .send()
         .await
         .unwrap();
     assert_problem(res, 405).await;
-    assert_problem(
-        app.get(
-            &format!("/v1/stakeholders/{}", uuid::Uuid::new_v4()),
-            &admin,
-        )
-        .await,
-        404,
-    )
-    .await;
+    assert_problem(app.get(&format!("/v1/stakeholders/{}", uuid::Uuid::new_v4()), &admin).await, 404).await;
     assert_problem(app.get("/v1/stakeholders/not-a-uuid", &admin).await, 404).await;
     let res = app
         .request(Method::GET, "/v1/stakeholders", &admin)

@@ -50,10 +50,7 @@ pub fn postgres_url() -> Option<String> {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             // CI must never skip PostgreSQL silently.
-            assert!(
-                std::env::var("CI").is_err(),
-                "CI is set but STAKEMAP_TEST_POSTGRES_URL is not"
-            );
+            assert!(std::env::var("CI").is_err(), "CI is set but STAKEMAP_TEST_POSTGRES_URL is not");
             eprintln!("STAKEMAP_TEST_POSTGRES_URL not set: PostgreSQL test skipped (SQLite only)");
             None
         }
@@ -79,22 +76,14 @@ fn admin_conn(server: &str) -> PgConnection {
 
 impl TestApp {
     /// Starts an app with custom settings tweaks.
-    pub async fn spawn_with(
-        backend: Backend,
-        tweak: impl FnOnce(&mut Settings),
-    ) -> Option<TestApp> {
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         let dir = tempfile::tempdir().unwrap();
         let (url, postgres_db) = match backend {
-            Backend::Sqlite => (
-                format!("sqlite://{}", dir.path().join("test.db").display()),
-                None,
-            ),
+            Backend::Sqlite => (format!("sqlite://{}", dir.path().join("test.db").display()), None),
             Backend::Postgres => {
                 let server = postgres_url()?;
                 let name = format!("stakemap_t_{}", uuid::Uuid::new_v4().simple());
-                admin_conn(&server)
-                    .batch_execute(&format!("CREATE DATABASE {name}"))
-                    .unwrap();
+                admin_conn(&server).batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
                 (with_database(&server, &name), Some((server, name)))
             }
         };
@@ -107,10 +96,7 @@ impl TestApp {
         tokio::spawn(app.server);
         Some(TestApp {
             address: format!("http://127.0.0.1:{}", app.port),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             keys,
             pool,
             _dir: dir,
@@ -130,9 +116,7 @@ impl TestApp {
     /// Creates a workspace and returns its id.
     pub fn workspace(&self, name: &str) -> String {
         let slug = store::workspaces::slugify(name);
-        store::workspaces::create(&mut self.conn(), name, &slug)
-            .unwrap()
-            .id
+        store::workspaces::create(&mut self.conn(), name, &slug).unwrap().id
     }
 
     /// A valid token for a role in a workspace.
@@ -142,9 +126,7 @@ impl TestApp {
     }
 
     pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}{}", self.address, path))
-            .bearer_auth(token)
+        self.client.request(method, format!("{}{}", self.address, path)).bearer_auth(token)
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Response {
@@ -152,37 +134,21 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.request(Method::POST, path, token)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
+        self.request(Method::POST, path, token).json(body).send().await.unwrap()
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.request(Method::PATCH, path, token)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
+        self.request(Method::PATCH, path, token).json(body).send().await.unwrap()
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Response {
-        self.request(Method::DELETE, path, token)
-            .send()
-            .await
-            .unwrap()
+        self.request(Method::DELETE, path, token).send().await.unwrap()
     }
 
     /// Creates a stakeholder as admin and returns its JSON.
     pub async fn create_stakeholder(&self, token: &str, body: Value) -> Value {
         let res = self.post("/v1/stakeholders", token, &body).await;
-        assert_eq!(
-            res.status(),
-            201,
-            "create failed: {}",
-            res.text().await.unwrap()
-        );
+        assert_eq!(res.status(), 201, "create failed: {}", res.text().await.unwrap());
         res.json().await.unwrap()
     }
 
@@ -191,11 +157,7 @@ impl TestApp {
         use stakemap::db::schema::stakeholders::dsl::*;
         let mut conn = self.conn();
         let c: &mut DbConnection = &mut conn;
-        stakeholders
-            .filter(workspace_id.eq(ws))
-            .count()
-            .get_result(c)
-            .unwrap()
+        stakeholders.filter(workspace_id.eq(ws)).count().get_result(c).unwrap()
     }
 
     /// Sum of all versions in a workspace: changes whenever any row is written.
@@ -203,11 +165,7 @@ impl TestApp {
         use stakemap::db::schema::stakeholders::dsl::*;
         let mut conn = self.conn();
         let c: &mut DbConnection = &mut conn;
-        let versions: Vec<i64> = stakeholders
-            .filter(workspace_id.eq(ws))
-            .select(version)
-            .load(c)
-            .unwrap();
+        let versions: Vec<i64> = stakeholders.filter(workspace_id.eq(ws)).select(version).load(c).unwrap();
         versions.iter().sum()
     }
 }
@@ -228,33 +186,18 @@ impl Drop for TestApp {
 /// Asserts a problem+json response with the status and returns its body.
 pub async fn assert_problem(res: Response, status: u16) -> Value {
     assert_eq!(res.status().as_u16(), status, "unexpected status");
-    let ct = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    assert!(
-        ct.starts_with("application/problem+json"),
-        "content-type was {ct}"
-    );
+    let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(ct.starts_with("application/problem+json"), "content-type was {ct}");
     assert!(res.headers().contains_key("x-request-id"));
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], status);
-    assert!(
-        body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(),
-        "{body}"
-    );
+    assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(), "{body}");
     body
 }
 
 /// The `field` names of a 422's `errors`.
 pub fn error_fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_string())
-        .collect()
+    problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()
 }
 
 /// Runs one async test function against SQLite and PostgreSQL.

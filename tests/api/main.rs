@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod concurrency;
 mod errors;
+mod history;
 mod isolation;
 mod newcomer;
 mod openapi_drift;

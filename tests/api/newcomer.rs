@@ -10,38 +10,21 @@ fn readme() -> String {
 }
 
 fn walkthrough(readme: &str) -> String {
-    let start = readme
-        .find("<!-- walkthrough:start -->")
-        .expect("walk-through start marker");
-    let end = readme
-        .find("<!-- walkthrough:end -->")
-        .expect("walk-through end marker");
+    let start = readme.find("<!-- walkthrough:start -->").expect("walk-through start marker");
+    let end = readme.find("<!-- walkthrough:end -->").expect("walk-through end marker");
     let block = &readme[start..end];
-    let code = block
-        .split("```sh")
-        .nth(1)
-        .unwrap()
-        .split("```")
-        .next()
-        .unwrap();
+    let code = block.split("```sh").nth(1).unwrap().split("```").next().unwrap();
     code.to_string()
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 #[test]
 fn readme_run_command_and_walkthrough_work_as_printed() {
     let text = readme();
-    assert!(
-        text.contains("```sh\ncargo run --release -- serve --demo\n```"),
-        "the run command"
-    );
+    assert!(text.contains("```sh\ncargo run --release -- serve --demo\n```"), "the run command");
     assert!(text.contains("```sh\ncargo test\n```"), "the test command");
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
@@ -87,40 +70,23 @@ fn readme_run_command_and_walkthrough_work_as_printed() {
         (&span["method"], &span["route"], &span["status"]),
         (&"GET".into(), &"/v1/stakeholders".into(), &200.into())
     );
-    assert!(
-        span["request_id"].as_str().unwrap().len() == 36 && span["latency_ms"].is_number(),
-        "{span}"
-    );
+    assert!(span["request_id"].as_str().unwrap().len() == 36 && span["latency_ms"].is_number(), "{span}");
     assert_eq!(access[3]["span"]["route"], "/v1/stakeholders/{id}");
     assert_eq!(access[3]["span"]["method"], "PATCH");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "walk-through failed: {}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "walk-through failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
     // What the README says the calls return (curl prints the bodies back to back).
-    let bodies: Vec<serde_json::Value> = serde_json::Deserializer::from_str(&stdout)
-        .into_iter()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let bodies: Vec<serde_json::Value> =
+        serde_json::Deserializer::from_str(&stdout).into_iter().collect::<Result<_, _>>().unwrap();
     assert_eq!(bodies.len(), 4, "{stdout}");
     let first_page = &bodies[0];
-    let names: Vec<&str> = first_page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> =
+        first_page["items"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(&names[..2], ["David Wang", "Linda Chen"]);
     assert!(first_page["next_cursor"].is_string());
     assert_eq!(bodies[1]["items"][0]["name"], "David Wang");
     assert_eq!(
-        (
-            &bodies[2]["quadrant"],
-            &bodies[2]["strategy"],
-            &bodies[2]["version"]
-        ),
+        (&bodies[2]["quadrant"], &bodies[2]["strategy"], &bodies[2]["version"]),
         (&"key_player".into(), &"manage_closely".into(), &2.into())
     );
     let crm_view = &bodies[3];

@@ -24,20 +24,10 @@ fn every_operation_documents_its_errors_and_security() {
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.contains_key("500"), "{method} {path}");
             if path.starts_with("/v1") {
-                assert!(
-                    responses.contains_key("401") && responses.contains_key("403"),
-                    "{method} {path}"
-                );
-                assert_eq!(
-                    op["security"][0]["bearer"],
-                    serde_json::json!([]),
-                    "{method} {path}"
-                );
+                assert!(responses.contains_key("401") && responses.contains_key("403"), "{method} {path}");
+                assert_eq!(op["security"][0]["bearer"], serde_json::json!([]), "{method} {path}");
             }
         }
     }
-    assert_eq!(
-        doc["components"]["securitySchemes"]["bearer"]["scheme"],
-        "bearer"
-    );
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }

@@ -20,22 +20,14 @@ async fn probes_and_docs(app: TestApp) {
     assert_eq!(res.status(), 200);
     assert_eq!(res.text().await.unwrap(), r#"{"status":"ready"}"#);
     let spec: serde_json::Value = get("/openapi.json").await.unwrap().json().await.unwrap();
-    assert_eq!(
-        spec,
-        serde_json::to_value(stakemap::openapi::document()).unwrap()
-    );
+    assert_eq!(spec, serde_json::to_value(stakemap::openapi::document()).unwrap());
     let res = get("/docs").await.unwrap();
     assert_eq!(res.status(), 308);
     assert_eq!(res.headers()["location"], "/docs/");
     let html = get("/docs/").await.unwrap().text().await.unwrap();
     assert!(html.contains("swagger-ui"));
     assert!(!html.contains("https://"), "docs load nothing from a CDN");
-    let init = get("/docs/swagger-initializer.js")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let init = get("/docs/swagger-initializer.js").await.unwrap().text().await.unwrap();
     assert!(init.contains("/openapi.json"));
 }
 
@@ -46,12 +38,10 @@ struct Pragma {
 }
 
 fn pragma(conn: &mut DbConnection, name: &str, column: &str) -> String {
-    diesel::sql_query(format!(
-        "SELECT CAST({column} AS TEXT) AS value FROM pragma_{name}"
-    ))
-    .get_result::<Pragma>(conn)
-    .unwrap()
-    .value
+    diesel::sql_query(format!("SELECT CAST({column} AS TEXT) AS value FROM pragma_{name}"))
+        .get_result::<Pragma>(conn)
+        .unwrap()
+        .value
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -61,11 +51,7 @@ async fn sqlite_connections_use_wal_busy_timeout_and_foreign_keys() {
     assert_eq!(pragma(&mut conn, "journal_mode", "journal_mode"), "wal");
     assert_eq!(pragma(&mut conn, "foreign_keys", "foreign_keys"), "1");
     assert_eq!(pragma(&mut conn, "busy_timeout", "timeout"), "10000");
-    assert_eq!(
-        pragma(&mut conn, "synchronous", "synchronous"),
-        "1",
-        "NORMAL"
-    );
+    assert_eq!(pragma(&mut conn, "synchronous", "synchronous"), "1", "NORMAL");
     // Foreign keys are enforced: a stakeholder in a missing workspace is refused.
     let err = conn.batch_execute(
         "INSERT INTO stakeholders (workspace_id, id, name, stakeholder_group, quadrant, version, created_at, updated_at) \
@@ -76,11 +62,9 @@ async fn sqlite_connections_use_wal_busy_timeout_and_foreign_keys() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cors_only_for_configured_origins() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |s| {
-        s.cors_origins = Some("https://app.example".into())
-    })
-    .await
-    .unwrap();
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.cors_origins = Some("https://app.example".into()))
+        .await
+        .unwrap();
     let ws = app.workspace("Acme");
     let token = app.token(&ws, Role::Viewer);
     let res = app
@@ -89,16 +73,10 @@ async fn cors_only_for_configured_origins() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        res.headers()["access-control-allow-origin"],
-        "https://app.example"
-    );
+    assert_eq!(res.headers()["access-control-allow-origin"], "https://app.example");
     let preflight = app
         .client
-        .request(
-            reqwest::Method::OPTIONS,
-            format!("{}/v1/stakeholders", app.address),
-        )
+        .request(reqwest::Method::OPTIONS, format!("{}/v1/stakeholders", app.address))
         .header("Origin", "https://app.example")
         .header("Access-Control-Request-Method", "PATCH")
         .send()
@@ -108,11 +86,7 @@ async fn cors_only_for_configured_origins() {
     let plain = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let ws = plain.workspace("Acme");
     let res = plain
-        .request(
-            reqwest::Method::GET,
-            "/v1/stakeholders",
-            &plain.token(&ws, Role::Viewer),
-        )
+        .request(reqwest::Method::GET, "/v1/stakeholders", &plain.token(&ws, Role::Viewer))
         .header("Origin", "https://app.example")
         .send()
         .await

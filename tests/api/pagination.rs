@@ -28,7 +28,7 @@ fn seed(app: &TestApp, ws: &str, n: usize, prefix: &str) {
             let body = json!({"name": format!("{prefix}{:03}", i % 300), "group": "team", "influence": influence,
                 "organization": if i % 3 == 0 { Value::Null } else { json!(format!("Org {}", i % 7)) }});
             apply(&mut s, body.as_object().unwrap(), Role::Admin, Mode::Create)?;
-            store::stakeholders::insert(c, &s)?;
+            store::stakeholders::insert(c, &s, "seed")?;
         }
         Ok(())
     })
@@ -66,10 +66,7 @@ async fn page_through(
 }
 
 fn ids(items: &[Value]) -> Vec<String> {
-    items
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_string())
-        .collect()
+    items.iter().map(|s| s["id"].as_str().unwrap().to_string()).collect()
 }
 
 fn assert_unique(ids: &[String]) {
@@ -86,8 +83,7 @@ fn key_order(a: &Value, b: &Value, field: &str, descending: bool) -> std::cmp::O
         (true, false) => Greater,
         (false, true) => Less,
         _ => {
-            let time =
-                |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+            let time = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
             let o = if x.is_number() {
                 x.as_i64().cmp(&y.as_i64())
             } else if field.ends_with("_at") {
@@ -111,15 +107,9 @@ async fn pages_cover_every_row_once(app: TestApp) {
     let token = app.token(&ws, Role::Manager);
     for (query, keys) in [
         ("", vec![("name", false)]),
-        (
-            "sort=-influence,name",
-            vec![("influence", true), ("name", false)],
-        ),
+        ("sort=-influence,name", vec![("influence", true), ("name", false)]),
         ("sort=influence", vec![("influence", false)]),
-        (
-            "sort=-organization,-name",
-            vec![("organization", true), ("name", true)],
-        ),
+        ("sort=-organization,-name", vec![("organization", true), ("name", true)]),
         ("sort=-created_at", vec![("created_at", true)]),
     ] {
         let items = page_through(&app, &token, query, 37, |_| {}).await;
@@ -141,12 +131,7 @@ async fn pages_cover_every_row_once(app: TestApp) {
     let desc = page_through(&app, &token, "sort=-influence", 500, |_| {}).await;
     assert!(desc.last().unwrap()["influence"].is_null() && desc[0]["influence"] == 4);
     // A huge limit is clamped to 500.
-    let body: Value = app
-        .get("/v1/stakeholders?limit=100000", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body: Value = app.get("/v1/stakeholders?limit=100000", &token).await.json().await.unwrap();
     assert_eq!(body["items"].as_array().unwrap().len(), 500);
 }
 
@@ -155,9 +140,7 @@ async fn pages_survive_concurrent_inserts(app: TestApp) {
     seed(&app, &ws, 1000, "Person ");
     let original: HashSet<String> = {
         let token = app.token(&ws, Role::Admin);
-        ids(&page_through(&app, &token, "", 500, |_| {}).await)
-            .into_iter()
-            .collect()
+        ids(&page_through(&app, &token, "", 500, |_| {}).await).into_iter().collect()
     };
     let token = app.token(&ws, Role::Admin);
     let mut round = 0;
@@ -177,40 +160,15 @@ async fn tampered_cursors_are_rejected(app: TestApp) {
     let ws = app.workspace("Acme");
     seed(&app, &ws, 10, "P");
     let token = app.token(&ws, Role::Admin);
-    let body: Value = app
-        .get("/v1/stakeholders?limit=3", &token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body: Value = app.get("/v1/stakeholders?limit=3", &token).await.json().await.unwrap();
     let cursor = body["next_cursor"].as_str().unwrap().to_string();
     let mut bytes = cursor.clone().into_bytes();
     bytes[5] = if bytes[5] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(bytes).unwrap();
+    assert_problem(app.get(&format!("/v1/stakeholders?limit=3&cursor={tampered}"), &token).await, 400).await;
+    assert_problem(app.get(&format!("/v1/stakeholders?limit=3&cursor={}x", cursor), &token).await, 400).await;
     assert_problem(
-        app.get(
-            &format!("/v1/stakeholders?limit=3&cursor={tampered}"),
-            &token,
-        )
-        .await,
-        400,
-    )
-    .await;
-    assert_problem(
-        app.get(
-            &format!("/v1/stakeholders?limit=3&cursor={}x", cursor),
-            &token,
-        )
-        .await,
-        400,
-    )
-    .await;
-    assert_problem(
-        app.get(
-            &format!("/v1/stakeholders?limit=3&sort=-name&cursor={cursor}"),
-            &token,
-        )
-        .await,
+        app.get(&format!("/v1/stakeholders?limit=3&sort=-name&cursor={cursor}"), &token).await,
         400,
     )
     .await;
@@ -221,16 +179,6 @@ async fn tampered_cursors_are_rejected(app: TestApp) {
         values: vec![json!("P")],
         id: "x".into(),
     });
-    assert_problem(
-        app.get(&format!("/v1/stakeholders?cursor={forged}"), &token)
-            .await,
-        400,
-    )
-    .await;
-    assert_eq!(
-        app.get(&format!("/v1/stakeholders?limit=3&cursor={cursor}"), &token)
-            .await
-            .status(),
-        200
-    );
+    assert_problem(app.get(&format!("/v1/stakeholders?cursor={forged}"), &token).await, 400).await;
+    assert_eq!(app.get(&format!("/v1/stakeholders?limit=3&cursor={cursor}"), &token).await.status(), 200);
 }

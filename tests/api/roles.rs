@@ -8,11 +8,7 @@ use stakemap::domain::stakeholder::ANALYSIS_FIELDS;
 use crate::helpers::{assert_problem, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(
-    role_matrix,
-    analysis_is_invisible_to_integration,
-    confidential_rows_are_hidden
-);
+on_both_backends!(role_matrix, analysis_is_invisible_to_integration, confidential_rows_are_hidden);
 
 fn expected(route: &str, role: Role) -> u16 {
     use Role::*;
@@ -36,35 +32,16 @@ async fn role_matrix(app: TestApp) {
     let admin = app.token(&ws, Role::Admin);
     for role in Role::ALL {
         let token = app.token(&ws, role);
-        let target = app
-            .create_stakeholder(&admin, json!({"name": "T", "group": "team"}))
-            .await;
+        let target = app.create_stakeholder(&admin, json!({"name": "T", "group": "team"})).await;
         let path = format!("/v1/stakeholders/{}", target["id"].as_str().unwrap());
         let rows = app.stakeholder_rows(&ws);
         let checks: [(&str, reqwest::Response); 6] = [
-            (
-                "create",
-                app.post(
-                    "/v1/stakeholders",
-                    &token,
-                    &json!({"name": "N", "group": "team"}),
-                )
-                .await,
-            ),
+            ("create", app.post("/v1/stakeholders", &token, &json!({"name": "N", "group": "team"})).await),
             ("list", app.get("/v1/stakeholders", &token).await),
             ("get", app.get(&path, &token).await),
-            (
-                "patch",
-                app.patch(&path, &token, &json!({"title": "changed"})).await,
-            ),
+            ("patch", app.patch(&path, &token, &json!({"title": "changed"})).await),
             ("delete", app.delete(&path, &token).await),
-            (
-                "restore",
-                app.request(Method::POST, &format!("{path}/restore"), &token)
-                    .send()
-                    .await
-                    .unwrap(),
-            ),
+            ("restore", app.request(Method::POST, &format!("{path}/restore"), &token).send().await.unwrap()),
         ];
         for (route, res) in checks {
             let want = expected(route, role);
@@ -77,20 +54,13 @@ async fn role_matrix(app: TestApp) {
             }
         }
         let created = u16::from(expected("create", role) == 201) as i64;
-        assert_eq!(
-            app.stakeholder_rows(&ws),
-            rows + created,
-            "only an allowed create adds a row ({role:?})"
-        );
+        assert_eq!(app.stakeholder_rows(&ws), rows + created, "only an allowed create adds a row ({role:?})");
     }
 }
 
 fn assert_no_analysis(body: &str, context: &str) {
     for field in ANALYSIS_FIELDS {
-        assert!(
-            !body.contains(&format!("\"{field}\"")),
-            "{context}: '{field}' leaked in {body}"
-        );
+        assert!(!body.contains(&format!("\"{field}\"")), "{context}: '{field}' leaked in {body}");
     }
 }
 
@@ -121,16 +91,10 @@ async fn analysis_is_invisible_to_integration(app: TestApp) {
     assert!(body.contains("David Wang"));
     let res = app.get("/v1/stakeholders?sort=-name", &integration).await;
     assert_no_analysis(&res.text().await.unwrap(), "list");
-    let res = app
-        .patch(&path, &integration, &json!({"title": "Director"}))
-        .await;
+    let res = app.patch(&path, &integration, &json!({"title": "Director"})).await;
     assert_eq!(res.status(), 200);
     assert_no_analysis(&res.text().await.unwrap(), "patch");
-    let res = app
-        .request(Method::POST, &format!("{path}/restore"), &integration)
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::POST, &format!("{path}/restore"), &integration).send().await.unwrap();
     assert_no_analysis(&res.text().await.unwrap(), "restore");
 
     // Filtering or sorting on analysis is 403; profile filters are fine.
@@ -142,34 +106,16 @@ async fn analysis_is_invisible_to_integration(app: TestApp) {
         "sort=-influence",
         "sort=name,stance",
     ] {
-        assert_problem(
-            app.get(&format!("/v1/stakeholders?{query}"), &integration)
-                .await,
-            403,
-        )
-        .await;
+        assert_problem(app.get(&format!("/v1/stakeholders?{query}"), &integration).await, 403).await;
     }
-    assert_eq!(
-        app.get(
-            "/v1/stakeholders?group=external&sort=-updated_at",
-            &integration
-        )
-        .await
-        .status(),
-        200
-    );
+    assert_eq!(app.get("/v1/stakeholders?group=external&sort=-updated_at", &integration).await.status(), 200);
     // Analysis the integration did not write is untouched by its profile patch.
     let after: Value = app.get(&path, &manager).await.json().await.unwrap();
     assert_eq!(after["stance"], "critic");
     assert_eq!(after["title"], "Director");
     // Viewers and contributors do see analysis.
     for role in [Role::Viewer, Role::Contributor] {
-        let seen: Value = app
-            .get(&path, &app.token(&ws, role))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let seen: Value = app.get(&path, &app.token(&ws, role)).await.json().await.unwrap();
         assert_eq!(seen["influence"], 5);
         assert_eq!(seen["quadrant"], "key_player");
     }
@@ -179,48 +125,27 @@ async fn confidential_rows_are_hidden(app: TestApp) {
     let ws = app.workspace("Acme");
     let manager = app.token(&ws, Role::Manager);
     let secret = app
-        .create_stakeholder(
-            &manager,
-            json!({"name": "Secret", "group": "internal", "confidential": true}),
-        )
+        .create_stakeholder(&manager, json!({"name": "Secret", "group": "internal", "confidential": true}))
         .await;
-    app.create_stakeholder(&manager, json!({"name": "Open", "group": "internal"}))
-        .await;
+    app.create_stakeholder(&manager, json!({"name": "Open", "group": "internal"})).await;
     let path = format!("/v1/stakeholders/{}", secret["id"].as_str().unwrap());
     for role in [Role::Contributor, Role::Viewer, Role::Integration] {
         let token = app.token(&ws, role);
         assert_problem(app.get(&path, &token).await, 404).await;
-        let list: Value = app
-            .get("/v1/stakeholders?include_deleted=true", &token)
-            .await
-            .json()
-            .await
-            .unwrap();
-        let names: Vec<&str> = list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["name"].as_str().unwrap())
-            .collect();
+        let list: Value =
+            app.get("/v1/stakeholders?include_deleted=true", &token).await.json().await.unwrap();
+        let names: Vec<&str> =
+            list["items"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
         assert_eq!(names, vec!["Open"], "{role:?}");
         if role != Role::Viewer {
             assert_problem(app.patch(&path, &token, &json!({"title": "x"})).await, 404).await;
         }
     }
-    assert_problem(
-        app.delete(&path, &app.token(&ws, Role::Integration)).await,
-        404,
-    )
-    .await;
+    assert_problem(app.delete(&path, &app.token(&ws, Role::Integration)).await, 404).await;
     for role in [Role::Admin, Role::Manager] {
         let token = app.token(&ws, role);
         assert_eq!(app.get(&path, &token).await.status(), 200);
-        let list: Value = app
-            .get("/v1/stakeholders", &token)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get("/v1/stakeholders", &token).await.json().await.unwrap();
         assert_eq!(list["items"].as_array().unwrap().len(), 2);
     }
 }

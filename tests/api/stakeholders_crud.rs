@@ -7,12 +7,7 @@ use stakemap::auth::Role;
 use crate::helpers::{assert_problem, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(
-    lifecycle,
-    conditional_requests,
-    external_key_is_unique,
-    derived_fields
-);
+on_both_backends!(lifecycle, conditional_requests, external_key_is_unique, derived_fields);
 
 async fn lifecycle(app: TestApp) {
     let ws = app.workspace("Acme");
@@ -52,86 +47,44 @@ async fn lifecycle(app: TestApp) {
     assert_eq!(patched["version"], 2);
 
     // A patch that changes nothing does not bump the version.
-    let same: Value = app
-        .patch(&id_location, &admin, &json!({"title": "GM"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let same: Value = app.patch(&id_location, &admin, &json!({"title": "GM"})).await.json().await.unwrap();
     assert_eq!(same["version"], 2);
 
     // Soft delete hides it; include_deleted and restore bring it back.
     assert_eq!(app.delete(&id_location, &admin).await.status(), 204);
     assert_problem(app.get(&id_location, &admin).await, 404).await;
-    let list: Value = app
-        .get("/v1/stakeholders", &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get("/v1/stakeholders", &admin).await.json().await.unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 0);
-    let list: Value = app
-        .get("/v1/stakeholders?include_deleted=true", &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get("/v1/stakeholders?include_deleted=true", &admin).await.json().await.unwrap();
     assert!(list["items"][0]["deleted_at"].is_string());
-    let deleted: Value = app
-        .get(&format!("{id_location}?include_deleted=true"), &admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let deleted: Value =
+        app.get(&format!("{id_location}?include_deleted=true"), &admin).await.json().await.unwrap();
     assert_eq!(deleted["version"], 3);
     assert_problem(app.delete(&id_location, &admin).await, 404).await;
-    assert_problem(
-        app.patch(&id_location, &admin, &json!({"title": "x"}))
-            .await,
-        404,
-    )
-    .await;
+    assert_problem(app.patch(&id_location, &admin, &json!({"title": "x"})).await, 404).await;
 
-    let res = app
-        .post(&format!("{id_location}/restore"), &admin, &json!({}))
-        .await;
+    let res = app.post(&format!("{id_location}/restore"), &admin, &json!({})).await;
     assert_eq!(res.status(), 200);
     let restored: Value = res.json().await.unwrap();
     assert_eq!(restored["deleted_at"], Value::Null);
     assert_eq!(restored["version"], 4);
     assert_eq!(app.get(&id_location, &admin).await.status(), 200);
     // Restoring a live stakeholder changes nothing.
-    let again: Value = app
-        .post(&format!("{id_location}/restore"), &admin, &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let again: Value =
+        app.post(&format!("{id_location}/restore"), &admin, &json!({})).await.json().await.unwrap();
     assert_eq!(again["version"], 4);
 }
 
 async fn conditional_requests(app: TestApp) {
     let ws = app.workspace("Acme");
     let admin = app.token(&ws, Role::Admin);
-    let created = app
-        .create_stakeholder(&admin, json!({"name": "Ann", "group": "team"}))
-        .await;
+    let created = app.create_stakeholder(&admin, json!({"name": "Ann", "group": "team"})).await;
     let path = format!("/v1/stakeholders/{}", created["id"].as_str().unwrap());
 
-    let res = app
-        .request(Method::GET, &path, &admin)
-        .header("If-None-Match", "\"1\"")
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::GET, &path, &admin).header("If-None-Match", "\"1\"").send().await.unwrap();
     assert_eq!(res.status(), 304);
     assert_eq!(res.headers()["etag"], "\"1\"");
-    let res = app
-        .request(Method::GET, &path, &admin)
-        .header("If-None-Match", "\"7\"")
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::GET, &path, &admin).header("If-None-Match", "\"7\"").send().await.unwrap();
     assert_eq!(res.status(), 200);
 
     let res = app
@@ -151,12 +104,7 @@ async fn conditional_requests(app: TestApp) {
         .await
         .unwrap();
     assert_problem(res, 412).await;
-    let res = app
-        .request(Method::DELETE, &path, &admin)
-        .header("If-Match", "\"1\"")
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::DELETE, &path, &admin).header("If-Match", "\"1\"").send().await.unwrap();
     assert_problem(res, 412).await;
     assert_eq!(app.version_sum(&ws), before, "a 412 writes nothing");
     let current: Value = app.get(&path, &admin).await.json().await.unwrap();
@@ -170,12 +118,7 @@ async fn conditional_requests(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "weak tags compare by value");
-    let res = app
-        .request(Method::DELETE, &path, &admin)
-        .header("If-Match", "*")
-        .send()
-        .await
-        .unwrap();
+    let res = app.request(Method::DELETE, &path, &admin).header("If-Match", "*").send().await.unwrap();
     assert_eq!(res.status(), 204);
 }
 
@@ -197,10 +140,7 @@ async fn external_key_is_unique(app: TestApp) {
         )
         .await;
     let problem = assert_problem(res, 409).await;
-    assert!(problem["detail"]
-        .as_str()
-        .unwrap()
-        .contains(first["id"].as_str().unwrap()));
+    assert!(problem["detail"].as_str().unwrap().contains(first["id"].as_str().unwrap()));
     assert_eq!(app.stakeholder_rows(&ws), rows, "nothing written on 409");
     // The same key in another workspace is fine.
     let other = app.workspace("Other");
@@ -210,20 +150,9 @@ async fn external_key_is_unique(app: TestApp) {
     )
     .await;
     // Moving another stakeholder onto the key is a 409 too.
-    let second = app
-        .create_stakeholder(&admin, json!({"name": "C", "group": "external"}))
-        .await;
+    let second = app.create_stakeholder(&admin, json!({"name": "C", "group": "external"})).await;
     let path = format!("/v1/stakeholders/{}", second["id"].as_str().unwrap());
-    assert_problem(
-        app.patch(
-            &path,
-            &admin,
-            &json!({"source": "crm", "external_id": "42"}),
-        )
-        .await,
-        409,
-    )
-    .await;
+    assert_problem(app.patch(&path, &admin, &json!({"source": "crm", "external_id": "42"})).await, 409).await;
 }
 
 async fn derived_fields(app: TestApp) {
@@ -232,12 +161,7 @@ async fn derived_fields(app: TestApp) {
     let cases = [
         (json!(5), json!(5), "key_player", json!("manage_closely")),
         (json!(3), json!(2), "expert", json!("leverage")),
-        (
-            json!(2),
-            json!(3),
-            "passive_passenger",
-            json!("keep_satisfied"),
-        ),
+        (json!(2), json!(3), "passive_passenger", json!("keep_satisfied")),
         (json!(1), json!(2), "distant_relative", json!("monitor")),
         (json!(null), json!(4), "unassessed", json!(null)),
     ];
@@ -253,24 +177,12 @@ async fn derived_fields(app: TestApp) {
     }
     // Re-scoring moves the quadrant.
     let s = app
-        .create_stakeholder(
-            &manager,
-            json!({"name": "Y", "group": "team", "influence": 1, "impact": 1}),
-        )
+        .create_stakeholder(&manager, json!({"name": "Y", "group": "team", "influence": 1, "impact": 1}))
         .await;
     let path = format!("/v1/stakeholders/{}", s["id"].as_str().unwrap());
-    let moved: Value = app
-        .patch(&path, &manager, &json!({"influence": 4, "impact": 5}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let moved: Value =
+        app.patch(&path, &manager, &json!({"influence": 4, "impact": 5})).await.json().await.unwrap();
     assert_eq!(moved["quadrant"], "key_player");
-    let list: Value = app
-        .get("/v1/stakeholders?quadrant=key_player", &manager)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get("/v1/stakeholders?quadrant=key_player", &manager).await.json().await.unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
 }

@@ -12,12 +12,7 @@ async fn names(app: &TestApp, token: &str, query: &str) -> Vec<String> {
     let res = app.get(&format!("/v1/stakeholders?{query}"), token).await;
     assert_eq!(res.status(), 200, "{query}");
     let body: Value = res.json().await.unwrap();
-    body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap().to_string())
-        .collect()
+    body["items"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect()
 }
 
 async fn each_filter_selects_the_right_rows(app: TestApp) {
@@ -30,11 +25,7 @@ async fn each_filter_selects_the_right_rows(app: TestApp) {
     app.create_stakeholder(&m, json!({"name": "Bob", "group": "external", "category": "customer", "tags": ["q1"],
         "relationship_status": "dormant", "owner": "Kim", "organization": "Globex 100%_Co", "account_id": account,
         "influence": 2, "impact": 4, "stance": "critic", "decision_role": "approver"})).await;
-    app.create_stakeholder(
-        &m,
-        json!({"name": "Cy", "group": "internal", "influence": 4, "impact": 1}),
-    )
-    .await;
+    app.create_stakeholder(&m, json!({"name": "Cy", "group": "internal", "influence": 4, "impact": 1})).await;
     let cases: &[(&str, &[&str])] = &[
         ("group=team", &["Ann"]),
         ("category=customer", &["Bob"]),
@@ -60,31 +51,12 @@ async fn each_filter_selects_the_right_rows(app: TestApp) {
     for (query, expected) in cases {
         assert_eq!(names(&app, &m, query).await, *expected, "{query}");
     }
-    assert_eq!(
-        names(&app, &m, &format!("account_id={account}")).await,
-        vec!["Bob"]
-    );
+    assert_eq!(names(&app, &m, &format!("account_id={account}")).await, vec!["Bob"]);
     // updated_since: only rows changed at or after the instant.
     let cut = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let list: Value = app
-        .get("/v1/stakeholders?q=cy", &m)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cy = format!(
-        "/v1/stakeholders/{}",
-        list["items"][0]["id"].as_str().unwrap()
-    );
+    let list: Value = app.get("/v1/stakeholders?q=cy", &m).await.json().await.unwrap();
+    let cy = format!("/v1/stakeholders/{}", list["items"][0]["id"].as_str().unwrap());
     app.patch(&cy, &m, &json!({"title": "Boss"})).await;
-    assert_eq!(
-        names(
-            &app,
-            &m,
-            &format!("updated_since={}", cut.replace('+', "%2B"))
-        )
-        .await,
-        vec!["Cy"]
-    );
+    assert_eq!(names(&app, &m, &format!("updated_since={}", cut.replace('+', "%2B"))).await, vec!["Cy"]);
 }

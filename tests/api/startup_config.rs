@@ -19,31 +19,16 @@ fn fails_with(envs: &[(&str, &str)], expected: &str) {
 
 #[test]
 fn bad_configuration_is_a_startup_error() {
-    fails_with(
-        &[("STAKEMAP_DATABASE_URL", "mysql://x")],
-        "unsupported database URL scheme 'mysql'",
-    );
-    fails_with(
-        &[("STAKEMAP_DATABASE_URL", "stakemap.db")],
-        "unsupported database URL scheme",
-    );
+    fails_with(&[("STAKEMAP_DATABASE_URL", "mysql://x")], "unsupported database URL scheme 'mysql'");
+    fails_with(&[("STAKEMAP_DATABASE_URL", "stakemap.db")], "unsupported database URL scheme");
     fails_with(&[("STAKEMAP_JWT_SECRET", "too-short")], "at least 32");
+    fails_with(&[("STAKEMAP_JWT_PUBLIC_KEY", "/nonexistent/key.pem")], "cannot read STAKEMAP_JWT_PUBLIC_KEY");
     fails_with(
-        &[("STAKEMAP_JWT_PUBLIC_KEY", "/nonexistent/key.pem")],
-        "cannot read STAKEMAP_JWT_PUBLIC_KEY",
-    );
-    fails_with(
-        &[(
-            "STAKEMAP_JWT_PUBLIC_KEY",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"),
-        )],
+        &[("STAKEMAP_JWT_PUBLIC_KEY", concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))],
         "not a PEM",
     );
     fails_with(
-        &[(
-            "STAKEMAP_DATABASE_URL",
-            "postgres://nobody@127.0.0.1:1/none",
-        )],
+        &[("STAKEMAP_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")],
         "cannot open the database",
     );
 }
@@ -52,12 +37,7 @@ fn bad_configuration_is_a_startup_error() {
 fn workspace_and_token_commands() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        let out = Command::new(BIN)
-            .args(args)
-            .current_dir(dir.path())
-            .env_clear()
-            .output()
-            .unwrap();
+        let out = Command::new(BIN).args(args).current_dir(dir.path()).env_clear().output().unwrap();
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stdout).to_string(),
@@ -73,26 +53,12 @@ fn workspace_and_token_commands() {
     assert!(!ok && err.contains("already exists"));
     let (ok, out, _) = run(&["workspace", "list"]);
     assert!(ok && out.contains(&id));
-    let (ok, token, _) = run(&[
-        "token",
-        "--workspace",
-        "globex-china",
-        "--role",
-        "viewer",
-        "--ttl",
-        "2h",
-    ]);
+    let (ok, token, _) = run(&["token", "--workspace", "globex-china", "--role", "viewer", "--ttl", "2h"]);
     assert!(ok);
     assert_eq!(token.trim().split('.').count(), 3, "prints only the JWT");
     let (ok, _, err) = run(&["token", "--workspace", "nope", "--role", "viewer"]);
     assert!(!ok && err.contains("no workspace"));
-    let (ok, _, err) = run(&[
-        "token",
-        "--workspace",
-        "globex-china",
-        "--role",
-        "stakeholder",
-    ]);
+    let (ok, _, err) = run(&["token", "--workspace", "globex-china", "--role", "stakeholder"]);
     assert!(!ok && err.contains("--stakeholder-id"));
     // The stored secret is reused: the token verifies against a second start's keys.
     let (ok, out, _) = run(&["openapi"]);

@@ -13,35 +13,24 @@ use crate::db::{tx, DbConnection};
 use crate::domain::stakeholder::{self, Mode, Stakeholder};
 use crate::error::ApiError;
 use crate::pagination::Position;
-use crate::routes::support::{check_if_match, etag, with_conn, Precondition};
+use crate::routes::support::{etag, with_conn, Precondition};
+use crate::routes::versioned;
 use crate::startup::AppState;
 use crate::store::stakeholder_list::{self, After, ListError};
 use crate::store::stakeholders as store;
 
-const READERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Contributor,
-    Role::Viewer,
-    Role::Integration,
-];
-const WRITERS: &[Role] = &[
-    Role::Admin,
-    Role::Manager,
-    Role::Contributor,
-    Role::Integration,
-];
+pub(super) const READERS: &[Role] =
+    &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration];
+const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Integration];
 const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Integration];
 
 fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> HttpResponse {
     let tag = etag(s.version);
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, tag))
-        .json(StakeholderView::for_role(s, role))
+    HttpResponse::build(status).insert_header((header::ETAG, tag)).json(StakeholderView::for_role(s, role))
 }
 
 /// Loads a stakeholder the caller may see: 404 if missing, deleted (unless asked for) or confidential to them.
-fn load_visible(
+pub(super) fn load_visible(
     conn: &mut DbConnection,
     auth: &Auth,
     id: &str,
@@ -55,8 +44,7 @@ fn load_visible(
 
 fn ensure_external_key_free(conn: &mut DbConnection, s: &Stakeholder) -> Result<(), ApiError> {
     if let (Some(source), Some(external_id)) = (&s.profile.source, &s.profile.external_id) {
-        if let Some(other) = store::id_by_external_key(conn, &s.workspace_id, source, external_id)?
-        {
+        if let Some(other) = store::id_by_external_key(conn, &s.workspace_id, source, external_id)? {
             if other != s.id {
                 return Err(ApiError::Conflict(format!(
                     "source '{source}' external_id '{external_id}' already belongs to stakeholder {other}"
@@ -87,19 +75,18 @@ pub async fn create(
     auth.require(WRITERS)?;
     let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
     stakeholder::apply(&mut s, &body, auth.role, Mode::Create)?;
+    let actor = auth.sub.clone();
     let s = with_conn(&state, move |conn| {
         tx::write(conn, |c| {
             ensure_external_key_free(c, &s)?;
-            store::insert(c, &s)?;
+            store::insert(c, &s, &actor)?;
             Ok(s)
         })
     })
     .await?;
     let location = format!("/v1/stakeholders/{}", s.id);
     let mut response = respond(actix_web::http::StatusCode::CREATED, s, auth.role);
-    response
-        .headers_mut()
-        .insert(header::LOCATION, location.parse().expect("ids are ASCII"));
+    response.headers_mut().insert(header::LOCATION, location.parse().expect("ids are ASCII"));
     Ok(response)
 }
 
@@ -126,14 +113,9 @@ pub async fn get(
     let include_deleted = query::include_deleted(&params)?;
     let if_none_match = Precondition::from_header(&req, header::IF_NONE_MATCH)?;
     let who = auth.clone();
-    let s = with_conn(&state, move |conn| {
-        load_visible(conn, &who, &id, include_deleted)
-    })
-    .await?;
+    let s = with_conn(&state, move |conn| load_visible(conn, &who, &id, include_deleted)).await?;
     if if_none_match.is_some_and(|c| c.matches(s.version)) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag(s.version)))
-            .finish());
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(s.version))).finish());
     }
     Ok(respond(actix_web::http::StatusCode::OK, s, auth.role))
 }
@@ -156,24 +138,21 @@ pub async fn list(
     let after = match &request.cursor {
         Some(cursor) => {
             let position = state.cursors.decode(cursor, &request.sort_text)?;
-            Some(After {
-                values: position.values,
-                id: position.id,
-            })
+            Some(After { values: position.values, id: position.id })
         }
         None => None,
     };
     let workspace = auth.workspace_id.clone();
     let (filter, sort, limit) = (request.filter, request.sort.clone(), request.limit);
     let mut rows = with_conn(&state, move |conn| {
-        stakeholder_list::list(conn, &workspace, &filter, &sort, after.as_ref(), limit + 1).map_err(
-            |e| match e {
+        stakeholder_list::list(conn, &workspace, &filter, &sort, after.as_ref(), limit + 1).map_err(|e| {
+            match e {
                 ListError::BadCursor => {
                     ApiError::BadRequest("invalid cursor: pass back next_cursor unchanged".into())
                 }
                 ListError::Db(e) => e.into(),
-            },
-        )
+            }
+        })
     })
     .await?;
     let next_cursor = if rows.len() as i64 > limit {
@@ -181,29 +160,18 @@ pub async fn list(
         rows.last().map(|last| {
             state.cursors.encode(&Position {
                 sort: request.sort_text.clone(),
-                values: request
-                    .sort
-                    .iter()
-                    .map(|k| stakeholder_list::sort_value(k.field, last))
-                    .collect(),
+                values: request.sort.iter().map(|k| stakeholder_list::sort_value(k.field, last)).collect(),
                 id: last.id.clone(),
             })
         })
     } else {
         None
     };
-    let items = rows
-        .into_iter()
-        .map(|s| StakeholderView::for_role(s, auth.role))
-        .collect();
+    let items = rows.into_iter().map(|s| StakeholderView::for_role(s, auth.role)).collect();
     Ok(HttpResponse::Ok().json(StakeholderPage { items, next_cursor }))
 }
 
-/// How many times a write without `If-Match` re-reads after losing a race.
-const WRITE_ATTEMPTS: usize = 5;
-
-/// Read-modify-write of one stakeholder under optimistic concurrency. `change` returns
-/// false when nothing needs writing. Without `If-Match` a lost race is retried on fresh data.
+/// Read-modify-write of one visible stakeholder, with its history entry.
 async fn modify<F>(
     state: &web::Data<AppState>,
     auth: &Auth,
@@ -217,33 +185,19 @@ where
 {
     let who = auth.clone();
     with_conn(state, move |conn| {
-        for _ in 0..WRITE_ATTEMPTS {
-            let outcome = tx::write(conn, |c| -> Result<Option<Stakeholder>, ApiError> {
+        versioned::modify(
+            conn,
+            &if_match,
+            |c| {
                 store::lock(c, &who.workspace_id, &id)?;
-                let current = load_visible(c, &who, &id, include_deleted)?;
-                check_if_match(&if_match, current.version)?;
-                let mut next = current.clone();
-                if !change(&mut next)? {
-                    return Ok(Some(current));
-                }
-                next.version = current.version + 1;
-                next.updated_at = crate::time::now();
-                ensure_external_key_free(c, &next)?;
-                Ok(store::update_if_version(c, &next, current.version)?.then_some(next))
-            })?;
-            match outcome {
-                Some(s) => return Ok(s),
-                None if if_match.is_some() => {
-                    return Err(ApiError::PreconditionFailed(
-                        "the stakeholder changed concurrently".into(),
-                    ))
-                }
-                None => continue,
-            }
-        }
-        Err(ApiError::Conflict(
-            "the stakeholder is being changed concurrently; retry".into(),
-        ))
+                load_visible(c, &who, &id, include_deleted)
+            },
+            &change,
+            |c, before, after| {
+                ensure_external_key_free(c, after)?;
+                Ok(store::save(c, before, after, &who.sub)?)
+            },
+        )
     })
     .await
 }
@@ -326,9 +280,7 @@ pub async fn restore(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(DELETERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let s = modify(&state, &auth, id.into_inner(), if_match, true, |s| {
-        Ok(s.deleted_at.take().is_some())
-    })
-    .await?;
+    let s =
+        modify(&state, &auth, id.into_inner(), if_match, true, |s| Ok(s.deleted_at.take().is_some())).await?;
     Ok(respond(actix_web::http::StatusCode::OK, s, auth.role))
 }

@@ -1,6 +1,7 @@
 //! `/v1/stakeholders`: the register.
 
 mod handlers;
+mod history;
 mod query;
 pub mod view;
 
@@ -13,5 +14,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::get)
         .service(handlers::update)
         .service(handlers::delete)
-        .service(handlers::restore);
+        .service(handlers::restore)
+        .service(history::list);
 }

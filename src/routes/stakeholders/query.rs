@@ -79,22 +79,14 @@ fn choice<E>(
     let raw = params.get(key)?;
     let parsed = parse(raw);
     if parsed.is_none() {
-        errors.push(FieldError::new(
-            key,
-            format!("must be one of: {}", expected()),
-        ));
+        errors.push(FieldError::new(key, format!("must be one of: {}", expected())));
     }
     parsed
 }
 
-fn text(
-    params: &HashMap<String, String>,
-    key: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
+fn text(params: &HashMap<String, String>, key: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     let raw = params.get(key)?;
-    match crate::domain::fields::check_text(key, raw, 1, 200, crate::domain::fields::TextKind::Line)
-    {
+    match crate::domain::fields::check_text(key, raw, 1, 200, crate::domain::fields::TextKind::Line) {
         Ok(()) => Some(raw.clone()),
         Err(e) => {
             errors.push(e);
@@ -108,36 +100,15 @@ fn text(
 pub fn parse(params: &HashMap<String, String>, role: Role) -> Result<ListRequest, ApiError> {
     if !role.sees_analysis() {
         if let Some(key) = ANALYSIS_FILTERS.iter().find(|k| params.contains_key(**k)) {
-            return Err(ApiError::Forbidden(format!(
-                "the {} role may not filter on '{key}'",
-                role.as_str()
-            )));
+            return Err(ApiError::Forbidden(format!("the {} role may not filter on '{key}'", role.as_str())));
         }
     }
     let mut errors = Vec::new();
     let mut filter = Filter {
         group: choice(params, "group", Group::parse, Group::expected, &mut errors),
-        category: choice(
-            params,
-            "category",
-            Category::parse,
-            Category::expected,
-            &mut errors,
-        ),
-        quadrant: choice(
-            params,
-            "quadrant",
-            Quadrant::parse,
-            Quadrant::expected,
-            &mut errors,
-        ),
-        stance: choice(
-            params,
-            "stance",
-            Stance::parse,
-            Stance::expected,
-            &mut errors,
-        ),
+        category: choice(params, "category", Category::parse, Category::expected, &mut errors),
+        quadrant: choice(params, "quadrant", Quadrant::parse, Quadrant::expected, &mut errors),
+        stance: choice(params, "stance", Stance::parse, Stance::expected, &mut errors),
         decision_role: choice(
             params,
             "decision_role",
@@ -162,19 +133,13 @@ pub fn parse(params: &HashMap<String, String>, role: Role) -> Result<ListRequest
     if let Some(raw) = params.get("min_influence") {
         match raw.parse::<i32>() {
             Ok(v @ 1..=5) => filter.min_influence = Some(v),
-            _ => errors.push(FieldError::new(
-                "min_influence",
-                "must be an integer from 1 to 5",
-            )),
+            _ => errors.push(FieldError::new("min_influence", "must be an integer from 1 to 5")),
         }
     }
     if let Some(raw) = params.get("updated_since") {
         match DateTime::parse_from_rfc3339(raw) {
             Ok(t) => filter.updated_since = Some(t.to_utc()),
-            Err(_) => errors.push(FieldError::new(
-                "updated_since",
-                "must be an RFC 3339 timestamp",
-            )),
+            Err(_) => errors.push(FieldError::new("updated_since", "must be an RFC 3339 timestamp")),
         }
     }
     if let Some(raw) = params.get("include_deleted") {
@@ -213,13 +178,7 @@ pub fn parse(params: &HashMap<String, String>, role: Role) -> Result<ListRequest
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    Ok(ListRequest {
-        filter,
-        sort,
-        sort_text,
-        limit,
-        cursor: params.get("cursor").cloned(),
-    })
+    Ok(ListRequest { filter, sort, sort_text, limit, cursor: params.get("cursor").cloned() })
 }
 
 /// Whether `include_deleted=true` was asked for (single-resource GET).
@@ -227,9 +186,6 @@ pub fn include_deleted(params: &HashMap<String, String>) -> Result<bool, ApiErro
     match params.get("include_deleted").map(String::as_str) {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(_) => Err(ApiError::invalid(
-            "include_deleted",
-            "must be true or false",
-        )),
+        Some(_) => Err(ApiError::invalid("include_deleted", "must be true or false")),
     }
 }

@@ -1,0 +1,55 @@
+//! The read-modify-write cycle shared by every versioned resource.
+
+use crate::db::{tx, DbConnection};
+use crate::error::ApiError;
+use crate::routes::support::{check_if_match, Precondition};
+
+/// A resource with a version that increases on every change.
+pub trait Versioned: Clone + PartialEq {
+    /// The current version.
+    fn version(&self) -> i64;
+    /// Marks a change: version + 1 and `updated_at` = now.
+    fn bump(&mut self);
+}
+
+/// How many times a write without `If-Match` re-reads after losing a race.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// Loads (locking) the current state, checks `If-Match`, applies `change` (which returns
+/// false when nothing needs writing) and saves it with `save(conn, before, after)`, which
+/// returns false if the stored version moved. With `If-Match` a lost race is 412;
+/// without, the cycle is retried on fresh data.
+pub fn modify<R, L, C, S>(
+    conn: &mut DbConnection,
+    if_match: &Option<Precondition>,
+    load: L,
+    change: C,
+    save: S,
+) -> Result<R, ApiError>
+where
+    R: Versioned,
+    L: Fn(&mut DbConnection) -> Result<R, ApiError>,
+    C: Fn(&mut R) -> Result<bool, ApiError>,
+    S: Fn(&mut DbConnection, &R, &R) -> Result<bool, ApiError>,
+{
+    for _ in 0..WRITE_ATTEMPTS {
+        let outcome = tx::write(conn, |c| -> Result<Option<R>, ApiError> {
+            let current = load(c)?;
+            check_if_match(if_match, current.version())?;
+            let mut next = current.clone();
+            if !change(&mut next)? || next == current {
+                return Ok(Some(current));
+            }
+            next.bump();
+            Ok(save(c, &current, &next)?.then_some(next))
+        })?;
+        match outcome {
+            Some(saved) => return Ok(saved),
+            None if if_match.is_some() => {
+                return Err(ApiError::PreconditionFailed("the resource changed concurrently".into()))
+            }
+            None => continue,
+        }
+    }
+    Err(ApiError::Conflict("the resource is being changed concurrently; retry".into()))
+}
