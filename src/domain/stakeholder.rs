@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::fields::{self, TextKind};
+use super::patch::{self, Patchable};
 use super::quadrant;
 use super::stakeholder_enums::*;
 use crate::auth::Role;
@@ -175,13 +176,22 @@ impl Stakeholder {
     }
 }
 
-/// Whether a body creates a stakeholder (required fields must be present) or patches one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// POST: `name` and `group` required.
-    Create,
-    /// PATCH: absent = unchanged, null = clear.
-    Patch,
+pub use super::patch::Mode;
+
+impl Patchable for Stakeholder {
+    const REQUIRED: &'static [&'static str] = &["name", "group"];
+    const READ_ONLY: &'static [&'static str] = READ_ONLY_FIELDS;
+
+    fn set(&mut self, field: &str, value: &Value) -> Result<(), FieldError> {
+        set_field(self, field, value)
+    }
+
+    fn check(&self, errors: &mut Vec<FieldError>) {
+        let p = &self.profile;
+        if p.source.is_some() != p.external_id.is_some() {
+            errors.push(FieldError::new("external_id", "source and external_id must be given together"));
+        }
+    }
 }
 
 /// Applies a JSON object to a stakeholder: 403 if the role may not write an analysis field
@@ -205,31 +215,7 @@ pub fn apply(
             )));
         }
     }
-    let mut next = target.clone();
-    let mut errors = Vec::new();
-    for (key, value) in body {
-        if let Err(e) = set_field(&mut next, key, value) {
-            errors.push(e);
-        }
-    }
-    if mode == Mode::Create {
-        for required in ["name", "group"] {
-            if !body.contains_key(required) {
-                errors.push(FieldError::new(required, "is required"));
-            }
-        }
-    }
-    let p = &next.profile;
-    if p.source.is_some() != p.external_id.is_some()
-        && !errors.iter().any(|e| e.field == "source" || e.field == "external_id")
-    {
-        errors.push(FieldError::new("external_id", "source and external_id must be given together"));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    *target = next;
-    Ok(())
+    patch::apply(target, body, mode)
 }
 
 fn set_field(s: &mut Stakeholder, key: &str, v: &Value) -> Result<(), FieldError> {
@@ -277,8 +263,7 @@ fn set_field(s: &mut Stakeholder, key: &str, v: &Value) -> Result<(), FieldError
         "responsibilities" => a.responsibilities = fields::text_list(key, v, 50, 500)?,
         "notes" => a.notes = fields::text(key, v, LONG_TEXT, TextKind::Free)?,
         "confidential" => a.confidential = fields::flag(key, v)?,
-        k if READ_ONLY_FIELDS.contains(&k) => return Err(FieldError::new(k, "is read-only")),
-        other => return Err(FieldError::new(other, "is not a stakeholder field")),
+        other => return Err(patch::unknown("stakeholder", other)),
     }
     Ok(())
 }

@@ -1,10 +1,13 @@
 //! HTTP routes: one module per resource, plus the cross-cutting pieces.
 
+pub mod accounts;
 pub mod docs;
 pub mod extractors;
 pub mod fallback;
 pub mod health;
 pub mod middleware;
+pub mod network;
+pub mod relationships;
 pub mod stakeholders;
 pub mod support;
 pub mod versioned;
@@ -19,4 +22,7 @@ pub fn operations(cfg: &mut ServiceConfig) {
 /// Every `/v1` route.
 pub fn v1(cfg: &mut ServiceConfig) {
     stakeholders::configure(cfg);
+    relationships::configure(cfg);
+    network::configure(cfg);
+    accounts::configure(cfg);
 }

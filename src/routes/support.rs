@@ -76,3 +76,20 @@ pub fn check_if_match(condition: &Option<Precondition>, version: i64) -> Result<
         _ => Ok(()),
     }
 }
+
+/// 200 (or another status) with the resource's ETag.
+pub fn with_etag<T: serde::Serialize>(
+    status: actix_web::http::StatusCode,
+    version: i64,
+    body: &T,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status).insert_header((header::ETAG, etag(version))).json(body)
+}
+
+/// 201 with `Location` and the ETag of version 1.
+pub fn created<T: serde::Serialize>(location: &str, body: &T) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::ETAG, etag(1)))
+        .json(body)
+}

@@ -1,6 +1,10 @@
 //! Diesel queries, one file per resource; no HTTP here.
 
+pub mod accounts;
+pub mod contracts;
 pub mod history;
+pub mod network;
+pub mod relationships;
 pub mod settings;
 pub mod stakeholder_list;
 pub mod stakeholder_row;

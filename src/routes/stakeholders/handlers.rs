@@ -19,6 +19,8 @@ use crate::startup::AppState;
 use crate::store::stakeholder_list::{self, After, ListError};
 use crate::store::stakeholders as store;
 
+pub(crate) use super::load_visible;
+
 pub(super) const READERS: &[Role] =
     &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration];
 const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Integration];
@@ -27,19 +29,6 @@ const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Integration];
 fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> HttpResponse {
     let tag = etag(s.version);
     HttpResponse::build(status).insert_header((header::ETAG, tag)).json(StakeholderView::for_role(s, role))
-}
-
-/// Loads a stakeholder the caller may see: 404 if missing, deleted (unless asked for) or confidential to them.
-pub(super) fn load_visible(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: &str,
-    include_deleted: bool,
-) -> Result<Stakeholder, ApiError> {
-    let found = store::find(conn, &auth.workspace_id, id)?
-        .filter(|s| include_deleted || s.deleted_at.is_none())
-        .filter(|s| auth.role.sees_confidential() || !s.analysis.confidential);
-    found.ok_or_else(|| ApiError::not_found("stakeholder"))
 }
 
 fn ensure_external_key_free(conn: &mut DbConnection, s: &Stakeholder) -> Result<(), ApiError> {

@@ -1,0 +1,81 @@
+//! `GET /v1/network`: the stakeholder network as JSON, Mermaid or Graphviz DOT.
+
+use std::collections::HashMap;
+
+use actix_web::{get, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::support::with_conn;
+use crate::auth::{Auth, Role};
+use crate::domain::network::{to_dot, to_mermaid, Network};
+use crate::error::ApiError;
+use crate::startup::AppState;
+use crate::store;
+
+/// Roles that may see the network (it carries analysis: influence, quadrant, stance).
+pub const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer];
+
+/// Loads the network for the caller, optionally one account's (404 if that account is not visible).
+pub fn load(
+    conn: &mut crate::db::DbConnection,
+    auth: &Auth,
+    account_id: Option<&str>,
+) -> Result<Network, ApiError> {
+    if let Some(account) = account_id {
+        super::accounts::load_visible(conn, auth, account)?;
+    }
+    store::network::load(conn, &auth.workspace_id, account_id, !auth.role.sees_confidential())?.ok_or_else(
+        || {
+            ApiError::invalid(
+                "account_id",
+                format!(
+                    "the network has more than {} people: narrow it with account_id",
+                    store::network::MAX_NODES
+                ),
+            )
+        },
+    )
+}
+
+/// The network: nodes (people) and edges (relationships among them). `format=mermaid`
+/// renders a flowchart and `format=dot` a Graphviz digraph, with conflicts red,
+/// collaboration green and reporting grey.
+#[utoipa::path(
+    tag = "relationships",
+    params(
+        ("account_id" = Option<String>, Query, description = "Only this account's stakeholders and the links among them"),
+        ("format" = Option<String>, Query, description = "json (default), mermaid or dot"),
+    ),
+    responses((status = 200, description = "The network", content(
+        (Network = "application/json"),
+        (String = "text/vnd.mermaid"),
+        (String = "text/vnd.graphviz"),
+    ))),
+    security(("bearer" = []))
+)]
+#[get("/network")]
+pub async fn network(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let format = params.get("format").map(String::as_str).unwrap_or("json").to_string();
+    if !matches!(format.as_str(), "json" | "mermaid" | "dot") {
+        return Err(ApiError::invalid("format", "must be one of: json, mermaid, dot"));
+    }
+    let account = params.get("account_id").cloned();
+    let net = with_conn(&state, move |conn| load(conn, &auth, account.as_deref())).await?;
+    Ok(match format.as_str() {
+        "mermaid" => {
+            HttpResponse::Ok().content_type("text/vnd.mermaid; charset=utf-8").body(to_mermaid(&net))
+        }
+        "dot" => HttpResponse::Ok().content_type("text/vnd.graphviz; charset=utf-8").body(to_dot(&net)),
+        _ => HttpResponse::Ok().json(net),
+    })
+}
+
+/// Registers the network route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(network);
+}
