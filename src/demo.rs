@@ -4,12 +4,18 @@ use serde_json::{json, Value};
 
 use crate::auth::Role;
 use crate::db::{tx, DbConnection};
-use crate::domain::stakeholder::{apply, Mode, Stakeholder};
+use crate::domain::account::Account;
+use crate::domain::contract::Contract;
+use crate::domain::patch::{self, Mode};
+use crate::domain::relationship::parse_new;
+use crate::domain::stakeholder::{apply, Stakeholder};
 use crate::error::ApiError;
 use crate::store;
 
 /// The demo workspace's slug.
 pub const SLUG: &str = "demo";
+
+const ACTOR: &str = "demo";
 
 fn people() -> Vec<Value> {
     let globex = |name: &str, title: &str, category: &str, extra: Value| {
@@ -87,6 +93,33 @@ fn people() -> Vec<Value> {
     ]
 }
 
+/// (from, to, kind, label) by person index in `people()`.
+const LINKS: &[(usize, usize, &str, &str)] = &[
+    (1, 4, "collaborates", "AI tool development"),
+    (3, 1, "conflicts", "Budget over by 30%"),
+    (3, 2, "conflicts", "Cold-chain cost rejected"),
+    (5, 3, "influences", "Compliance review of procurement"),
+    (6, 1, "gives_feedback", "Store reporting lag"),
+    (4, 7, "collaborates", "Technical acceptance"),
+    (1, 0, "reports_to", "BU1 reports to country GM"),
+    (2, 0, "reports_to", "BU2 reports to country GM"),
+];
+
+fn contracts() -> Vec<Value> {
+    vec![
+        json!({"title": "Marketing platform pilot 2025", "value_minor": 80_000_000, "currency": "CNY",
+               "start_date": "2025-01-01", "end_date": "2025-12-31", "status": "completed",
+               "kpi_terms": "Campaign lead time down 20%", "status_reason": "Pilot delivered its KPI"}),
+        json!({"title": "AI content platform 2026", "value_minor": 350_000_000, "currency": "CNY",
+               "start_date": "2026-01-01", "end_date": "2026-12-31", "status": "active",
+               "kpi_terms": "Both BUs live by Q2"}),
+    ]
+}
+
+fn object(v: &Value) -> &serde_json::Map<String, Value> {
+    v.as_object().expect("demo bodies are objects")
+}
+
 /// Creates and fills the demo workspace unless it exists; returns its id and whether it was created.
 pub fn load(conn: &mut DbConnection) -> Result<(String, bool), ApiError> {
     tx::write(conn, |c| {
@@ -94,10 +127,31 @@ pub fn load(conn: &mut DbConnection) -> Result<(String, bool), ApiError> {
             return Ok((ws.id, false));
         }
         let ws = store::workspaces::create(c, "Demo: Globex China", SLUG)?;
-        for body in people() {
+        let mut account = Account::blank(&ws.id, crate::time::now());
+        let account_body = json!({"name": "Globex China", "source": "demo-crm", "external_id": "A-GLOBEX",
+            "industry": "Consumer goods", "status": "active", "owner": "Account director",
+            "business_goals": ["Faster campaign launches"], "kpis": ["Campaign lead time"],
+            "pain_points": ["Budget scrutiny"], "competitors": ["Initech"]});
+        patch::apply(&mut account, object(&account_body), Mode::Create)?;
+        store::accounts::insert(c, &account)?;
+        for body in contracts() {
+            let mut contract = Contract::blank(&ws.id, &account.id, crate::time::now());
+            patch::apply(&mut contract, object(&body), Mode::Create)?;
+            store::contracts::insert(c, &contract)?;
+        }
+        let mut ids = Vec::new();
+        for mut body in people() {
+            if body["organization"] == "Globex China" {
+                body["account_id"] = json!(account.id);
+            }
             let mut s = Stakeholder::blank(&ws.id, crate::time::now());
-            apply(&mut s, body.as_object().expect("demo bodies are objects"), Role::Admin, Mode::Create)?;
-            store::stakeholders::insert(c, &s, "demo")?;
+            apply(&mut s, object(&body), Role::Admin, Mode::Create)?;
+            store::stakeholders::insert(c, &s, ACTOR)?;
+            ids.push(s.id);
+        }
+        for (from, to, kind, label) in LINKS {
+            let body = json!({"from_id": ids[*from], "to_id": ids[*to], "kind": kind, "label": label});
+            store::relationships::insert(c, &parse_new(&ws.id, object(&body), crate::time::now())?)?;
         }
         Ok((ws.id, true))
     })

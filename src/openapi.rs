@@ -27,6 +27,9 @@ carries `X-Request-Id` (echoed when the client sent one of up to 128 visible ASC
     components(schemas(Problem, FieldError)),
     tags(
         (name = "stakeholders", description = "The stakeholder register"),
+        (name = "relationships", description = "Links between stakeholders and the network"),
+        (name = "accounts", description = "Customer accounts, their contracts and maps"),
+        (name = "export", description = "Exports"),
         (name = "operations", description = "Probes (no auth)")
     )
 )]
@@ -114,7 +117,7 @@ fn add_problem_responses(path: &str, item: &mut PathItem) {
             add("404", "Not found in the token's workspace (or not visible to its role)");
         }
         add("405", "Method not allowed on this path; `Allow` lists the methods");
-        if writes_body && path != "/v1/stakeholders/{id}/restore" {
+        if writes_body && !path.ends_with("/restore") {
             add("413", "Request body too large");
             add("415", "Body is not application/json");
         }

@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, unit-tested next to the code.
 
 pub mod account;
+pub mod anonymize;
 pub mod contract;
 pub mod fields;
 pub mod history;

@@ -17,6 +17,8 @@ pub struct Node {
     pub title: Option<String>,
     /// 1–5 or null.
     pub influence: Option<i32>,
+    /// 1–5 or null.
+    pub impact: Option<i32>,
     /// Derived quadrant.
     pub quadrant: Quadrant,
     /// Stance.
@@ -152,6 +154,7 @@ mod tests {
             name: name.into(),
             title: Some("Dir \"Ops\" #1 <b>".into()),
             influence: Some(3),
+            impact: Some(3),
             quadrant: Quadrant::KeyPlayer,
             stance: Stance::Critic,
             decision_role: None,

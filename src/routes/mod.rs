@@ -1,7 +1,10 @@
 //! HTTP routes: one module per resource, plus the cross-cutting pieces.
 
+pub mod account_map;
 pub mod accounts;
+pub mod contracts;
 pub mod docs;
+pub mod export;
 pub mod extractors;
 pub mod fallback;
 pub mod health;
@@ -25,4 +28,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     relationships::configure(cfg);
     network::configure(cfg);
     accounts::configure(cfg);
+    contracts::configure(cfg);
+    account_map::configure(cfg);
+    export::configure(cfg);
 }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod contracts;
+pub mod export;
 pub mod history;
 pub mod network;
 pub mod relationships;

@@ -46,6 +46,7 @@ pub fn load(
             name,
             title,
             influence,
+            impact,
             quadrant: quadrant(influence, impact),
             stance: Stance::parse(&stance).unwrap_or_default(),
             decision_role: decision_role.as_deref().and_then(DecisionRole::parse),

@@ -2,15 +2,19 @@
 
 mod helpers;
 
+mod accounts;
 mod auth;
 mod concurrency;
 mod errors;
+mod export;
 mod history;
 mod isolation;
+mod network;
 mod newcomer;
 mod openapi_drift;
 mod operations;
 mod pagination;
+mod relationships;
 mod roles;
 mod stakeholders_crud;
 mod stakeholders_filters;

@@ -18,7 +18,9 @@ async fn names(app: &TestApp, token: &str, query: &str) -> Vec<String> {
 async fn each_filter_selects_the_right_rows(app: TestApp) {
     let ws = app.workspace("Acme");
     let m = app.token(&ws, Role::Manager);
-    let account = uuid::Uuid::new_v4().to_string();
+    let account: serde_json::Value =
+        app.post("/v1/accounts", &m, &json!({"name": "Globex"})).await.json().await.unwrap();
+    let account = account["id"].as_str().unwrap().to_string();
     app.create_stakeholder(&m, json!({"name": "Ann", "group": "team", "category": "marketing", "tags": ["vip", "q1"],
         "relationship_status": "active", "owner": "Jo", "email": "ann@corp.example", "influence": 5, "impact": 5,
         "stance": "advocate", "decision_role": "decision_maker"})).await;

@@ -31,6 +31,18 @@ fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> H
     HttpResponse::build(status).insert_header((header::ETAG, tag)).json(StakeholderView::for_role(s, role))
 }
 
+/// Cross-row rules of a write: the CRM key is free and the account exists (422 otherwise).
+fn ensure_references(conn: &mut DbConnection, s: &Stakeholder) -> Result<(), ApiError> {
+    if let Some(account) = &s.profile.account_id {
+        let live = crate::store::accounts::find(conn, &s.workspace_id, account)?
+            .is_some_and(|a| a.deleted_at.is_none());
+        if !live {
+            return Err(ApiError::invalid("account_id", "no such account in this workspace"));
+        }
+    }
+    ensure_external_key_free(conn, s)
+}
+
 fn ensure_external_key_free(conn: &mut DbConnection, s: &Stakeholder) -> Result<(), ApiError> {
     if let (Some(source), Some(external_id)) = (&s.profile.source, &s.profile.external_id) {
         if let Some(other) = store::id_by_external_key(conn, &s.workspace_id, source, external_id)? {
@@ -67,7 +79,7 @@ pub async fn create(
     let actor = auth.sub.clone();
     let s = with_conn(&state, move |conn| {
         tx::write(conn, |c| {
-            ensure_external_key_free(c, &s)?;
+            ensure_references(c, &s)?;
             store::insert(c, &s, &actor)?;
             Ok(s)
         })
@@ -183,7 +195,7 @@ where
             },
             &change,
             |c, before, after| {
-                ensure_external_key_free(c, after)?;
+                ensure_references(c, after)?;
                 Ok(store::save(c, before, after, &who.sub)?)
             },
         )

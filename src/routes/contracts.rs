@@ -1,0 +1,221 @@
+//! Contracts: `/v1/accounts/{id}/contracts` and `/v1/contracts/{id}`.
+
+use std::collections::HashMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::accounts::{load_visible as load_account, READERS};
+use super::support::{created, with_conn, with_etag, Precondition};
+use super::versioned;
+use crate::auth::{Auth, Role};
+use crate::db::{tx, DbConnection};
+use crate::domain::contract::{Contract, ContractStatus};
+use crate::domain::patch::{apply, Mode};
+use crate::error::ApiError;
+use crate::startup::AppState;
+use crate::store::contracts as store;
+
+const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Integration];
+/// Contracts one account lists at most (its whole history in practice).
+const MAX_CONTRACTS: i64 = 500;
+
+/// An account's contract history, oldest start first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContractList {
+    /// Contracts.
+    pub items: Vec<Contract>,
+    /// Always null: an account's contracts fit one page (at most 500).
+    pub next_cursor: Option<String>,
+}
+
+/// Create / merge-patch body; unknown and read-only fields are 422.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ContractInput {
+    /// 1–200; required on create.
+    title: Option<String>,
+    /// Minor units, 0 to 10^18; required on create.
+    value_minor: Option<i64>,
+    /// ISO 4217; required on create.
+    currency: Option<String>,
+    /// YYYY-MM-DD; required on create.
+    start_date: Option<String>,
+    /// YYYY-MM-DD, not before start_date.
+    end_date: Option<String>,
+    /// Default active.
+    status: Option<ContractStatus>,
+    /// ≤ 2000.
+    kpi_terms: Option<String>,
+    /// ≤ 2000; required when terminated.
+    status_reason: Option<String>,
+}
+
+fn load(conn: &mut DbConnection, auth: &Auth, id: &str, include_deleted: bool) -> Result<Contract, ApiError> {
+    let contract = store::find(conn, &auth.workspace_id, id)?
+        .filter(|c| include_deleted || c.deleted_at.is_none())
+        .ok_or_else(|| ApiError::not_found("contract"))?;
+    load_account(conn, auth, &contract.account_id).map_err(|_| ApiError::not_found("contract"))?;
+    Ok(contract)
+}
+
+fn modify(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    if_match: &Option<Precondition>,
+    include_deleted: bool,
+    change: impl Fn(&mut Contract) -> Result<bool, ApiError>,
+) -> Result<Contract, ApiError> {
+    versioned::modify(
+        conn,
+        if_match,
+        |c| {
+            store::lock(c, &auth.workspace_id, id)?;
+            load(c, auth, id, include_deleted)
+        },
+        change,
+        |c, before, after| Ok(store::save(c, before, after)?),
+    )
+}
+
+/// Add a contract to an account.
+#[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Account id")),
+    request_body = ContractInput,
+    responses((status = 201, body = Contract, headers(("Location" = String, description = "URL of the new contract")))),
+    security(("bearer" = [])))]
+#[post("/accounts/{id}/contracts")]
+pub async fn create(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(WRITERS)?;
+    let mut contract = Contract::blank(&auth.workspace_id, &id, crate::time::now());
+    let contract = with_conn(&state, move |conn| {
+        tx::write(conn, |c| {
+            load_account(c, &auth, &id)?;
+            apply(&mut contract, &body, Mode::Create)?;
+            store::insert(c, &contract)?;
+            Ok(contract)
+        })
+    })
+    .await?;
+    Ok(created(&format!("/v1/contracts/{}", contract.id), &contract))
+}
+
+/// An account's contracts: its contract history, oldest start first.
+#[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Account id"),
+        ("include_deleted" = Option<bool>, Query, description = "Also deleted contracts")),
+    responses((status = 200, body = ContractList)),
+    security(("bearer" = [])))]
+#[get("/accounts/{id}/contracts")]
+pub async fn list(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let include_deleted = super::stakeholders::include_deleted(&params)?;
+    let items = with_conn(&state, move |conn| {
+        load_account(conn, &auth, &id)?;
+        Ok(store::of_account(conn, &auth.workspace_id, &id, include_deleted, MAX_CONTRACTS)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ContractList { items, next_cursor: None }))
+}
+
+/// One contract.
+#[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Contract id")),
+    responses((status = 200, body = Contract)),
+    security(("bearer" = [])))]
+#[get("/contracts/{id}")]
+pub async fn get(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let contract = with_conn(&state, move |conn| load(conn, &auth, &id, false)).await?;
+    Ok(with_etag(StatusCode::OK, contract.version, &contract))
+}
+
+/// Merge-patch a contract (e.g. renew, complete, or terminate with a reason).
+#[utoipa::path(tag = "accounts",
+    params(("id" = String, Path, description = "Contract id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    request_body(content((ContractInput = "application/merge-patch+json"), (ContractInput = "application/json"))),
+    responses((status = 200, body = Contract)),
+    security(("bearer" = [])))]
+#[patch("/contracts/{id}")]
+pub async fn update(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(WRITERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let body = body.into_inner();
+    let contract = with_conn(&state, move |conn| {
+        modify(conn, &auth, &id, &if_match, false, |c| apply(c, &body, Mode::Patch).map(|_| true))
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, contract.version, &contract))
+}
+
+/// Soft-delete a contract.
+#[utoipa::path(tag = "accounts",
+    params(("id" = String, Path, description = "Contract id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 204, description = "Deleted")),
+    security(("bearer" = [])))]
+#[delete("/contracts/{id}")]
+pub async fn remove(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(WRITERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    with_conn(&state, move |conn| {
+        modify(conn, &auth, &id, &if_match, false, |c| {
+            c.deleted_at = Some(crate::time::now());
+            Ok(true)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Restore a deleted contract.
+#[utoipa::path(tag = "accounts",
+    params(("id" = String, Path, description = "Contract id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 200, body = Contract)),
+    security(("bearer" = [])))]
+#[post("/contracts/{id}/restore")]
+pub async fn restore(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(WRITERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let contract = with_conn(&state, move |conn| {
+        modify(conn, &auth, &id, &if_match, true, |c| Ok(c.deleted_at.take().is_some()))
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, contract.version, &contract))
+}
+
+/// Registers the contract routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(get).service(update).service(remove).service(restore);
+}

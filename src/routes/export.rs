@@ -1,0 +1,50 @@
+//! `GET /v1/export/anonymized`: the map, safe to paste into an AI tool.
+
+use std::collections::HashMap;
+
+use actix_web::{get, web, HttpResponse};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::support::with_conn;
+use crate::auth::{Auth, Role};
+use crate::domain::anonymize::{to_csv, AnonMap};
+use crate::error::ApiError;
+use crate::startup::AppState;
+use crate::store;
+
+/// The anonymised map: people as stable codes (`S-0001`, in order of creation), accounts
+/// as `A-001`, titles, categories, roles, scores, stance and relationships kept; names,
+/// emails, phones, external ids, tags, custom fields and all free text removed; contract
+/// values as ranges in their currency. Deleted rows keep their code but are left out.
+/// `format=csv` gives one CSV whose `record` column says person, relationship, account or
+/// contract. Admin and manager only.
+#[utoipa::path(tag = "export",
+    params(("format" = Option<String>, Query, description = "json (default) or csv")),
+    responses((status = 200, description = "The anonymised map", content((AnonMap = "application/json"), (String = "text/csv")))),
+    security(("bearer" = [])))]
+#[get("/export/anonymized")]
+pub async fn anonymized(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(&[Role::Admin, Role::Manager])?;
+    let format = params.get("format").map(String::as_str).unwrap_or("json").to_string();
+    if !matches!(format.as_str(), "json" | "csv") {
+        return Err(ApiError::invalid("format", "must be json or csv"));
+    }
+    let map =
+        with_conn(&state, move |conn| Ok(store::export::anonymized_map(conn, &auth.workspace_id)?)).await?;
+    Ok(match format.as_str() {
+        "csv" => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header(("Content-Disposition", "attachment; filename=\"stakemap-anonymized.csv\""))
+            .body(to_csv(&map)),
+        _ => HttpResponse::Ok().json(map),
+    })
+}
+
+/// Registers the export routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(anonymized);
+}

@@ -1,0 +1,123 @@
+//! The anonymised export leaks nothing personal or free-text from the demo map.
+
+use serde_json::Value;
+use stakemap::auth::Role;
+
+use crate::helpers::{assert_problem, TestApp};
+use crate::on_both_backends;
+
+on_both_backends!(anonymized_export_leaks_nothing);
+
+type PersonTexts = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+
+/// Every personal name, email, phone, external id and free-text string of the demo data.
+fn secrets(app: &TestApp, ws: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    use stakemap::db::schema::{accounts, contracts, relationships, stakeholders};
+    let mut conn = app.conn();
+    let c = &mut *conn;
+    let mut out: Vec<String> = Vec::new();
+    let people: Vec<PersonTexts> = stakeholders::table
+        .filter(stakeholders::workspace_id.eq(ws))
+        .select((
+            stakeholders::name,
+            stakeholders::email,
+            stakeholders::external_id,
+            stakeholders::stance_reason,
+            stakeholders::concerns,
+            stakeholders::goals,
+        ))
+        .load(c)
+        .unwrap();
+    for (name, email, external_id, reason, concerns, goals) in people {
+        out.push(name.clone());
+        out.extend(name.split_whitespace().filter(|w| w.len() > 3).map(str::to_string));
+        out.extend([email, external_id, reason, concerns, goals].into_iter().flatten());
+    }
+    let labels: Vec<Option<String>> = relationships::table
+        .filter(relationships::workspace_id.eq(ws))
+        .select(relationships::label)
+        .load(c)
+        .unwrap();
+    out.extend(labels.into_iter().flatten());
+    let accts: Vec<(String, Option<String>, Option<String>)> = accounts::table
+        .filter(accounts::workspace_id.eq(ws))
+        .select((accounts::name, accounts::external_id, accounts::industry))
+        .load(c)
+        .unwrap();
+    for (name, ext, industry) in accts {
+        out.extend([Some(name), ext, industry].into_iter().flatten());
+    }
+    let deals: Vec<(String, Option<String>, Option<String>, i64)> = contracts::table
+        .filter(contracts::workspace_id.eq(ws))
+        .select((contracts::title, contracts::kpi_terms, contracts::status_reason, contracts::value_minor))
+        .load(c)
+        .unwrap();
+    for (title, kpi, reason, value) in deals {
+        out.extend([Some(title), kpi, reason, Some(value.to_string())].into_iter().flatten());
+    }
+    out.extend([
+        "Globex".to_string(),
+        "globex".to_string(),
+        "demo-crm".to_string(),
+        "Account director".to_string(),
+    ]);
+    out
+}
+
+async fn anonymized_export_leaks_nothing(app: TestApp) {
+    let (ws, _) = stakemap::demo::load(&mut app.conn()).unwrap();
+    let token = app.token(&ws, Role::Manager);
+    let secrets = secrets(&app, &ws);
+    assert!(secrets.len() > 30, "the scan has material: {secrets:?}");
+
+    let res = app.get("/v1/export/anonymized", &token).await;
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    let csv_res = app.get("/v1/export/anonymized?format=csv", &token).await;
+    assert!(csv_res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv_res.text().await.unwrap();
+    for secret in &secrets {
+        assert!(!text.contains(secret.as_str()), "JSON export leaks '{secret}'");
+        assert!(!csv.contains(secret.as_str()), "CSV export leaks '{secret}'");
+    }
+
+    // What is kept: codes, titles, scores, stance, edges, contract ranges.
+    let map: Value = serde_json::from_str(&text).unwrap();
+    let people = map["people"].as_array().unwrap();
+    assert_eq!(people.len(), 8);
+    assert_eq!(people[0]["code"], "S-0001");
+    let david = people.iter().find(|p| p["title"] == "Procurement Director").unwrap();
+    assert_eq!(
+        (&david["influence"], &david["stance"], &david["veto"], &david["account"]),
+        (&5.into(), &"critic".into(), &true.into(), &"A-001".into())
+    );
+    assert_eq!(map["relationships"].as_array().unwrap().len(), 8);
+    let ranges: Vec<&str> = map["accounts"][0]["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value_range"].as_str().unwrap())
+        .collect();
+    assert_eq!(ranges, ["500k–1M", "1M–5M"]);
+    assert_eq!(csv.lines().count(), 1 + 8 + 8 + 1 + 2);
+    assert!(csv.lines().nth(1).unwrap().starts_with("person,S-0001,"));
+
+    // Codes are stable: deleting someone keeps everyone else's code.
+    let list: Value = app.get("/v1/stakeholders?q=linda", &token).await.json().await.unwrap();
+    app.delete(&format!("/v1/stakeholders/{}", list["items"][0]["id"].as_str().unwrap()), &token).await;
+    let after: Value = app.get("/v1/export/anonymized", &token).await.json().await.unwrap();
+    let david_after =
+        after["people"].as_array().unwrap().iter().find(|p| p["title"] == "Procurement Director").unwrap();
+    assert_eq!(david_after["code"], david["code"]);
+    assert_eq!(after["people"].as_array().unwrap().len(), 7);
+
+    for role in [Role::Contributor, Role::Viewer, Role::Integration, Role::Stakeholder] {
+        assert_problem(app.get("/v1/export/anonymized", &app.token(&ws, role)).await, 403).await;
+    }
+    assert_problem(app.get("/v1/export/anonymized?format=xml", &token).await, 422).await;
+    let other = app.workspace("Other");
+    let empty: Value =
+        app.get("/v1/export/anonymized", &app.token(&other, Role::Admin)).await.json().await.unwrap();
+    assert_eq!(empty["people"], serde_json::json!([]));
+}
