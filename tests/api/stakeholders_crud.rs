@@ -186,3 +186,44 @@ async fn derived_fields(app: TestApp) {
     let list: Value = app.get("/v1/stakeholders?quadrant=key_player", &manager).await.json().await.unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
 }
+
+on_both_backends!(every_score_combination);
+
+async fn every_score_combination(app: TestApp) {
+    let ws = app.workspace("Acme");
+    let manager = app.token(&ws, Role::Manager);
+    let scores = [json!(null), json!(1), json!(2), json!(3), json!(4), json!(5)];
+    let mut expected_counts = std::collections::HashMap::new();
+    for influence in &scores {
+        for impact in &scores {
+            let s = app
+                .create_stakeholder(
+                    &manager,
+                    json!({"name": "X", "group": "team", "influence": influence, "impact": impact}),
+                )
+                .await;
+            let (quadrant, strategy) = match (influence.as_i64(), impact.as_i64()) {
+                (Some(i), Some(m)) if i >= 3 && m >= 3 => ("key_player", json!("manage_closely")),
+                (Some(i), Some(_)) if i >= 3 => ("expert", json!("leverage")),
+                (Some(_), Some(m)) if m >= 3 => ("passive_passenger", json!("keep_satisfied")),
+                (Some(_), Some(_)) => ("distant_relative", json!("monitor")),
+                _ => ("unassessed", json!(null)),
+            };
+            assert_eq!(
+                (&s["quadrant"], &s["strategy"]),
+                (&json!(quadrant), &strategy),
+                "{influence} x {impact}"
+            );
+            *expected_counts.entry(quadrant).or_insert(0usize) += 1;
+        }
+    }
+    for (quadrant, count) in expected_counts {
+        let list: Value = app
+            .get(&format!("/v1/stakeholders?quadrant={quadrant}&limit=500"), &manager)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["items"].as_array().unwrap().len(), count, "{quadrant}");
+    }
+}
