@@ -269,13 +269,8 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(DELETERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    with_conn(&state, move |conn| {
-        modify(conn, &auth, &id, &if_match, false, |a| {
-            a.deleted_at = Some(crate::time::now());
-            Ok(true)
-        })
-    })
-    .await?;
+    with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, versioned::mark_deleted))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -293,10 +288,9 @@ pub async fn restore(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(DELETERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let account = with_conn(&state, move |conn| {
-        modify(conn, &auth, &id, &if_match, true, |a| Ok(a.deleted_at.take().is_some()))
-    })
-    .await?;
+    let account =
+        with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, versioned::mark_restored))
+            .await?;
     Ok(with_etag(StatusCode::OK, account.version, &account))
 }
 

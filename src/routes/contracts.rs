@@ -184,13 +184,8 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(WRITERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    with_conn(&state, move |conn| {
-        modify(conn, &auth, &id, &if_match, false, |c| {
-            c.deleted_at = Some(crate::time::now());
-            Ok(true)
-        })
-    })
-    .await?;
+    with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, versioned::mark_deleted))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -208,10 +203,9 @@ pub async fn restore(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(WRITERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let contract = with_conn(&state, move |conn| {
-        modify(conn, &auth, &id, &if_match, true, |c| Ok(c.deleted_at.take().is_some()))
-    })
-    .await?;
+    let contract =
+        with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, versioned::mark_restored))
+            .await?;
     Ok(with_etag(StatusCode::OK, contract.version, &contract))
 }
 

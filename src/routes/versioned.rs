@@ -53,3 +53,35 @@ where
     }
     Err(ApiError::Conflict("the resource is being changed concurrently; retry".into()))
 }
+
+/// A resource that is soft-deleted by setting `deleted_at`.
+pub trait SoftDelete {
+    /// The deletion time, if deleted.
+    fn deleted_at_mut(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>>;
+}
+
+/// The change that soft-deletes a live resource.
+pub fn mark_deleted<R: SoftDelete>(resource: &mut R) -> Result<bool, ApiError> {
+    *resource.deleted_at_mut() = Some(crate::time::now());
+    Ok(true)
+}
+
+/// The change that restores a deleted resource; false (nothing to write) if it is live.
+pub fn mark_restored<R: SoftDelete>(resource: &mut R) -> Result<bool, ApiError> {
+    Ok(resource.deleted_at_mut().take().is_some())
+}
+
+macro_rules! soft_delete {
+    ($($t:ty),+) => {
+        $(impl SoftDelete for $t {
+            fn deleted_at_mut(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>> {
+                &mut self.deleted_at
+            }
+        })+
+    };
+}
+soft_delete!(
+    crate::domain::stakeholder::Stakeholder,
+    crate::domain::account::Account,
+    crate::domain::contract::Contract
+);

@@ -256,11 +256,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(DELETERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    modify(&state, &auth, id.into_inner(), if_match, false, |s| {
-        s.deleted_at = Some(crate::time::now());
-        Ok(true)
-    })
-    .await?;
+    modify(&state, &auth, id.into_inner(), if_match, false, versioned::mark_deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -281,7 +277,6 @@ pub async fn restore(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(DELETERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let s =
-        modify(&state, &auth, id.into_inner(), if_match, true, |s| Ok(s.deleted_at.take().is_some())).await?;
+    let s = modify(&state, &auth, id.into_inner(), if_match, true, versioned::mark_restored).await?;
     Ok(respond(actix_web::http::StatusCode::OK, s, auth.role))
 }
