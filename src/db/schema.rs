@@ -134,6 +134,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    forms (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        audience -> Text,
+        status -> Text,
+        version -> Integer,
+        revision -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    form_versions (workspace_id, form_id, number) {
+        workspace_id -> Text,
+        form_id -> Text,
+        number -> Integer,
+        questions -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submissions (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        form_id -> Text,
+        form_version -> Integer,
+        stakeholder_id -> Text,
+        period -> Text,
+        answers -> Text,
+        nps -> Nullable<Integer>,
+        submitted_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feedback_items (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        stakeholder_id -> Text,
+        submission_id -> Nullable<Text>,
+        form_id -> Nullable<Text>,
+        period -> Nullable<Text>,
+        summary -> Text,
+        detail -> Nullable<Text>,
+        status -> Text,
+        response -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    form_period_closures (workspace_id, form_id, period) {
+        workspace_id -> Text,
+        form_id -> Text,
+        period -> Text,
+        closed_at -> Timestamp,
+        closed_by -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
     server_settings,
@@ -143,4 +213,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     contracts,
     relationships,
     stakeholder_history,
+    forms,
+    form_versions,
+    submissions,
+    feedback_items,
+    form_period_closures,
 );

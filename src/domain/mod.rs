@@ -2,13 +2,20 @@
 
 pub mod account;
 pub mod anonymize;
+pub mod answers;
 pub mod contract;
+pub mod feedback_item;
 pub mod fields;
+pub mod form;
 pub mod history;
 pub mod network;
+pub mod nps;
 pub mod patch;
+pub mod period;
 pub mod quadrant;
 pub mod relationship;
+pub mod report;
 pub mod stakeholder;
 pub mod stakeholder_enums;
 mod string_enum;
+pub mod submission;

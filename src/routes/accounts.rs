@@ -133,7 +133,7 @@ pub async fn create(
     let mut account = Account::blank(&auth.workspace_id, crate::time::now());
     apply(&mut account, &body, Mode::Create)?;
     let account = with_conn(&state, move |conn| insert(conn, account)).await?;
-    Ok(created(&format!("/v1/accounts/{}", account.id), &account))
+    Ok(created(&format!("/v1/accounts/{}", account.id), account.version, &account))
 }
 
 /// One account.
@@ -360,7 +360,7 @@ pub async fn upsert(
     })
     .await?;
     if was_created {
-        return Ok(created(&format!("/v1/accounts/{}", account.id), &account));
+        return Ok(created(&format!("/v1/accounts/{}", account.id), account.version, &account));
     }
     Ok(with_etag(StatusCode::OK, account.version, &account))
 }

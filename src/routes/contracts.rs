@@ -106,7 +106,7 @@ pub async fn create(
         })
     })
     .await?;
-    Ok(created(&format!("/v1/contracts/{}", contract.id), &contract))
+    Ok(created(&format!("/v1/contracts/{}", contract.id), contract.version, &contract))
 }
 
 /// An account's contracts: its contract history, oldest start first.

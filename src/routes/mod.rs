@@ -7,11 +7,14 @@ pub mod docs;
 pub mod export;
 pub mod extractors;
 pub mod fallback;
+pub mod form_reports;
+pub mod forms;
 pub mod health;
 pub mod middleware;
 pub mod network;
 pub mod relationships;
 pub mod stakeholders;
+pub mod submissions;
 pub mod support;
 pub mod versioned;
 
@@ -31,4 +34,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     contracts::configure(cfg);
     account_map::configure(cfg);
     export::configure(cfg);
+    forms::configure(cfg);
+    submissions::configure(cfg);
+    form_reports::configure(cfg);
 }

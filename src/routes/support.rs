@@ -86,10 +86,10 @@ pub fn with_etag<T: serde::Serialize>(
     actix_web::HttpResponse::build(status).insert_header((header::ETAG, etag(version))).json(body)
 }
 
-/// 201 with `Location` and the ETag of version 1.
-pub fn created<T: serde::Serialize>(location: &str, body: &T) -> actix_web::HttpResponse {
+/// 201 with `Location` and the resource's ETag.
+pub fn created<T: serde::Serialize>(location: &str, version: i64, body: &T) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Created()
         .insert_header((header::LOCATION, location))
-        .insert_header((header::ETAG, etag(1)))
+        .insert_header((header::ETAG, etag(version)))
         .json(body)
 }

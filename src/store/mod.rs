@@ -1,8 +1,11 @@
 //! Diesel queries, one file per resource; no HTTP here.
 
 pub mod accounts;
+pub mod audience;
 pub mod contracts;
 pub mod export;
+pub mod feedback_items;
+pub mod forms;
 pub mod history;
 pub mod network;
 pub mod relationships;
@@ -10,4 +13,5 @@ pub mod settings;
 pub mod stakeholder_list;
 pub mod stakeholder_row;
 pub mod stakeholders;
+pub mod submissions;
 pub mod workspaces;

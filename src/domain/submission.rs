@@ -1,0 +1,51 @@
+//! A stakeholder's answers to one form for one month.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+/// A stored submission, pinned to the form version it answered.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Submission {
+    /// Server-generated UUID.
+    pub id: String,
+    /// The form.
+    pub form_id: String,
+    /// The question-set version answered.
+    pub form_version: i32,
+    /// Who answered.
+    pub stakeholder_id: String,
+    /// The month, `YYYY-MM`.
+    pub period: String,
+    /// `{question_key: value}`.
+    #[schema(value_type = Object)]
+    pub answers: Map<String, Value>,
+    /// The token subject that submitted it (the stakeholder, or a colleague on their behalf).
+    pub submitted_by: String,
+    /// +1 on every amendment.
+    pub version: i64,
+    /// When first submitted.
+    pub created_at: DateTime<Utc>,
+    /// When last amended.
+    pub updated_at: DateTime<Utc>,
+    /// First NPS answer (kept for aggregates).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub nps: Option<i32>,
+    /// Owning workspace.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub workspace_id: String,
+}
+
+impl crate::routes::versioned::Versioned for Submission {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    fn bump(&mut self) {
+        self.version += 1;
+        self.updated_at = crate::time::now();
+    }
+}

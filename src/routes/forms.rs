@@ -1,0 +1,349 @@
+//! `/v1/forms`: feedback forms with versioned question sets.
+
+use std::collections::HashMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::support::{created, with_conn, with_etag, Precondition};
+use super::versioned;
+use crate::auth::{Auth, Role};
+use crate::db::{tx, DbConnection};
+use crate::domain::form::{
+    parse_audience, parse_questions, parse_texts, Audience, Form, FormStatus, Question,
+};
+use crate::error::{ApiError, FieldError};
+use crate::pagination::{self, Position};
+use crate::startup::AppState;
+use crate::store::forms as store;
+
+/// Roles that may read forms (stakeholders use `/v1/me/forms`).
+pub const READERS: &[Role] =
+    &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration];
+/// Roles that design forms.
+pub const DESIGNERS: &[Role] = &[Role::Admin, Role::Manager];
+
+/// A version in a form's version list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionSummary {
+    /// 1, 2, …
+    pub number: i32,
+    /// When it was made.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// How many questions it has.
+    pub question_count: usize,
+}
+
+/// A form with its latest questions and the list of its versions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormView {
+    /// The form (`version` = latest question-set version).
+    #[serde(flatten)]
+    pub form: Form,
+    /// The latest version's questions.
+    pub questions: Vec<Question>,
+    /// Every version, oldest first.
+    pub versions: Vec<VersionSummary>,
+}
+
+/// A page of forms.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormPage {
+    /// Forms, oldest first.
+    pub items: Vec<Form>,
+    /// Cursor of the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Create body.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct FormInput {
+    /// 1–200.
+    title: String,
+    /// ≤ 2000.
+    description: Option<String>,
+    /// Who it is for (any match); omitted or empty = every stakeholder.
+    audience: Option<Audience>,
+    /// 1–100 questions with unique keys.
+    questions: Vec<Question>,
+}
+
+/// Merge-patch body: title, description, audience, status (`open` | `archived`).
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct FormPatch {
+    /// 1–200.
+    title: Option<String>,
+    /// ≤ 2000.
+    description: Option<String>,
+    /// Replaces the audience.
+    audience: Option<Audience>,
+    /// open or archived.
+    status: Option<FormStatus>,
+}
+
+/// Body of a new version.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct VersionInput {
+    /// The complete question set of the new version.
+    questions: Vec<Question>,
+}
+
+fn unknown_fields(body: &Map<String, Value>, allowed: &[&str], errors: &mut Vec<FieldError>) {
+    for key in body.keys().filter(|k| !allowed.contains(&k.as_str())) {
+        let message = if ["id", "version", "revision", "created_at", "updated_at"].contains(&key.as_str()) {
+            "is read-only"
+        } else {
+            "is not a form field"
+        };
+        errors.push(FieldError::new(key, message));
+    }
+}
+
+/// Loads a form of the caller's workspace (404 otherwise).
+pub fn load(conn: &mut DbConnection, auth: &Auth, id: &str) -> Result<Form, ApiError> {
+    store::find(conn, &auth.workspace_id, id)?.ok_or_else(|| ApiError::not_found("form"))
+}
+
+fn view(conn: &mut DbConnection, form: Form) -> Result<FormView, ApiError> {
+    let versions = store::versions(conn, &form.workspace_id, &form.id)?;
+    let questions = versions.last().map(|v| v.questions.clone()).unwrap_or_default();
+    let versions = versions
+        .into_iter()
+        .map(|v| VersionSummary {
+            number: v.number,
+            created_at: v.created_at,
+            question_count: v.questions.len(),
+        })
+        .collect();
+    Ok(FormView { form, questions, versions })
+}
+
+/// Create a form (its first question set is version 1).
+#[utoipa::path(tag = "feedback", request_body = FormInput,
+    responses((status = 201, body = FormView, headers(("Location" = String, description = "URL of the new form")))),
+    security(("bearer" = [])))]
+#[post("/forms")]
+pub async fn create(
+    auth: Auth,
+    state: web::Data<AppState>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(DESIGNERS)?;
+    let mut errors = Vec::new();
+    unknown_fields(&body, &["title", "description", "audience", "questions"], &mut errors);
+    let (title, description) = parse_texts(&body, &mut errors, true);
+    let audience = parse_audience(body.get("audience"), &mut errors);
+    let questions = parse_questions(body.get("questions"), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let now = crate::time::now();
+    let form = Form {
+        id: uuid::Uuid::now_v7().to_string(),
+        workspace_id: auth.workspace_id.clone(),
+        title: title.unwrap_or_default(),
+        description: description.flatten(),
+        audience,
+        status: FormStatus::Open,
+        version: 1,
+        revision: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let view = with_conn(&state, move |conn| {
+        tx::write(conn, |c| store::insert(c, &form, &questions))?;
+        view(conn, form)
+    })
+    .await?;
+    Ok(created(&format!("/v1/forms/{}", view.form.id), view.form.revision, &view))
+}
+
+/// Forms, oldest first.
+#[utoipa::path(tag = "feedback",
+    params(("status" = Option<FormStatus>, Query, description = "Only this status"),
+           ("limit" = Option<i64>, Query, description = "Default 50, above 500 clamped"),
+           ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
+    responses((status = 200, body = FormPage)),
+    security(("bearer" = [])))]
+#[get("/forms")]
+pub async fn list(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let status = match params.get("status") {
+        Some(s) => Some(
+            FormStatus::parse(s).ok_or_else(|| ApiError::invalid("status", "must be open or archived"))?,
+        ),
+        None => None,
+    };
+    let limit = pagination::limit(params.get("limit").map(String::as_str))?;
+    let after = match params.get("cursor") {
+        Some(c) => Some(state.cursors.decode(c, "id")?.id),
+        None => None,
+    };
+    let ws = auth.workspace_id.clone();
+    let mut items =
+        with_conn(&state, move |conn| Ok(store::list(conn, &ws, status, after, limit + 1)?)).await?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items
+            .last()
+            .map(|f| state.cursors.encode(&Position { sort: "id".into(), values: vec![], id: f.id.clone() }))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(FormPage { items, next_cursor }))
+}
+
+/// A form: its latest questions and its version list. The ETag is the `revision`.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path, description = "Form id")),
+    responses((status = 200, body = FormView)),
+    security(("bearer" = [])))]
+#[get("/forms/{id}")]
+pub async fn get(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let view = with_conn(&state, move |conn| {
+        let form = load(conn, &auth, &id)?;
+        view(conn, form)
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, view.form.revision, &view))
+}
+
+fn modify(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    if_match: &Option<Precondition>,
+    change: impl Fn(&mut Form) -> Result<bool, ApiError>,
+    questions: Option<&[Question]>,
+) -> Result<Form, ApiError> {
+    versioned::modify(
+        conn,
+        if_match,
+        |c| {
+            store::lock(c, &auth.workspace_id, id)?;
+            load(c, auth, id)
+        },
+        change,
+        |c, before, after| Ok(store::save(c, before, after, questions)?),
+    )
+}
+
+/// Change title, description, audience or status (`archived` stops submissions).
+#[utoipa::path(tag = "feedback",
+    params(("id" = String, Path, description = "Form id"), ("If-Match" = Option<String>, Header, description = "Current ETag (revision); 412 when stale")),
+    request_body(content((FormPatch = "application/merge-patch+json"), (FormPatch = "application/json"))),
+    responses((status = 200, body = FormView)),
+    security(("bearer" = [])))]
+#[patch("/forms/{id}")]
+pub async fn update(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(DESIGNERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let mut errors = Vec::new();
+    unknown_fields(&body, &["title", "description", "audience", "status"], &mut errors);
+    let (title, description) = parse_texts(&body, &mut errors, false);
+    let audience = body.contains_key("audience").then(|| parse_audience(body.get("audience"), &mut errors));
+    let status = match body.get("status") {
+        Some(v) => {
+            crate::domain::fields::required_choice("status", v, FormStatus::parse, FormStatus::expected)
+                .map_err(|e| errors.push(e))
+                .ok()
+        }
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let view = with_conn(&state, move |conn| {
+        let form = modify(
+            conn,
+            &auth,
+            &id,
+            &if_match,
+            |f| {
+                if let Some(t) = &title {
+                    f.title = t.clone();
+                }
+                if let Some(d) = &description {
+                    f.description = d.clone();
+                }
+                if let Some(a) = &audience {
+                    f.audience = a.clone();
+                }
+                if let Some(s) = status {
+                    f.status = s;
+                }
+                Ok(true)
+            },
+            None,
+        )?;
+        view(conn, form)
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, view.form.revision, &view))
+}
+
+/// Make the next question-set version; submissions already made stay pinned to theirs.
+#[utoipa::path(tag = "feedback",
+    params(("id" = String, Path, description = "Form id"), ("If-Match" = Option<String>, Header, description = "Current ETag (revision); 412 when stale")),
+    request_body = VersionInput,
+    responses((status = 201, body = FormView)),
+    security(("bearer" = [])))]
+#[post("/forms/{id}/versions")]
+pub async fn new_version(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(DESIGNERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let mut errors = Vec::new();
+    unknown_fields(&body, &["questions"], &mut errors);
+    let questions = parse_questions(body.get("questions"), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let view = with_conn(&state, move |conn| {
+        let form = modify(
+            conn,
+            &auth,
+            &id,
+            &if_match,
+            |f| {
+                f.version += 1;
+                Ok(true)
+            },
+            Some(&questions),
+        )?;
+        view(conn, form)
+    })
+    .await?;
+    Ok(created(&format!("/v1/forms/{}", view.form.id), view.form.revision, &view))
+}
+
+/// Registers the form routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(get).service(update).service(new_version);
+}

@@ -1,0 +1,349 @@
+//! Submissions: `POST /v1/forms/{id}/submissions`, `/v1/submissions`.
+
+use std::collections::HashMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::stakeholders::load_visible;
+use super::support::{created, with_conn, with_etag, Precondition};
+use super::versioned;
+use crate::auth::{Auth, Role};
+use crate::db::{tx, DbConnection};
+use crate::domain::answers;
+use crate::domain::form::FormStatus;
+use crate::domain::period::Period;
+use crate::domain::stakeholder::Stakeholder;
+use crate::domain::submission::Submission;
+use crate::error::{ApiError, FieldError};
+use crate::pagination::{self, Position};
+use crate::startup::AppState;
+use crate::store::{audience, forms, submissions as store};
+
+/// Roles that submit (a stakeholder for itself; colleagues and the CRM on someone's behalf).
+pub const SUBMITTERS: &[Role] =
+    &[Role::Admin, Role::Manager, Role::Contributor, Role::Integration, Role::Stakeholder];
+/// Roles that read submissions (a stakeholder only its own).
+pub const READERS: &[Role] =
+    &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration, Role::Stakeholder];
+
+/// A page of submissions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionPage {
+    /// Oldest first.
+    pub items: Vec<Submission>,
+    /// Cursor of the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Submit body.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct SubmissionInput {
+    /// Who answers; taken from the token for stakeholder tokens (any other id is 403).
+    stakeholder_id: Option<String>,
+    /// `YYYY-MM`; default the current month (UTC); future months are 422.
+    period: Option<String>,
+    /// `{question_key: value}` checked against the form's latest version.
+    #[schema(value_type = Object)]
+    answers: Map<String, Value>,
+}
+
+/// Amend body.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct AmendInput {
+    /// The complete new answers, checked against the submission's own form version.
+    #[schema(value_type = Object)]
+    answers: Map<String, Value>,
+}
+
+/// The stakeholder a request acts for: a stakeholder token only for itself (403 for
+/// anyone else), other roles for anyone they can see.
+pub fn subject(conn: &mut DbConnection, auth: &Auth, stakeholder_id: &str) -> Result<Stakeholder, ApiError> {
+    if auth.role == Role::Stakeholder {
+        if auth.stakeholder_id.as_deref() != Some(stakeholder_id) {
+            return Err(ApiError::Forbidden(
+                "a stakeholder token may only act for its own stakeholder".into(),
+            ));
+        }
+        let own = crate::store::stakeholders::find(conn, &auth.workspace_id, stakeholder_id)?;
+        return own.filter(|s| s.deleted_at.is_none()).ok_or_else(|| ApiError::not_found("stakeholder"));
+    }
+    load_visible(conn, auth, stakeholder_id, false)
+}
+
+/// Loads a submission the caller may see (a stakeholder only its own; 404 otherwise).
+pub fn load(conn: &mut DbConnection, auth: &Auth, id: &str) -> Result<Submission, ApiError> {
+    let found =
+        store::find(conn, &auth.workspace_id, id)?.ok_or_else(|| ApiError::not_found("submission"))?;
+    let visible = match auth.role {
+        Role::Stakeholder => auth.stakeholder_id.as_deref() == Some(found.stakeholder_id.as_str()),
+        _ => load_visible(conn, auth, &found.stakeholder_id, true).is_ok(),
+    };
+    visible.then_some(found).ok_or_else(|| ApiError::not_found("submission"))
+}
+
+fn parse_body(
+    auth: &Auth,
+    body: &Map<String, Value>,
+) -> Result<(String, Period, Map<String, Value>), ApiError> {
+    let mut errors: Vec<FieldError> = body
+        .keys()
+        .filter(|k| !["stakeholder_id", "period", "answers"].contains(&k.as_str()))
+        .map(|k| FieldError::new(k, "is not a submission field"))
+        .collect();
+    let stakeholder_id = match (body.get("stakeholder_id"), &auth.stakeholder_id) {
+        (None | Some(Value::Null), Some(own)) if auth.role == Role::Stakeholder => Some(own.clone()),
+        (Some(v), _) => {
+            crate::domain::fields::uuid("stakeholder_id", v).map_err(|e| errors.push(e)).ok().flatten()
+        }
+        _ => None,
+    };
+    if stakeholder_id.is_none() && !errors.iter().any(|e| e.field == "stakeholder_id") {
+        errors.push(FieldError::new("stakeholder_id", "is required"));
+    }
+    let period = match body.get("period") {
+        None | Some(Value::Null) => Some(Period::current()),
+        Some(Value::String(s)) => match Period::parse(s) {
+            Some(p) if p.is_future() => {
+                errors.push(FieldError::new("period", "is in the future"));
+                None
+            }
+            Some(p) => Some(p),
+            None => {
+                errors.push(FieldError::new("period", "must be a month YYYY-MM"));
+                None
+            }
+        },
+        Some(_) => {
+            errors.push(FieldError::new("period", "must be a month YYYY-MM"));
+            None
+        }
+    };
+    let answers = match body.get("answers") {
+        Some(Value::Object(a)) => Some(a.clone()),
+        _ => {
+            errors.push(FieldError::new("answers", "is required: an object of question_key: value"));
+            None
+        }
+    };
+    match (stakeholder_id, period, answers) {
+        (Some(s), Some(p), Some(a)) if errors.is_empty() => Ok((s, p, a)),
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
+fn closed_error(period: &str) -> ApiError {
+    ApiError::invalid("period", format!("{period} is closed for this form"))
+}
+
+/// Submit a form for a stakeholder and month (201, pinned to the latest form version).
+/// Archived forms, closed and future periods and invalid answers are 422 (one entry per
+/// problem); a stakeholder outside the audience is 403; a second submission for the same
+/// form, stakeholder and period is 409 naming the first.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path, description = "Form id")),
+    request_body = SubmissionInput,
+    responses((status = 201, body = Submission, headers(("Location" = String, description = "URL of the submission"))),
+              (status = 409, description = "Already submitted for this period; `detail` names the existing submission", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[post("/forms/{id}/submissions")]
+pub async fn create(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(SUBMITTERS)?;
+    let (stakeholder_id, period, given) = parse_body(&auth, &body)?;
+    let period = period.to_string();
+    let submission = with_conn(&state, move |conn| {
+        tx::write(conn, |c| {
+            let form = super::forms::load(c, &auth, &id)?;
+            if form.status == FormStatus::Archived {
+                return Err(ApiError::invalid("form", "this form is archived and takes no submissions"));
+            }
+            let person = subject(c, &auth, &stakeholder_id)?;
+            if !audience::contains(c, &auth.workspace_id, &form.audience, &person.id)? {
+                return Err(ApiError::Forbidden("this stakeholder is not in the form's audience".into()));
+            }
+            if store::is_closed(c, &auth.workspace_id, &form.id, &period)? {
+                return Err(closed_error(&period));
+            }
+            if let Some(existing) = store::existing(c, &auth.workspace_id, &form.id, &person.id, &period)? {
+                return Err(ApiError::Conflict(format!(
+                    "already submitted for {period}: submission {existing}; amend it with PUT /v1/submissions/{existing}"
+                )));
+            }
+            let questions = forms::questions(c, &auth.workspace_id, &form.id, form.version)?;
+            let answers = answers::validate(&questions, &given).map_err(ApiError::Validation)?;
+            let now = crate::time::now();
+            let submission = Submission {
+                id: uuid::Uuid::now_v7().to_string(),
+                workspace_id: auth.workspace_id.clone(),
+                form_id: form.id.clone(),
+                form_version: form.version,
+                stakeholder_id: person.id.clone(),
+                period: period.clone(),
+                nps: answers::nps(&questions, &answers),
+                answers,
+                submitted_by: auth.sub.clone(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            store::insert(c, &submission)?;
+            Ok(submission)
+        })
+    })
+    .await?;
+    Ok(created(&format!("/v1/submissions/{}", submission.id), submission.version, &submission))
+}
+
+/// Amend a submission's answers while its period is open (checked against its own version).
+#[utoipa::path(tag = "feedback",
+    params(("id" = String, Path, description = "Submission id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    request_body = AmendInput,
+    responses((status = 200, body = Submission)),
+    security(("bearer" = [])))]
+#[put("/submissions/{id}")]
+pub async fn amend(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(SUBMITTERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let mut errors: Vec<FieldError> = body
+        .keys()
+        .filter(|k| *k != "answers")
+        .map(|k| FieldError::new(k, "only answers can be amended"))
+        .collect();
+    let given = match body.get("answers") {
+        Some(Value::Object(a)) => a.clone(),
+        _ => {
+            errors.push(FieldError::new("answers", "is required: an object of question_key: value"));
+            Map::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let submission = with_conn(&state, move |conn| {
+        // The pinned version never changes, so the answers can be checked before the write.
+        let current = load(conn, &auth, &id)?;
+        let questions = forms::questions(conn, &auth.workspace_id, &current.form_id, current.form_version)?;
+        let answers = answers::validate(&questions, &given).map_err(ApiError::Validation)?;
+        let nps = answers::nps(&questions, &answers);
+        versioned::modify(
+            conn,
+            &if_match,
+            |c| {
+                store::lock(c, &auth.workspace_id, &id)?;
+                let found = load(c, &auth, &id)?;
+                if store::is_closed(c, &auth.workspace_id, &found.form_id, &found.period)? {
+                    return Err(closed_error(&found.period));
+                }
+                Ok(found)
+            },
+            |s| {
+                s.answers = answers.clone();
+                s.nps = nps;
+                Ok(true)
+            },
+            |c, before, after| Ok(store::save(c, before, after)?),
+        )
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, submission.version, &submission))
+}
+
+/// One submission (a stakeholder token: only its own, 404 otherwise).
+#[utoipa::path(tag = "feedback", params(("id" = String, Path, description = "Submission id")),
+    responses((status = 200, body = Submission)),
+    security(("bearer" = [])))]
+#[get("/submissions/{id}")]
+pub async fn get(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let submission = with_conn(&state, move |conn| load(conn, &auth, &id)).await?;
+    Ok(with_etag(StatusCode::OK, submission.version, &submission))
+}
+
+/// Submissions, oldest first (a stakeholder token sees only its own).
+#[utoipa::path(tag = "feedback",
+    params(("form_id" = Option<String>, Query, description = "Only this form"),
+           ("period" = Option<String>, Query, description = "Only this month, YYYY-MM"),
+           ("stakeholder_id" = Option<String>, Query, description = "Only this stakeholder"),
+           ("limit" = Option<i64>, Query, description = "Default 50, above 500 clamped"),
+           ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
+    responses((status = 200, body = SubmissionPage)),
+    security(("bearer" = [])))]
+#[get("/submissions")]
+pub async fn list(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let mut errors = Vec::new();
+    let mut filter = store::Filter {
+        hide_confidential: !auth.role.sees_confidential() && auth.role != Role::Stakeholder,
+        ..Default::default()
+    };
+    for (key, slot) in [("form_id", &mut filter.form_id), ("stakeholder_id", &mut filter.stakeholder_id)] {
+        if let Some(v) = params.get(key) {
+            match crate::domain::fields::uuid(key, &Value::from(v.as_str())) {
+                Ok(id) => *slot = id,
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    if let Some(p) = params.get("period") {
+        match Period::parse(p) {
+            Some(p) => filter.period = Some(p.to_string()),
+            None => errors.push(FieldError::new("period", "must be a month YYYY-MM")),
+        }
+    }
+    if auth.role == Role::Stakeholder {
+        let own = auth.stakeholder_id.clone();
+        if filter.stakeholder_id.is_some() && filter.stakeholder_id != own {
+            return Err(ApiError::Forbidden("a stakeholder token may only read its own submissions".into()));
+        }
+        filter.stakeholder_id = own;
+    }
+    let limit = pagination::limit(params.get("limit").map(String::as_str))?;
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let after = match params.get("cursor") {
+        Some(c) => Some(state.cursors.decode(c, "id")?.id),
+        None => None,
+    };
+    let ws = auth.workspace_id.clone();
+    let mut items =
+        with_conn(&state, move |conn| Ok(store::list(conn, &ws, &filter, after, limit + 1)?)).await?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items
+            .last()
+            .map(|x| state.cursors.encode(&Position { sort: "id".into(), values: vec![], id: x.id.clone() }))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(SubmissionPage { items, next_cursor }))
+}
+
+/// Registers the submission routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(get).service(amend);
+}

@@ -1,0 +1,174 @@
+//! Feedback point queries.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{feedback_items as fi, stakeholders as s};
+use crate::db::DbConnection;
+use crate::domain::feedback_item::{FeedbackItem, PointStatus};
+use crate::time::utc;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = fi, primary_key(workspace_id, id), treat_none_as_null = true)]
+struct Row {
+    workspace_id: String,
+    id: String,
+    stakeholder_id: String,
+    submission_id: Option<String>,
+    form_id: Option<String>,
+    period: Option<String>,
+    summary: String,
+    detail: Option<String>,
+    status: String,
+    response: Option<String>,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl From<&FeedbackItem> for Row {
+    fn from(x: &FeedbackItem) -> Self {
+        Row {
+            workspace_id: x.workspace_id.clone(),
+            id: x.id.clone(),
+            stakeholder_id: x.stakeholder_id.clone(),
+            submission_id: x.submission_id.clone(),
+            form_id: x.form_id.clone(),
+            period: x.period.clone(),
+            summary: x.summary.clone(),
+            detail: x.detail.clone(),
+            status: x.status.as_str().to_string(),
+            response: x.response.clone(),
+            version: x.version,
+            created_at: x.created_at.naive_utc(),
+            updated_at: x.updated_at.naive_utc(),
+        }
+    }
+}
+
+impl From<Row> for FeedbackItem {
+    fn from(r: Row) -> Self {
+        FeedbackItem {
+            workspace_id: r.workspace_id,
+            id: r.id,
+            stakeholder_id: r.stakeholder_id,
+            submission_id: r.submission_id,
+            form_id: r.form_id,
+            period: r.period,
+            summary: r.summary,
+            detail: r.detail,
+            status: PointStatus::parse(&r.status).unwrap_or_default(),
+            response: r.response,
+            version: r.version,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
+
+/// Inserts a point.
+pub fn insert(conn: &mut DbConnection, x: &FeedbackItem) -> QueryResult<()> {
+    diesel::insert_into(fi::table).values(Row::from(x)).execute(conn).map(|_| ())
+}
+
+/// The point with this id.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<FeedbackItem>> {
+    fi::table
+        .filter(fi::workspace_id.eq(workspace_id))
+        .filter(fi::id.eq(id))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()
+        .map(|r| r.map(FeedbackItem::from))
+}
+
+/// Row lock for a read-modify-write (see `stakeholders::lock`).
+pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        fi::table
+            .filter(fi::workspace_id.eq(workspace_id))
+            .filter(fi::id.eq(id))
+            .select(fi::version)
+            .for_update()
+            .load::<i64>(pg)?;
+    }
+    Ok(())
+}
+
+/// Writes `after` if the row is still at `before`'s version.
+pub fn save(conn: &mut DbConnection, before: &FeedbackItem, after: &FeedbackItem) -> QueryResult<bool> {
+    diesel::update(
+        fi::table
+            .filter(fi::workspace_id.eq(&after.workspace_id))
+            .filter(fi::id.eq(&after.id))
+            .filter(fi::version.eq(before.version)),
+    )
+    .set(Row::from(after))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Filters of the point list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<PointStatus>,
+    pub stakeholder_id: Option<String>,
+    pub form_id: Option<String>,
+    pub period: Option<String>,
+    /// Leave out points of confidential stakeholders.
+    pub hide_confidential: bool,
+}
+
+/// Up to `limit` points after id `after`, oldest first.
+pub fn list(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    filter: &Filter,
+    after: Option<String>,
+    limit: i64,
+) -> QueryResult<Vec<FeedbackItem>> {
+    let allowed: Vec<bool> = if filter.hide_confidential { vec![false] } else { vec![false, true] };
+    let visible = s::table
+        .filter(s::workspace_id.eq(workspace_id.to_string()))
+        .filter(s::confidential.eq_any(allowed))
+        .select(s::id);
+    let mut q = fi::table
+        .filter(fi::workspace_id.eq(workspace_id.to_string()))
+        .filter(fi::stakeholder_id.eq_any(visible))
+        .into_boxed();
+    if let Some(v) = filter.status {
+        q = q.filter(fi::status.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.stakeholder_id {
+        q = q.filter(fi::stakeholder_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.form_id {
+        q = q.filter(fi::form_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.period {
+        q = q.filter(fi::period.eq(v.clone()));
+    }
+    if let Some(after) = after {
+        q = q.filter(fi::id.gt(after));
+    }
+    let rows = q.order(fi::id.asc()).limit(limit).select(Row::as_select()).load(conn)?;
+    Ok(rows.into_iter().map(FeedbackItem::from).collect())
+}
+
+/// Points of a form's period that nobody has answered yet.
+pub fn unanswered(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    form_id: &str,
+    period: &str,
+) -> QueryResult<Vec<FeedbackItem>> {
+    let rows = fi::table
+        .filter(fi::workspace_id.eq(workspace_id))
+        .filter(fi::form_id.eq(form_id))
+        .filter(fi::period.eq(period))
+        .filter(fi::response.is_null().or(fi::response.eq("")))
+        .order(fi::id.asc())
+        .select(Row::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(FeedbackItem::from).collect())
+}

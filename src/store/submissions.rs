@@ -1,0 +1,242 @@
+//! Submission queries and period bookkeeping.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{form_period_closures as cl, stakeholders as s, submissions as sub};
+use crate::db::DbConnection;
+use crate::domain::submission::Submission;
+use crate::time::utc;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = sub, primary_key(workspace_id, id), treat_none_as_null = true)]
+struct Row {
+    workspace_id: String,
+    id: String,
+    form_id: String,
+    form_version: i32,
+    stakeholder_id: String,
+    period: String,
+    answers: String,
+    nps: Option<i32>,
+    submitted_by: String,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl From<&Submission> for Row {
+    fn from(x: &Submission) -> Self {
+        Row {
+            workspace_id: x.workspace_id.clone(),
+            id: x.id.clone(),
+            form_id: x.form_id.clone(),
+            form_version: x.form_version,
+            stakeholder_id: x.stakeholder_id.clone(),
+            period: x.period.clone(),
+            answers: serde_json::Value::Object(x.answers.clone()).to_string(),
+            nps: x.nps,
+            submitted_by: x.submitted_by.clone(),
+            version: x.version,
+            created_at: x.created_at.naive_utc(),
+            updated_at: x.updated_at.naive_utc(),
+        }
+    }
+}
+
+impl From<Row> for Submission {
+    fn from(r: Row) -> Self {
+        Submission {
+            workspace_id: r.workspace_id,
+            id: r.id,
+            form_id: r.form_id,
+            form_version: r.form_version,
+            stakeholder_id: r.stakeholder_id,
+            period: r.period,
+            answers: serde_json::from_str(&r.answers).unwrap_or_default(),
+            nps: r.nps,
+            submitted_by: r.submitted_by,
+            version: r.version,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
+
+/// Inserts a submission (the unique index rejects a second one for the same period).
+pub fn insert(conn: &mut DbConnection, x: &Submission) -> QueryResult<()> {
+    diesel::insert_into(sub::table).values(Row::from(x)).execute(conn).map(|_| ())
+}
+
+/// The submission with this id.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Submission>> {
+    sub::table
+        .filter(sub::workspace_id.eq(workspace_id))
+        .filter(sub::id.eq(id))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()
+        .map(|r| r.map(Submission::from))
+}
+
+/// The id of the submission for (form, stakeholder, period), if any.
+pub fn existing(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    form_id: &str,
+    stakeholder_id: &str,
+    period: &str,
+) -> QueryResult<Option<String>> {
+    sub::table
+        .filter(sub::workspace_id.eq(workspace_id))
+        .filter(sub::form_id.eq(form_id))
+        .filter(sub::stakeholder_id.eq(stakeholder_id))
+        .filter(sub::period.eq(period))
+        .select(sub::id)
+        .first(conn)
+        .optional()
+}
+
+/// Row lock for a read-modify-write (see `stakeholders::lock`).
+pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        sub::table
+            .filter(sub::workspace_id.eq(workspace_id))
+            .filter(sub::id.eq(id))
+            .select(sub::version)
+            .for_update()
+            .load::<i64>(pg)?;
+    }
+    Ok(())
+}
+
+/// Writes `after` if the row is still at `before`'s version.
+pub fn save(conn: &mut DbConnection, before: &Submission, after: &Submission) -> QueryResult<bool> {
+    diesel::update(
+        sub::table
+            .filter(sub::workspace_id.eq(&after.workspace_id))
+            .filter(sub::id.eq(&after.id))
+            .filter(sub::version.eq(before.version)),
+    )
+    .set(Row::from(after))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Filters of the submission list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub form_id: Option<String>,
+    pub period: Option<String>,
+    pub stakeholder_id: Option<String>,
+    /// Leave out submissions of confidential stakeholders.
+    pub hide_confidential: bool,
+}
+
+/// Up to `limit` submissions after id `after`, by id.
+pub fn list(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    filter: &Filter,
+    after: Option<String>,
+    limit: i64,
+) -> QueryResult<Vec<Submission>> {
+    let allowed: Vec<bool> = if filter.hide_confidential { vec![false] } else { vec![false, true] };
+    let visible = s::table
+        .filter(s::workspace_id.eq(workspace_id.to_string()))
+        .filter(s::confidential.eq_any(allowed))
+        .select(s::id);
+    let mut q = sub::table
+        .filter(sub::workspace_id.eq(workspace_id.to_string()))
+        .filter(sub::stakeholder_id.eq_any(visible))
+        .into_boxed();
+    if let Some(v) = &filter.form_id {
+        q = q.filter(sub::form_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.period {
+        q = q.filter(sub::period.eq(v.clone()));
+    }
+    if let Some(v) = &filter.stakeholder_id {
+        q = q.filter(sub::stakeholder_id.eq(v.clone()));
+    }
+    if let Some(after) = after {
+        q = q.filter(sub::id.gt(after));
+    }
+    let rows = q.order(sub::id.asc()).limit(limit).select(Row::as_select()).load(conn)?;
+    Ok(rows.into_iter().map(Submission::from).collect())
+}
+
+/// Submissions of a form in a period and their NPS bands, counted in the database:
+/// (submitted, promoters, passives, detractors).
+pub fn period_counts(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    form_id: &str,
+    period: &str,
+) -> QueryResult<(i64, i64, i64, i64)> {
+    let base = || {
+        sub::table
+            .filter(sub::workspace_id.eq(workspace_id))
+            .filter(sub::form_id.eq(form_id))
+            .filter(sub::period.eq(period))
+    };
+    let submitted = base().count().get_result(conn)?;
+    let promoters = base().filter(sub::nps.ge(9)).count().get_result(conn)?;
+    let passives = base().filter(sub::nps.between(7, 8)).count().get_result(conn)?;
+    let detractors = base().filter(sub::nps.le(6)).count().get_result(conn)?;
+    Ok((submitted, promoters, passives, detractors))
+}
+
+/// (version, answers) of every submission of a form in a period, for per-question counts.
+pub fn period_answers(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    form_id: &str,
+    period: &str,
+) -> QueryResult<Vec<(i32, String)>> {
+    sub::table
+        .filter(sub::workspace_id.eq(workspace_id))
+        .filter(sub::form_id.eq(form_id))
+        .filter(sub::period.eq(period))
+        .select((sub::form_version, sub::answers))
+        .load(conn)
+}
+
+/// Whether a form's period has been closed.
+pub fn is_closed(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    form_id: &str,
+    period: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        cl::table
+            .filter(cl::workspace_id.eq(workspace_id))
+            .filter(cl::form_id.eq(form_id))
+            .filter(cl::period.eq(period)),
+    ))
+    .get_result(conn)
+}
+
+/// Records a period as closed (once).
+pub fn close(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    form_id: &str,
+    period: &str,
+    actor: &str,
+) -> QueryResult<()> {
+    if is_closed(conn, workspace_id, form_id, period)? {
+        return Ok(());
+    }
+    diesel::insert_into(cl::table)
+        .values((
+            cl::workspace_id.eq(workspace_id),
+            cl::form_id.eq(form_id),
+            cl::period.eq(period),
+            cl::closed_at.eq(crate::time::now().naive_utc()),
+            cl::closed_by.eq(actor),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
