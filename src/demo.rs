@@ -5,10 +5,15 @@ use serde_json::{json, Value};
 use crate::auth::Role;
 use crate::db::{tx, DbConnection};
 use crate::domain::account::Account;
+use crate::domain::answers::{nps as nps_answer, validate};
 use crate::domain::contract::Contract;
+use crate::domain::feedback_item::FeedbackItem;
+use crate::domain::form::{parse_questions, Audience, Form, FormStatus};
 use crate::domain::patch::{self, Mode};
+use crate::domain::period::Period;
 use crate::domain::relationship::parse_new;
 use crate::domain::stakeholder::{apply, Stakeholder};
+use crate::domain::submission::Submission;
 use crate::error::ApiError;
 use crate::store;
 
@@ -153,6 +158,103 @@ pub fn load(conn: &mut DbConnection) -> Result<(String, bool), ApiError> {
             let body = json!({"from_id": ids[*from], "to_id": ids[*to], "kind": kind, "label": label});
             store::relationships::insert(c, &parse_new(&ws.id, object(&body), crate::time::now())?)?;
         }
+        feedback(c, &ws.id, &ids)?;
         Ok((ws.id, true))
     })
+}
+
+/// The "Partnership pulse" form, three months of answers from the Globex people, and points.
+fn feedback(c: &mut DbConnection, ws: &str, ids: &[String]) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    let questions = parse_questions(
+        Some(&json!([
+            {"key": "nps", "type": "nps", "label": "How likely are you to recommend us to a colleague?", "required": true},
+            {"key": "responsiveness", "type": "rating", "label": "How responsive were we this month?", "min": 1, "max": 5},
+            {"key": "priority", "type": "single_choice", "label": "Your top priority for next month",
+             "options": ["cost", "speed", "quality", "compliance"]},
+            {"key": "comments", "type": "text", "label": "Anything we should act on?"},
+        ])),
+        &mut errors,
+    );
+    let now = crate::time::now();
+    let form = Form {
+        id: uuid::Uuid::now_v7().to_string(),
+        workspace_id: ws.to_string(),
+        title: "Partnership pulse".into(),
+        description: Some("Monthly pulse of the Globex China account".into()),
+        audience: Audience { tags: vec!["globex".into()], ..Audience::default() },
+        status: FormStatus::Open,
+        version: 1,
+        revision: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    store::forms::insert(c, &form, &questions)?;
+    let current = Period::current();
+    let months = [current.previous().previous(), current.previous(), current];
+    // (person index, nps by month, responsiveness, priority, comment)
+    let answers: [(usize, [i64; 3], i64, &str, &str); 6] = [
+        (0, [8, 9, 9], 4, "speed", ""),
+        (1, [9, 10, 10], 5, "speed", "The AI tool demo convinced BU1"),
+        (2, [7, 7, 8], 3, "quality", ""),
+        (3, [3, 4, 6], 2, "cost", "Budget still 30% over plan"),
+        (4, [9, 9, 10], 5, "speed", ""),
+        (6, [5, 6, 7], 3, "quality", "Store reports arrive a week late"),
+    ];
+    let mut submissions = Vec::new();
+    for (m, month) in months.iter().enumerate() {
+        for (person, nps, rating, priority, comment) in answers {
+            let mut body = json!({"nps": nps[m], "responsiveness": rating, "priority": priority});
+            if !comment.is_empty() {
+                body["comments"] = json!(comment);
+            }
+            let answers = validate(&questions, object(&body)).map_err(ApiError::Validation)?;
+            let submission = Submission {
+                id: uuid::Uuid::now_v7().to_string(),
+                workspace_id: ws.to_string(),
+                form_id: form.id.clone(),
+                form_version: 1,
+                stakeholder_id: ids[person].clone(),
+                period: month.to_string(),
+                nps: nps_answer(&questions, &answers),
+                answers,
+                submitted_by: ACTOR.into(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            store::submissions::insert(c, &submission)?;
+            submissions.push((m, person, submission.id));
+        }
+    }
+    let submission_of = |month: usize, person: usize| {
+        submissions.iter().find(|(m, p, _)| *m == month && *p == person).map(|s| s.2.clone())
+    };
+    let points = [
+        (
+            6,
+            0,
+            "Store reports arrive a week late",
+            "done",
+            Some("Daily export to the store dashboard since last month"),
+        ),
+        (
+            3,
+            1,
+            "Budget 30% over plan",
+            "declined",
+            Some("The scope is fixed by the signed contract; we proposed a phased rollout instead"),
+        ),
+        (1, 2, "Wants a second AI tool demo for BU1 leads", "planned", None),
+    ];
+    for (person, month, summary, status, response) in points {
+        let body = json!({"stakeholder_id": ids[person], "submission_id": submission_of(month, person), "summary": summary});
+        let mut item = FeedbackItem::blank(ws, now);
+        patch::apply(&mut item, object(&body), Mode::Create)?;
+        patch::apply(&mut item, object(&json!({"status": status, "response": response})), Mode::Patch)?;
+        item.form_id = Some(form.id.clone());
+        item.period = Some(months[month].to_string());
+        store::feedback_items::insert(c, &item)?;
+    }
+    Ok(())
 }

@@ -30,6 +30,8 @@ carries `X-Request-Id` (echoed when the client sent one of up to 128 visible ASC
         (name = "relationships", description = "Links between stakeholders and the network"),
         (name = "accounts", description = "Customer accounts, their contracts and maps"),
         (name = "export", description = "Exports"),
+        (name = "feedback", description = "Monthly feedback forms, submissions, points and closing the loop"),
+        (name = "me", description = "What a stakeholder token sees"),
         (name = "operations", description = "Probes (no auth)")
     )
 )]

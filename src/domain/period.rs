@@ -38,6 +38,15 @@ impl Period {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("validated month")
     }
 
+    /// The month before.
+    pub fn previous(self) -> Period {
+        if self.month == 1 {
+            Period { year: self.year - 1, month: 12 }
+        } else {
+            Period { year: self.year, month: self.month - 1 }
+        }
+    }
+
     /// The next month.
     pub fn next(self) -> Period {
         if self.month == 12 {
@@ -67,6 +76,7 @@ mod tests {
         assert_eq!(Period::parse("2026-02").unwrap().to_string(), "2026-02");
         assert_eq!(Period { year: 2026, month: 12 }.next().to_string(), "2027-01");
         assert!(Period::current().next().is_future());
+        assert_eq!(Period { year: 2026, month: 1 }.previous().to_string(), "2025-12");
         assert!(!Period::current().is_future());
     }
 }

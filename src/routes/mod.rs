@@ -7,9 +7,11 @@ pub mod docs;
 pub mod export;
 pub mod extractors;
 pub mod fallback;
+pub mod feedback_items;
 pub mod form_reports;
 pub mod forms;
 pub mod health;
+pub mod me;
 pub mod middleware;
 pub mod network;
 pub mod relationships;
@@ -37,4 +39,6 @@ pub fn v1(cfg: &mut ServiceConfig) {
     forms::configure(cfg);
     submissions::configure(cfg);
     form_reports::configure(cfg);
+    feedback_items::configure(cfg);
+    me::configure(cfg);
 }

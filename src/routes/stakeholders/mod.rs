@@ -1,5 +1,6 @@
 //! `/v1/stakeholders`: the register.
 
+mod access_token;
 mod handlers;
 mod history;
 mod query;
@@ -36,5 +37,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::update)
         .service(handlers::delete)
         .service(handlers::restore)
-        .service(history::list);
+        .service(history::list)
+        .service(access_token::issue);
 }

@@ -1,0 +1,236 @@
+//! `/v1/feedback-items`: actionable points and the response to each.
+
+use std::collections::HashMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::stakeholders::load_visible;
+use super::support::{created, with_conn, with_etag, Precondition};
+use super::versioned;
+use crate::auth::{Auth, Role};
+use crate::db::{tx, DbConnection};
+use crate::domain::feedback_item::{FeedbackItem, PointStatus, CREATE_FIELDS};
+use crate::domain::patch::{apply, Mode};
+use crate::error::{ApiError, FieldError};
+use crate::pagination::{self, Position};
+use crate::startup::AppState;
+use crate::store::{feedback_items as store, submissions};
+
+const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration];
+const RAISERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Integration];
+/// Triage (status and response) is the managers' job.
+const TRIAGERS: &[Role] = &[Role::Admin, Role::Manager];
+
+/// A page of points.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackItemPage {
+    /// Oldest first.
+    pub items: Vec<FeedbackItem>,
+    /// Cursor of the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Create body.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct FeedbackItemInput {
+    /// Who raised it.
+    stakeholder_id: String,
+    /// The submission it came from (must be that stakeholder's).
+    submission_id: Option<String>,
+    /// 1–500.
+    summary: String,
+    /// ≤ 5000.
+    detail: Option<String>,
+}
+
+/// Triage body.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct FeedbackItemPatch {
+    /// New status; done and declined need a response.
+    status: Option<PointStatus>,
+    /// What was done, or why not (≤ 5000).
+    response: Option<String>,
+    /// 1–500.
+    summary: Option<String>,
+    /// ≤ 5000.
+    detail: Option<String>,
+}
+
+fn load(conn: &mut DbConnection, auth: &Auth, id: &str) -> Result<FeedbackItem, ApiError> {
+    let item =
+        store::find(conn, &auth.workspace_id, id)?.ok_or_else(|| ApiError::not_found("feedback item"))?;
+    load_visible(conn, auth, &item.stakeholder_id, true).map_err(|_| ApiError::not_found("feedback item"))?;
+    Ok(item)
+}
+
+/// Raise a point, standalone or from a submission (then it belongs to that form and period).
+#[utoipa::path(tag = "feedback", request_body = FeedbackItemInput,
+    responses((status = 201, body = FeedbackItem, headers(("Location" = String, description = "URL of the point")))),
+    security(("bearer" = [])))]
+#[post("/feedback-items")]
+pub async fn create(
+    auth: Auth,
+    state: web::Data<AppState>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(RAISERS)?;
+    let extra: Vec<FieldError> = body
+        .keys()
+        .filter(|k| !CREATE_FIELDS.contains(&k.as_str()))
+        .map(|k| FieldError::new(k, "cannot be set on create (status and response come with triage)"))
+        .collect();
+    if !extra.is_empty() {
+        return Err(ApiError::Validation(extra));
+    }
+    let mut item = FeedbackItem::blank(&auth.workspace_id, crate::time::now());
+    apply(&mut item, &body, Mode::Create)?;
+    let item = with_conn(&state, move |conn| {
+        tx::write(conn, |c| {
+            load_visible(c, &auth, &item.stakeholder_id, false)?;
+            if let Some(sid) = &item.submission_id {
+                let submission = submissions::find(c, &auth.workspace_id, sid)?
+                    .filter(|s| s.stakeholder_id == item.stakeholder_id)
+                    .ok_or_else(|| {
+                        ApiError::invalid("submission_id", "no submission of this stakeholder has this id")
+                    })?;
+                item.form_id = Some(submission.form_id);
+                item.period = Some(submission.period);
+            }
+            store::insert(c, &item)?;
+            Ok(item)
+        })
+    })
+    .await?;
+    Ok(created(&format!("/v1/feedback-items/{}", item.id), item.version, &item))
+}
+
+/// One point.
+#[utoipa::path(tag = "feedback", params(("id" = String, Path, description = "Point id")),
+    responses((status = 200, body = FeedbackItem)),
+    security(("bearer" = [])))]
+#[get("/feedback-items/{id}")]
+pub async fn get(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let item = with_conn(&state, move |conn| load(conn, &auth, &id)).await?;
+    Ok(with_etag(StatusCode::OK, item.version, &item))
+}
+
+/// Triage a point: status open → planned → in_progress → done | declined; done and
+/// declined need a `response` (what was done, or why not), which reaches the person.
+#[utoipa::path(tag = "feedback",
+    params(("id" = String, Path, description = "Point id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    request_body(content((FeedbackItemPatch = "application/merge-patch+json"), (FeedbackItemPatch = "application/json"))),
+    responses((status = 200, body = FeedbackItem)),
+    security(("bearer" = [])))]
+#[patch("/feedback-items/{id}")]
+pub async fn update(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(TRIAGERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let fixed: Vec<FieldError> = ["stakeholder_id", "submission_id"]
+        .iter()
+        .filter(|k| body.contains_key(**k))
+        .map(|k| FieldError::new(*k, "cannot be changed"))
+        .collect();
+    if !fixed.is_empty() {
+        return Err(ApiError::Validation(fixed));
+    }
+    let body = body.into_inner();
+    let item = with_conn(&state, move |conn| {
+        versioned::modify(
+            conn,
+            &if_match,
+            |c| {
+                store::lock(c, &auth.workspace_id, &id)?;
+                load(c, &auth, &id)
+            },
+            |item| apply(item, &body, Mode::Patch).map(|_| true),
+            |c, before, after| Ok(store::save(c, before, after)?),
+        )
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, item.version, &item))
+}
+
+/// Points, oldest first.
+#[utoipa::path(tag = "feedback",
+    params(("status" = Option<PointStatus>, Query, description = "Only this status"),
+           ("stakeholder_id" = Option<String>, Query, description = "Only this stakeholder's"),
+           ("form_id" = Option<String>, Query, description = "Only points from this form's submissions"),
+           ("period" = Option<String>, Query, description = "Only points from this month's submissions"),
+           ("limit" = Option<i64>, Query, description = "Default 50, above 500 clamped"),
+           ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
+    responses((status = 200, body = FeedbackItemPage)),
+    security(("bearer" = [])))]
+#[get("/feedback-items")]
+pub async fn list(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let mut errors = Vec::new();
+    let mut filter =
+        store::Filter { hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
+    if let Some(s) = params.get("status") {
+        filter.status = PointStatus::parse(s);
+        if filter.status.is_none() {
+            errors.push(FieldError::new("status", format!("must be one of: {}", PointStatus::expected())));
+        }
+    }
+    for (key, slot) in [("stakeholder_id", &mut filter.stakeholder_id), ("form_id", &mut filter.form_id)] {
+        if let Some(v) = params.get(key) {
+            match crate::domain::fields::uuid(key, &Value::from(v.as_str())) {
+                Ok(id) => *slot = id,
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    if let Some(p) = params.get("period") {
+        match crate::domain::period::Period::parse(p) {
+            Some(p) => filter.period = Some(p.to_string()),
+            None => errors.push(FieldError::new("period", "must be a month YYYY-MM")),
+        }
+    }
+    let limit = pagination::limit(params.get("limit").map(String::as_str))?;
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let after = match params.get("cursor") {
+        Some(c) => Some(state.cursors.decode(c, "id")?.id),
+        None => None,
+    };
+    let ws = auth.workspace_id.clone();
+    let mut items =
+        with_conn(&state, move |conn| Ok(store::list(conn, &ws, &filter, after, limit + 1)?)).await?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items
+            .last()
+            .map(|x| state.cursors.encode(&Position { sort: "id".into(), values: vec![], id: x.id.clone() }))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(FeedbackItemPage { items, next_cursor }))
+}
+
+/// Registers the point routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(get).service(update);
+}
