@@ -166,3 +166,49 @@ mod tests {
         assert!(parse_sort("a,-a", parse, "a, b").is_err());
     }
 }
+
+/// A page of a list ordered by id: the parsed `limit` and `cursor`.
+#[derive(Debug, Clone)]
+pub struct IdPage {
+    /// Start after this id.
+    pub after: Option<String>,
+    /// Rows wanted.
+    pub limit: i64,
+}
+
+impl IdPage {
+    /// Reads `limit` (422 if bad) and `cursor` (400 if tampered) from query parameters.
+    pub fn from_params(
+        params: &std::collections::HashMap<String, String>,
+        codec: &CursorCodec,
+    ) -> Result<IdPage, ApiError> {
+        let limit = limit(params.get("limit").map(String::as_str))?;
+        let after = match params.get("cursor") {
+            Some(cursor) => Some(codec.decode(cursor, "id")?.id),
+            None => None,
+        };
+        Ok(IdPage { after, limit })
+    }
+
+    /// How many rows to fetch: one more than wanted, to know whether a next page exists.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+
+    /// Trims the fetched rows to the page and makes the next cursor (null on the last page).
+    pub fn finish<T>(
+        &self,
+        mut rows: Vec<T>,
+        codec: &CursorCodec,
+        id: impl Fn(&T) -> &str,
+    ) -> (Vec<T>, Option<String>) {
+        if rows.len() as i64 <= self.limit {
+            return (rows, None);
+        }
+        rows.truncate(self.limit as usize);
+        let next = rows.last().map(|last| {
+            codec.encode(&Position { sort: "id".into(), values: vec![], id: id(last).to_string() })
+        });
+        (rows, next)
+    }
+}

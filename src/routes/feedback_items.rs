@@ -17,7 +17,7 @@ use crate::db::{tx, DbConnection};
 use crate::domain::feedback_item::{FeedbackItem, PointStatus, CREATE_FIELDS};
 use crate::domain::patch::{apply, Mode};
 use crate::error::{ApiError, FieldError};
-use crate::pagination::{self, Position};
+use crate::pagination::IdPage;
 use crate::startup::AppState;
 use crate::store::{feedback_items as store, submissions};
 
@@ -208,25 +208,17 @@ pub async fn list(
             None => errors.push(FieldError::new("period", "must be a month YYYY-MM")),
         }
     }
-    let limit = pagination::limit(params.get("limit").map(String::as_str))?;
+    let page = IdPage::from_params(&params, &state.cursors)?;
+    let query = page.clone();
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let after = match params.get("cursor") {
-        Some(c) => Some(state.cursors.decode(c, "id")?.id),
-        None => None,
-    };
     let ws = auth.workspace_id.clone();
-    let mut items =
-        with_conn(&state, move |conn| Ok(store::list(conn, &ws, &filter, after, limit + 1)?)).await?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items
-            .last()
-            .map(|x| state.cursors.encode(&Position { sort: "id".into(), values: vec![], id: x.id.clone() }))
-    } else {
-        None
-    };
+    let items = with_conn(&state, move |conn| {
+        Ok(store::list(conn, &ws, &filter, query.after.clone(), query.fetch())?)
+    })
+    .await?;
+    let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
     Ok(HttpResponse::Ok().json(FeedbackItemPage { items, next_cursor }))
 }
 

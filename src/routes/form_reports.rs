@@ -17,7 +17,7 @@ use crate::domain::nps::{rate, Nps};
 use crate::domain::period::Period;
 use crate::domain::report::{per_question, QuestionResult};
 use crate::error::ApiError;
-use crate::pagination::{self, Position};
+use crate::pagination::IdPage;
 use crate::startup::AppState;
 use crate::store::{audience, feedback_items, forms, submissions};
 
@@ -129,13 +129,10 @@ pub async fn missing(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let period = period_param(&params)?;
-    let limit = pagination::limit(params.get("limit").map(String::as_str))?;
-    let after = match params.get("cursor") {
-        Some(c) => Some(state.cursors.decode(c, "id")?.id),
-        None => None,
-    };
+    let page = IdPage::from_params(&params, &state.cursors)?;
+    let query = page.clone();
     let role = auth.role;
-    let mut people = with_conn(&state, move |conn| {
+    let people = with_conn(&state, move |conn| {
         let form = load_form(conn, &auth, &id)?;
         Ok(audience::missing(
             conn,
@@ -144,19 +141,11 @@ pub async fn missing(
             &form.id,
             &period,
             !role.sees_confidential(),
-            after,
-            limit + 1,
+            &query,
         )?)
     })
     .await?;
-    let next_cursor = if people.len() as i64 > limit {
-        people.truncate(limit as usize);
-        people
-            .last()
-            .map(|s| state.cursors.encode(&Position { sort: "id".into(), values: vec![], id: s.id.clone() }))
-    } else {
-        None
-    };
+    let (people, next_cursor) = page.finish(people, &state.cursors, |x| &x.id);
     let items = people.into_iter().map(|s| StakeholderView::for_role(s, role)).collect();
     Ok(HttpResponse::Ok().json(MissingPage { items, next_cursor }))
 }

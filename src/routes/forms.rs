@@ -17,7 +17,7 @@ use crate::domain::form::{
     parse_audience, parse_questions, parse_texts, Audience, Form, FormStatus, Question,
 };
 use crate::error::{ApiError, FieldError};
-use crate::pagination::{self, Position};
+use crate::pagination::IdPage;
 use crate::startup::AppState;
 use crate::store::forms as store;
 
@@ -185,22 +185,14 @@ pub async fn list(
         ),
         None => None,
     };
-    let limit = pagination::limit(params.get("limit").map(String::as_str))?;
-    let after = match params.get("cursor") {
-        Some(c) => Some(state.cursors.decode(c, "id")?.id),
-        None => None,
-    };
+    let page = IdPage::from_params(&params, &state.cursors)?;
+    let query = page.clone();
     let ws = auth.workspace_id.clone();
-    let mut items =
-        with_conn(&state, move |conn| Ok(store::list(conn, &ws, status, after, limit + 1)?)).await?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items
-            .last()
-            .map(|f| state.cursors.encode(&Position { sort: "id".into(), values: vec![], id: f.id.clone() }))
-    } else {
-        None
-    };
+    let items = with_conn(&state, move |conn| {
+        Ok(store::list(conn, &ws, status, query.after.clone(), query.fetch())?)
+    })
+    .await?;
+    let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
     Ok(HttpResponse::Ok().json(FormPage { items, next_cursor }))
 }
 

@@ -15,13 +15,12 @@ use crate::auth::{Auth, Role};
 use crate::db::tx;
 use crate::domain::relationship::{self, Relationship, RelationshipKind};
 use crate::error::ApiError;
-use crate::pagination::{self, Position};
+use crate::pagination::IdPage;
 use crate::startup::AppState;
 use crate::store::relationships::{self as store, Scope};
 
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer];
 const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor];
-const SORT: &str = "id";
 
 /// A page of relationships.
 #[derive(Debug, Serialize, ToSchema)]
@@ -150,25 +149,17 @@ pub async fn list(
         }
     }
     scope.include_deleted = super::stakeholders::include_deleted(&params)?;
-    let limit = pagination::limit(params.get("limit").map(String::as_str))?;
+    let page = IdPage::from_params(&params, &state.cursors)?;
+    let query = page.clone();
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let after = match params.get("cursor") {
-        Some(cursor) => Some(state.cursors.decode(cursor, SORT)?.id),
-        None => None,
-    };
     let ws = auth.workspace_id.clone();
-    let mut items =
-        with_conn(&state, move |conn| Ok(store::list(conn, &ws, &scope, after, limit + 1)?)).await?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items.last().map(|last| {
-            state.cursors.encode(&Position { sort: SORT.into(), values: vec![], id: last.id.clone() })
-        })
-    } else {
-        None
-    };
+    let items = with_conn(&state, move |conn| {
+        Ok(store::list(conn, &ws, &scope, query.after.clone(), query.fetch())?)
+    })
+    .await?;
+    let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
     Ok(HttpResponse::Ok().json(RelationshipPage { items, next_cursor }))
 }
 

@@ -20,7 +20,7 @@ use crate::domain::period::Period;
 use crate::domain::stakeholder::Stakeholder;
 use crate::domain::submission::Submission;
 use crate::error::{ApiError, FieldError};
-use crate::pagination::{self, Position};
+use crate::pagination::IdPage;
 use crate::startup::AppState;
 use crate::store::{audience, forms, submissions as store};
 
@@ -321,25 +321,17 @@ pub async fn list(
         }
         filter.stakeholder_id = own;
     }
-    let limit = pagination::limit(params.get("limit").map(String::as_str))?;
+    let page = IdPage::from_params(&params, &state.cursors)?;
+    let query = page.clone();
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let after = match params.get("cursor") {
-        Some(c) => Some(state.cursors.decode(c, "id")?.id),
-        None => None,
-    };
     let ws = auth.workspace_id.clone();
-    let mut items =
-        with_conn(&state, move |conn| Ok(store::list(conn, &ws, &filter, after, limit + 1)?)).await?;
-    let next_cursor = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items
-            .last()
-            .map(|x| state.cursors.encode(&Position { sort: "id".into(), values: vec![], id: x.id.clone() }))
-    } else {
-        None
-    };
+    let items = with_conn(&state, move |conn| {
+        Ok(store::list(conn, &ws, &filter, query.after.clone(), query.fetch())?)
+    })
+    .await?;
+    let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
     Ok(HttpResponse::Ok().json(SubmissionPage { items, next_cursor }))
 }
 

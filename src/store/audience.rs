@@ -8,6 +8,7 @@ use crate::db::schema::{stakeholder_tags as t, stakeholders as s, submissions as
 use crate::db::DbConnection;
 use crate::domain::form::Audience;
 use crate::domain::stakeholder::Stakeholder;
+use crate::pagination::IdPage;
 
 /// Live stakeholders matching the audience: any listed group, category, tag or id
 /// (all lists empty = everyone). One query shape: empty lists simply match nothing.
@@ -49,7 +50,7 @@ pub fn contains(
     Ok(n > 0)
 }
 
-/// Up to `limit` audience members (after id `after`, by id) with no submission to the form
+/// One page of audience members (by id) with no submission to the form
 /// for the period; confidential people left out when `hide_confidential`.
 pub fn missing(
     conn: &mut DbConnection,
@@ -58,8 +59,7 @@ pub fn missing(
     form_id: &str,
     period: &str,
     hide_confidential: bool,
-    after: Option<String>,
-    limit: i64,
+    page: &IdPage,
 ) -> QueryResult<Vec<Stakeholder>> {
     let submitted = sub::table
         .filter(sub::workspace_id.eq(workspace_id.to_string()))
@@ -70,9 +70,9 @@ pub fn missing(
     let rows = members!(workspace_id, audience)
         .filter(diesel::dsl::not(s::id.eq_any(submitted)))
         .filter(s::confidential.eq_any(allowed))
-        .filter(s::id.gt(after.unwrap_or_default()))
+        .filter(s::id.gt(page.after.clone().unwrap_or_default()))
         .order(s::id.asc())
-        .limit(limit)
+        .limit(page.fetch())
         .select(StakeholderRow::as_select())
         .load(conn)?;
     Ok(rows.into_iter().map(Stakeholder::from).collect())

@@ -7,6 +7,7 @@ mod auth;
 mod concurrency;
 mod errors;
 mod export;
+mod feedback;
 mod history;
 mod isolation;
 mod network;
