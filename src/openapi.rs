@@ -32,6 +32,7 @@ carries `X-Request-Id` (echoed when the client sent one of up to 128 visible ASC
         (name = "export", description = "Exports"),
         (name = "feedback", description = "Monthly feedback forms, submissions, points and closing the loop"),
         (name = "me", description = "What a stakeholder token sees"),
+        (name = "engagement", description = "Engagement plans, the interaction log, the schedule and the approach order"),
         (name = "operations", description = "Probes (no auth)")
     )
 )]

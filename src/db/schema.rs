@@ -204,6 +204,57 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    engagement_plans (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        stakeholder_id -> Text,
+        channel -> Text,
+        cadence -> Text,
+        owner -> Nullable<Text>,
+        priority -> Text,
+        objective -> Nullable<Text>,
+        next_step -> Nullable<Text>,
+        starts_on -> Text,
+        last_contact_at -> Nullable<Timestamp>,
+        next_due_on -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    interactions (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        kind -> Text,
+        occurred_at -> Timestamp,
+        summary -> Text,
+        outcome -> Nullable<Text>,
+        sentiment -> Nullable<Text>,
+        stakeholder_ids -> Text,
+        impressions -> Nullable<BigInt>,
+        clicks -> Nullable<BigInt>,
+        shares -> Nullable<BigInt>,
+        reactions -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    interaction_stakeholders (workspace_id, interaction_id, stakeholder_id) {
+        workspace_id -> Text,
+        interaction_id -> Text,
+        stakeholder_id -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
     server_settings,
@@ -218,4 +269,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     submissions,
     feedback_items,
     form_period_closures,
+    engagement_plans,
+    interactions,
+    interaction_stakeholders,
 );

@@ -3,11 +3,14 @@
 pub mod account;
 pub mod anonymize;
 pub mod answers;
+pub mod cadence;
 pub mod contract;
+pub mod engagement;
 pub mod feedback_item;
 pub mod fields;
 pub mod form;
 pub mod history;
+pub mod interaction;
 pub mod network;
 pub mod nps;
 pub mod patch;

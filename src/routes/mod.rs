@@ -11,9 +11,11 @@ pub mod feedback_items;
 pub mod form_reports;
 pub mod forms;
 pub mod health;
+pub mod interactions;
 pub mod me;
 pub mod middleware;
 pub mod network;
+pub mod plans;
 pub mod relationships;
 pub mod stakeholders;
 pub mod submissions;
@@ -41,4 +43,6 @@ pub fn v1(cfg: &mut ServiceConfig) {
     form_reports::configure(cfg);
     feedback_items::configure(cfg);
     me::configure(cfg);
+    plans::configure(cfg);
+    interactions::configure(cfg);
 }

@@ -83,5 +83,7 @@ macro_rules! soft_delete {
 soft_delete!(
     crate::domain::stakeholder::Stakeholder,
     crate::domain::account::Account,
-    crate::domain::contract::Contract
+    crate::domain::contract::Contract,
+    crate::domain::engagement::Plan,
+    crate::domain::interaction::Interaction
 );

@@ -1,0 +1,3 @@
+DROP TABLE interaction_stakeholders;
+DROP TABLE interactions;
+DROP TABLE engagement_plans;

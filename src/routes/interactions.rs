@@ -1,0 +1,299 @@
+//! `/v1/interactions`: the log of meetings, emails, events and advocacy.
+
+use std::collections::HashMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::DateTime;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::stakeholders::load_visible;
+use super::support::{created, with_conn, with_etag, Precondition};
+use super::versioned;
+use crate::auth::{Auth, Role};
+use crate::db::{tx, DbConnection};
+use crate::domain::interaction::{Interaction, InteractionKind, Metrics, Sentiment};
+use crate::domain::patch::{apply, Mode};
+use crate::error::{ApiError, FieldError};
+use crate::pagination::{self, Position};
+use crate::startup::AppState;
+use crate::store::interactions as store;
+
+const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration];
+const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Integration];
+const SORT: &str = "-occurred_at";
+
+/// A page of interactions, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InteractionPage {
+    /// Newest first.
+    pub items: Vec<Interaction>,
+    /// Cursor of the next (older) page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Create / merge-patch body.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct InteractionInput {
+    /// 1–100 stakeholders (required on create).
+    stakeholder_ids: Option<Vec<String>>,
+    /// Required on create.
+    kind: Option<InteractionKind>,
+    /// RFC 3339, not in the future (required on create).
+    occurred_at: Option<String>,
+    /// 1–2000 (required on create).
+    summary: Option<String>,
+    /// ≤ 2000.
+    outcome: Option<String>,
+    /// How it went.
+    sentiment: Option<Sentiment>,
+    /// Advocacy metrics, non-negative integers.
+    metrics: Option<Metrics>,
+}
+
+fn visible(conn: &mut DbConnection, auth: &Auth, x: &Interaction) -> Result<(), ApiError> {
+    for sid in &x.stakeholder_ids {
+        load_visible(conn, auth, sid, true)?;
+    }
+    Ok(())
+}
+
+fn load(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    include_deleted: bool,
+) -> Result<Interaction, ApiError> {
+    let x = store::find(conn, &auth.workspace_id, id)?
+        .filter(|x| include_deleted || x.deleted_at.is_none())
+        .ok_or_else(|| ApiError::not_found("interaction"))?;
+    visible(conn, auth, &x).map_err(|_| ApiError::not_found("interaction"))?;
+    Ok(x)
+}
+
+// Every linked stakeholder must be live and visible: 422 naming the unknown ones.
+fn check_links(conn: &mut DbConnection, auth: &Auth, x: &Interaction) -> Result<(), ApiError> {
+    let errors: Vec<FieldError> = x
+        .stakeholder_ids
+        .iter()
+        .enumerate()
+        .filter(|(_, sid)| load_visible(conn, auth, sid, false).is_err())
+        .map(|(i, _)| FieldError::new(format!("stakeholder_ids[{i}]"), "no such stakeholder"))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Log an interaction; the plans of every linked stakeholder are brought up to date.
+#[utoipa::path(tag = "engagement", request_body = InteractionInput,
+    responses((status = 201, body = Interaction, headers(("Location" = String, description = "URL of the interaction")))),
+    security(("bearer" = [])))]
+#[post("/interactions")]
+pub async fn create(
+    auth: Auth,
+    state: web::Data<AppState>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(WRITERS)?;
+    let mut x = Interaction::blank(&auth.workspace_id, crate::time::now());
+    apply(&mut x, &body, Mode::Create)?;
+    let x = with_conn(&state, move |conn| {
+        tx::write(conn, |c| {
+            check_links(c, &auth, &x)?;
+            store::insert(c, &x)?;
+            Ok(x)
+        })
+    })
+    .await?;
+    Ok(created(&format!("/v1/interactions/{}", x.id), x.version, &x))
+}
+
+/// One interaction.
+#[utoipa::path(tag = "engagement", params(("id" = String, Path, description = "Interaction id")),
+    responses((status = 200, body = Interaction)), security(("bearer" = [])))]
+#[get("/interactions/{id}")]
+pub async fn get(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let x = with_conn(&state, move |conn| load(conn, &auth, &id, false)).await?;
+    Ok(with_etag(StatusCode::OK, x.version, &x))
+}
+
+fn timestamp(
+    params: &HashMap<String, String>,
+    key: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<chrono::NaiveDateTime> {
+    let raw = params.get(key)?;
+    match DateTime::parse_from_rfc3339(raw) {
+        Ok(t) => Some(t.naive_utc()),
+        Err(_) => {
+            errors.push(FieldError::new(key, "must be an RFC 3339 timestamp"));
+            None
+        }
+    }
+}
+
+/// Interactions, newest first.
+#[utoipa::path(tag = "engagement",
+    params(("stakeholder_id" = Option<String>, Query, description = "Only those involving this stakeholder"),
+           ("kind" = Option<InteractionKind>, Query, description = "Only this kind"),
+           ("from" = Option<String>, Query, description = "occurred_at at or after (RFC 3339)"),
+           ("to" = Option<String>, Query, description = "occurred_at before (RFC 3339)"),
+           ("limit" = Option<i64>, Query, description = "Default 50, above 500 clamped"),
+           ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
+    responses((status = 200, body = InteractionPage)), security(("bearer" = [])))]
+#[get("/interactions")]
+pub async fn list(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(READERS)?;
+    let mut errors = Vec::new();
+    let mut filter =
+        store::Filter { hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
+    if let Some(v) = params.get("stakeholder_id") {
+        match crate::domain::fields::uuid("stakeholder_id", &Value::from(v.as_str())) {
+            Ok(id) => filter.stakeholder_id = id,
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(v) = params.get("kind") {
+        filter.kind = InteractionKind::parse(v);
+        if filter.kind.is_none() {
+            errors.push(FieldError::new("kind", format!("must be one of: {}", InteractionKind::expected())));
+        }
+    }
+    filter.from = timestamp(&params, "from", &mut errors);
+    filter.to = timestamp(&params, "to", &mut errors);
+    let limit = pagination::limit(params.get("limit").map(String::as_str))?;
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let before = match params.get("cursor") {
+        Some(cursor) => {
+            let p = state.cursors.decode(cursor, SORT)?;
+            let at =
+                p.values.first().and_then(Value::as_str).and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+            Some((at.ok_or_else(|| ApiError::BadRequest("invalid cursor".into()))?.naive_utc(), p.id))
+        }
+        None => None,
+    };
+    let ws = auth.workspace_id.clone();
+    let mut items =
+        with_conn(&state, move |conn| Ok(store::list(conn, &ws, &filter, before, limit + 1)?)).await?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|x| {
+            state.cursors.encode(&Position {
+                sort: SORT.into(),
+                values: vec![json!(x.occurred_at.to_rfc3339())],
+                id: x.id.clone(),
+            })
+        })
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(InteractionPage { items, next_cursor }))
+}
+
+fn modify(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+    if_match: &Option<Precondition>,
+    include_deleted: bool,
+    change: impl Fn(&mut Interaction) -> Result<bool, ApiError>,
+) -> Result<Interaction, ApiError> {
+    versioned::modify(
+        conn,
+        if_match,
+        |c| {
+            store::lock(c, &auth.workspace_id, id)?;
+            load(c, auth, id, include_deleted)
+        },
+        change,
+        |c, before, after| {
+            if after.deleted_at.is_none() {
+                check_links(c, auth, after)?;
+            }
+            Ok(store::save(c, before, after)?)
+        },
+    )
+}
+
+/// Merge-patch an interaction (plans of everyone it involved before or after are updated).
+#[utoipa::path(tag = "engagement",
+    params(("id" = String, Path, description = "Interaction id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    request_body(content((InteractionInput = "application/merge-patch+json"), (InteractionInput = "application/json"))),
+    responses((status = 200, body = Interaction)), security(("bearer" = [])))]
+#[patch("/interactions/{id}")]
+pub async fn update(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(WRITERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let body = body.into_inner();
+    let x = with_conn(&state, move |conn| {
+        modify(conn, &auth, &id, &if_match, false, |x| apply(x, &body, Mode::Patch).map(|_| true))
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, x.version, &x))
+}
+
+/// Soft-delete an interaction (it stops counting as a contact).
+#[utoipa::path(tag = "engagement",
+    params(("id" = String, Path, description = "Interaction id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 204, description = "Deleted")), security(("bearer" = [])))]
+#[delete("/interactions/{id}")]
+pub async fn remove(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(WRITERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, versioned::mark_deleted))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Restore a deleted interaction.
+#[utoipa::path(tag = "engagement",
+    params(("id" = String, Path, description = "Interaction id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 200, body = Interaction)), security(("bearer" = [])))]
+#[post("/interactions/{id}/restore")]
+pub async fn restore(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(WRITERS)?;
+    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let x =
+        with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, versioned::mark_restored))
+            .await?;
+    Ok(with_etag(StatusCode::OK, x.version, &x))
+}
+
+/// Registers the interaction routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create).service(list).service(get).service(update).service(remove).service(restore);
+}

@@ -1,0 +1,205 @@
+//! Engagement plan queries; derived dates are stored so status filters use an index.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{engagement_plans as p, stakeholders as s};
+use crate::db::DbConnection;
+use crate::domain::cadence::{iso, Cadence, PlanStatus, DUE_SOON_DAYS};
+use crate::domain::engagement::{Channel, Plan, Priority};
+use crate::time::utc;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = p, primary_key(workspace_id, id), treat_none_as_null = true)]
+struct Row {
+    workspace_id: String,
+    id: String,
+    stakeholder_id: String,
+    channel: String,
+    cadence: String,
+    owner: Option<String>,
+    priority: String,
+    objective: Option<String>,
+    next_step: Option<String>,
+    starts_on: String,
+    last_contact_at: Option<NaiveDateTime>,
+    next_due_on: String,
+    version: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    deleted_at: Option<NaiveDateTime>,
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+}
+
+fn today() -> NaiveDate {
+    crate::time::now().date_naive()
+}
+
+impl From<&Plan> for Row {
+    fn from(x: &Plan) -> Self {
+        Row {
+            workspace_id: x.workspace_id.clone(),
+            id: x.id.clone(),
+            stakeholder_id: x.stakeholder_id.clone(),
+            channel: x.channel.as_str().into(),
+            cadence: x.cadence.as_str().into(),
+            owner: x.owner.clone(),
+            priority: x.priority.as_str().into(),
+            objective: x.objective.clone(),
+            next_step: x.next_step.clone(),
+            starts_on: iso(x.starts_on),
+            last_contact_at: x.last_contact_at.map(|t| t.naive_utc()),
+            next_due_on: iso(x.next_due_on),
+            version: x.version,
+            created_at: x.created_at.naive_utc(),
+            updated_at: x.updated_at.naive_utc(),
+            deleted_at: x.deleted_at.map(|t| t.naive_utc()),
+        }
+    }
+}
+
+impl From<Row> for Plan {
+    fn from(r: Row) -> Self {
+        let mut plan = Plan {
+            workspace_id: r.workspace_id,
+            id: r.id,
+            stakeholder_id: r.stakeholder_id,
+            channel: Channel::parse(&r.channel).unwrap_or(Channel::Meeting),
+            cadence: Cadence::parse(&r.cadence).unwrap_or(Cadence::Monthly),
+            owner: r.owner,
+            priority: Priority::parse(&r.priority).unwrap_or_default(),
+            objective: r.objective,
+            next_step: r.next_step,
+            starts_on: day(&r.starts_on),
+            last_contact_at: r.last_contact_at.map(utc),
+            next_due_on: day(&r.next_due_on),
+            status: PlanStatus::OnTrack,
+            version: r.version,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+            deleted_at: r.deleted_at.map(utc),
+        };
+        plan.status = crate::domain::cadence::status(plan.next_due_on, today());
+        plan
+    }
+}
+
+/// Inserts a plan.
+pub fn insert(conn: &mut DbConnection, x: &Plan) -> QueryResult<()> {
+    diesel::insert_into(p::table).values(Row::from(x)).execute(conn).map(|_| ())
+}
+
+/// The plan with this id.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Plan>> {
+    p::table
+        .filter(p::workspace_id.eq(workspace_id))
+        .filter(p::id.eq(id))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()
+        .map(|r| r.map(Plan::from))
+}
+
+/// Row lock for a read-modify-write (see `stakeholders::lock`).
+pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        p::table
+            .filter(p::workspace_id.eq(workspace_id))
+            .filter(p::id.eq(id))
+            .select(p::version)
+            .for_update()
+            .load::<i64>(pg)?;
+    }
+    Ok(())
+}
+
+/// Writes `after` if the row is still at `before`'s version.
+pub fn save(conn: &mut DbConnection, before: &Plan, after: &Plan) -> QueryResult<bool> {
+    diesel::update(
+        p::table
+            .filter(p::workspace_id.eq(&after.workspace_id))
+            .filter(p::id.eq(&after.id))
+            .filter(p::version.eq(before.version)),
+    )
+    .set(Row::from(after))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Sets the last contact of every plan of a stakeholder and recomputes its next due date.
+pub fn set_last_contact(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    stakeholder_id: &str,
+    last: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    let plans: Vec<Row> = p::table
+        .filter(p::workspace_id.eq(workspace_id))
+        .filter(p::stakeholder_id.eq(stakeholder_id))
+        .select(Row::as_select())
+        .load(conn)?;
+    for row in plans {
+        let mut plan = Plan::from(row);
+        plan.last_contact_at = last.map(utc);
+        plan.refresh(today());
+        diesel::update(p::table.filter(p::workspace_id.eq(workspace_id)).filter(p::id.eq(&plan.id)))
+            .set((p::last_contact_at.eq(last), p::next_due_on.eq(iso(plan.next_due_on))))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Filters of the plan list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub stakeholder_id: Option<String>,
+    pub owner: Option<String>,
+    pub status: Option<PlanStatus>,
+    pub include_deleted: bool,
+    /// Leave out plans of confidential stakeholders.
+    pub hide_confidential: bool,
+}
+
+/// Up to `limit` plans after id `after`, by id; the status filter is a range of next_due_on.
+pub fn list(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    filter: &Filter,
+    after: Option<String>,
+    limit: i64,
+) -> QueryResult<Vec<Plan>> {
+    let allowed: Vec<bool> = if filter.hide_confidential { vec![false] } else { vec![false, true] };
+    let live = s::table
+        .filter(s::workspace_id.eq(workspace_id.to_string()))
+        .filter(s::deleted_at.is_null())
+        .filter(s::confidential.eq_any(allowed))
+        .select(s::id);
+    let mut q = p::table
+        .filter(p::workspace_id.eq(workspace_id.to_string()))
+        .filter(p::stakeholder_id.eq_any(live))
+        .into_boxed();
+    if !filter.include_deleted {
+        q = q.filter(p::deleted_at.is_null());
+    }
+    if let Some(v) = &filter.stakeholder_id {
+        q = q.filter(p::stakeholder_id.eq(v.clone()));
+    }
+    if let Some(v) = &filter.owner {
+        q = q.filter(p::owner.eq(v.clone()));
+    }
+    let (today, soon) = (iso(today()), iso(today() + chrono::Days::new(DUE_SOON_DAYS)));
+    q = match filter.status {
+        Some(PlanStatus::Overdue) => q.filter(p::next_due_on.lt(today)),
+        Some(PlanStatus::DueSoon) => q.filter(p::next_due_on.ge(today)).filter(p::next_due_on.le(soon)),
+        Some(PlanStatus::OnTrack) => q.filter(p::next_due_on.gt(soon)),
+        None => q,
+    };
+    if let Some(after) = after {
+        q = q.filter(p::id.gt(after));
+    }
+    let rows = q.order(p::id.asc()).limit(limit).select(Row::as_select()).load(conn)?;
+    Ok(rows.into_iter().map(Plan::from).collect())
+}
