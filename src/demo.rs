@@ -7,8 +7,10 @@ use crate::db::{tx, DbConnection};
 use crate::domain::account::Account;
 use crate::domain::answers::{nps as nps_answer, validate};
 use crate::domain::contract::Contract;
+use crate::domain::engagement::Plan;
 use crate::domain::feedback_item::FeedbackItem;
 use crate::domain::form::{parse_questions, Audience, Form, FormStatus};
+use crate::domain::interaction::Interaction;
 use crate::domain::patch::{self, Mode};
 use crate::domain::period::Period;
 use crate::domain::relationship::parse_new;
@@ -159,6 +161,7 @@ pub fn load(conn: &mut DbConnection) -> Result<(String, bool), ApiError> {
             store::relationships::insert(c, &parse_new(&ws.id, object(&body), crate::time::now())?)?;
         }
         feedback(c, &ws.id, &ids)?;
+        engagement(c, &ws.id, &ids)?;
         Ok((ws.id, true))
     })
 }
@@ -255,6 +258,126 @@ fn feedback(c: &mut DbConnection, ws: &str, ids: &[String]) -> Result<(), ApiErr
         item.form_id = Some(form.id.clone());
         item.period = Some(months[month].to_string());
         store::feedback_items::insert(c, &item)?;
+    }
+    Ok(())
+}
+
+/// Globex plans and a year of interactions: some plans on track, some overdue.
+fn engagement(c: &mut DbConnection, ws: &str, ids: &[String]) -> Result<(), ApiError> {
+    let now = crate::time::now();
+    let year_ago = (now - chrono::Days::new(365)).date_naive();
+    // (person, channel, cadence, priority, objective, next step)
+    let plans = [
+        (
+            0,
+            "strategy_meeting",
+            "quarterly",
+            "high",
+            "Align the China roadmap with the country GM",
+            "Prepare the Q-review deck",
+        ),
+        (
+            1,
+            "meeting",
+            "monthly",
+            "high",
+            "Monthly business review with BU1",
+            "Show AI tool adoption figures",
+        ),
+        (
+            2,
+            "meeting",
+            "monthly",
+            "high",
+            "Monthly business review with BU2",
+            "Revisit the cold-chain proposal",
+        ),
+        (
+            3,
+            "report",
+            "quarterly",
+            "high",
+            "Quarterly budget-analysis report to procurement",
+            "Phased rollout costing",
+        ),
+        (
+            6,
+            "training",
+            "weekly",
+            "medium",
+            "Weekly support and training for store operations",
+            "Dashboard training for new staff",
+        ),
+    ];
+    for (person, channel, cadence, priority, objective, next_step) in plans {
+        let body = json!({"stakeholder_id": ids[person], "channel": channel, "cadence": cadence, "priority": priority,
+            "objective": objective, "next_step": next_step, "owner": "Account director", "starts_on": year_ago.to_string()});
+        let mut plan = Plan::blank(ws, now);
+        patch::apply(&mut plan, object(&body), Mode::Create)?;
+        plan.refresh(now.date_naive());
+        store::plans::insert(c, &plan)?;
+    }
+    // (people, kind, days ago, summary, sentiment, metrics)
+    let mut log: Vec<(Vec<usize>, &str, u64, String, &str, Value)> = Vec::new();
+    for days in [350, 260, 170, 80] {
+        log.push((vec![0], "meeting", days, "Quarterly strategy meeting".into(), "positive", Value::Null));
+    }
+    for month in 0..12u64 {
+        log.push((
+            vec![1],
+            "meeting",
+            20 + 30 * month,
+            format!("BU1 business review #{}", 12 - month),
+            "positive",
+            Value::Null,
+        ));
+        if month >= 2 {
+            log.push((
+                vec![2],
+                "meeting",
+                30 * month,
+                format!("BU2 business review #{}", 12 - month),
+                "neutral",
+                Value::Null,
+            ));
+        }
+    }
+    for days in [340, 250, 130] {
+        log.push((vec![3], "email", days, "Budget analysis report sent".into(), "negative", Value::Null));
+    }
+    for week in 0..52u64 {
+        log.push((
+            vec![6],
+            "workshop",
+            3 + 7 * week,
+            "Store operations training".into(),
+            "neutral",
+            Value::Null,
+        ));
+    }
+    log.push((
+        vec![4],
+        "social_share",
+        45,
+        "Shared the AI tool launch post".into(),
+        "positive",
+        json!({"impressions": 12000, "clicks": 340, "shares": 25, "reactions": 410}),
+    ));
+    log.push((
+        vec![1, 4],
+        "speaking",
+        60,
+        "Joint talk at the retail tech summit".into(),
+        "positive",
+        json!({"impressions": 3000, "reactions": 150}),
+    ));
+    for (people, kind, days, summary, sentiment, metrics) in log {
+        let at = now - chrono::Days::new(days);
+        let body = json!({"stakeholder_ids": people.iter().map(|p| &ids[*p]).collect::<Vec<_>>(), "kind": kind,
+            "occurred_at": crate::time::rfc3339(at), "summary": summary, "sentiment": sentiment, "metrics": metrics});
+        let mut interaction = Interaction::blank(ws, now);
+        patch::apply(&mut interaction, object(&body), Mode::Create)?;
+        store::interactions::insert(c, &interaction)?;
     }
     Ok(())
 }

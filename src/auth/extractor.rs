@@ -50,8 +50,12 @@ fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
 }
 
 async fn authenticate(req: HttpRequest) -> Result<Auth, ApiError> {
+    let token = bearer(&req)?.to_string();
+    verify(&req, &token).await
+}
+
+async fn verify(req: &HttpRequest, token: &str) -> Result<Auth, ApiError> {
     let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered at startup").clone();
-    let token = bearer(&req)?;
     let claims = state.jwt.verify(token).map_err(|e| ApiError::Unauthorized(e.0))?;
     let role = Role::parse(&claims.role)
         .ok_or_else(|| ApiError::Unauthorized(format!("unknown role '{}'", claims.role)))?;
@@ -80,5 +84,31 @@ impl FromRequest for Auth {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         Box::pin(authenticate(req.clone()))
+    }
+}
+
+/// Authentication for calendar feeds: the bearer header, or `?token=` because calendar
+/// apps cannot send headers. Used by `GET /v1/schedule.ics` only.
+#[derive(Debug, Clone)]
+pub struct CalendarAuth(pub Auth);
+
+impl FromRequest for CalendarAuth {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<CalendarAuth, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if req.headers().contains_key(header::AUTHORIZATION) {
+                return authenticate(req).await.map(CalendarAuth);
+            }
+            let query =
+                web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+                    .map_err(|_| ApiError::BadRequest("invalid query string".into()))?;
+            let token = query.get("token").ok_or_else(|| {
+                ApiError::Unauthorized("pass the token as Authorization: Bearer or ?token=".into())
+            })?;
+            verify(&req, token).await.map(CalendarAuth)
+        })
     }
 }

@@ -4,6 +4,6 @@ mod extractor;
 pub mod jwt;
 mod role;
 
-pub use extractor::Auth;
+pub use extractor::{Auth, CalendarAuth};
 pub use jwt::{Claims, JwtKeys};
 pub use role::Role;

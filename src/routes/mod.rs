@@ -17,6 +17,8 @@ pub mod middleware;
 pub mod network;
 pub mod plans;
 pub mod relationships;
+pub mod schedule;
+pub mod sequence;
 pub mod stakeholders;
 pub mod submissions;
 pub mod support;
@@ -45,4 +47,6 @@ pub fn v1(cfg: &mut ServiceConfig) {
     me::configure(cfg);
     plans::configure(cfg);
     interactions::configure(cfg);
+    schedule::configure(cfg);
+    sequence::configure(cfg);
 }
