@@ -262,6 +262,9 @@ fn feedback(c: &mut DbConnection, ws: &str, ids: &[String]) -> Result<(), ApiErr
     Ok(())
 }
 
+/// (people by index, kind, days ago, summary, sentiment, metrics).
+type LogEntry = (Vec<usize>, &'static str, u64, String, &'static str, Value);
+
 /// Globex plans and a year of interactions: some plans on track, some overdue.
 fn engagement(c: &mut DbConnection, ws: &str, ids: &[String]) -> Result<(), ApiError> {
     let now = crate::time::now();
@@ -318,7 +321,7 @@ fn engagement(c: &mut DbConnection, ws: &str, ids: &[String]) -> Result<(), ApiE
         store::plans::insert(c, &plan)?;
     }
     // (people, kind, days ago, summary, sentiment, metrics)
-    let mut log: Vec<(Vec<usize>, &str, u64, String, &str, Value)> = Vec::new();
+    let mut log: Vec<LogEntry> = Vec::new();
     for days in [350, 260, 170, 80] {
         log.push((vec![0], "meeting", days, "Quarterly strategy meeting".into(), "positive", Value::Null));
     }

@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod auth;
 mod concurrency;
+mod engagement;
 mod errors;
 mod export;
 mod feedback;
