@@ -82,11 +82,11 @@ async fn status_follows_interactions(app: TestApp) {
     };
     assert_eq!(
         names(app.get("/v1/engagement-plans?status=due_soon", &m).await.json().await.unwrap()),
-        [weekly.clone()]
+        vec![weekly.clone()]
     );
     assert_eq!(
         names(app.get("/v1/engagement-plans?status=on_track", &m).await.json().await.unwrap()),
-        [monthly.clone()]
+        vec![monthly.clone()]
     );
     assert_eq!(
         names(app.get("/v1/engagement-plans?status=overdue", &m).await.json().await.unwrap()),
@@ -100,7 +100,7 @@ async fn status_follows_interactions(app: TestApp) {
                 .await
                 .unwrap()
         ),
-        [weekly.clone()]
+        vec![weekly.clone()]
     );
 
     // Deleting the interaction takes the contact back; moving it in time moves the due date.
