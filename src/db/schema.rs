@@ -255,6 +255,82 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    change_counters (workspace_id) {
+        workspace_id -> Text,
+        last_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    changes (workspace_id, seq) {
+        workspace_id -> Text,
+        seq -> BigInt,
+        entity_type -> Text,
+        entity_id -> Text,
+        op -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhooks (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        url -> Text,
+        events -> Text,
+        active -> Bool,
+        secret -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        webhook_id -> Text,
+        event -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (workspace_id, key) {
+        workspace_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        response_headers -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        name -> Text,
+        role -> Text,
+        secret_hash -> Text,
+        prefix -> Text,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
     server_settings,
@@ -272,4 +348,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     engagement_plans,
     interactions,
     interaction_stakeholders,
+    change_counters,
+    changes,
+    webhooks,
+    webhook_deliveries,
+    idempotency_keys,
+    api_keys,
 );

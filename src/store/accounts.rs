@@ -83,47 +83,7 @@ impl From<Row> for Account {
     }
 }
 
-/// Inserts an account.
-pub fn insert(conn: &mut DbConnection, x: &Account) -> QueryResult<()> {
-    diesel::insert_into(a::table).values(Row::from(x)).execute(conn).map(|_| ())
-}
-
-/// The account with this id, deleted or not.
-pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Account>> {
-    a::table
-        .filter(a::workspace_id.eq(workspace_id))
-        .filter(a::id.eq(id))
-        .select(Row::as_select())
-        .first(conn)
-        .optional()
-        .map(|r| r.map(Account::from))
-}
-
-/// Row lock for a read-modify-write (see `stakeholders::lock`).
-pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
-    if let DbConnection::Pg(pg) = conn {
-        a::table
-            .filter(a::workspace_id.eq(workspace_id))
-            .filter(a::id.eq(id))
-            .select(a::version)
-            .for_update()
-            .load::<i64>(pg)?;
-    }
-    Ok(())
-}
-
-/// Writes `after` if the row is still at `before`'s version.
-pub fn save(conn: &mut DbConnection, before: &Account, after: &Account) -> QueryResult<bool> {
-    let changed = diesel::update(
-        a::table
-            .filter(a::workspace_id.eq(&after.workspace_id))
-            .filter(a::id.eq(&after.id))
-            .filter(a::version.eq(before.version)),
-    )
-    .set(Row::from(after))
-    .execute(conn)?;
-    Ok(changed == 1)
-}
+versioned_store!(a, Row, Account);
 
 /// The id of the account holding a CRM key, if any.
 pub fn id_by_external_key(

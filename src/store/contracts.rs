@@ -77,47 +77,7 @@ impl From<Row> for Contract {
     }
 }
 
-/// Inserts a contract.
-pub fn insert(conn: &mut DbConnection, x: &Contract) -> QueryResult<()> {
-    diesel::insert_into(c::table).values(Row::from(x)).execute(conn).map(|_| ())
-}
-
-/// The contract with this id, deleted or not.
-pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Contract>> {
-    c::table
-        .filter(c::workspace_id.eq(workspace_id))
-        .filter(c::id.eq(id))
-        .select(Row::as_select())
-        .first(conn)
-        .optional()
-        .map(|r| r.map(Contract::from))
-}
-
-/// Row lock for a read-modify-write (see `stakeholders::lock`).
-pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
-    if let DbConnection::Pg(pg) = conn {
-        c::table
-            .filter(c::workspace_id.eq(workspace_id))
-            .filter(c::id.eq(id))
-            .select(c::version)
-            .for_update()
-            .load::<i64>(pg)?;
-    }
-    Ok(())
-}
-
-/// Writes `after` if the row is still at `before`'s version.
-pub fn save(conn: &mut DbConnection, before: &Contract, after: &Contract) -> QueryResult<bool> {
-    let changed = diesel::update(
-        c::table
-            .filter(c::workspace_id.eq(&after.workspace_id))
-            .filter(c::id.eq(&after.id))
-            .filter(c::version.eq(before.version)),
-    )
-    .set(Row::from(after))
-    .execute(conn)?;
-    Ok(changed == 1)
-}
+versioned_store!(c, Row, Contract);
 
 /// An account's contracts, oldest start first: its contract history. At most `limit`.
 pub fn of_account(

@@ -66,47 +66,7 @@ impl From<Row> for FeedbackItem {
     }
 }
 
-/// Inserts a point.
-pub fn insert(conn: &mut DbConnection, x: &FeedbackItem) -> QueryResult<()> {
-    diesel::insert_into(fi::table).values(Row::from(x)).execute(conn).map(|_| ())
-}
-
-/// The point with this id.
-pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<FeedbackItem>> {
-    fi::table
-        .filter(fi::workspace_id.eq(workspace_id))
-        .filter(fi::id.eq(id))
-        .select(Row::as_select())
-        .first(conn)
-        .optional()
-        .map(|r| r.map(FeedbackItem::from))
-}
-
-/// Row lock for a read-modify-write (see `stakeholders::lock`).
-pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
-    if let DbConnection::Pg(pg) = conn {
-        fi::table
-            .filter(fi::workspace_id.eq(workspace_id))
-            .filter(fi::id.eq(id))
-            .select(fi::version)
-            .for_update()
-            .load::<i64>(pg)?;
-    }
-    Ok(())
-}
-
-/// Writes `after` if the row is still at `before`'s version.
-pub fn save(conn: &mut DbConnection, before: &FeedbackItem, after: &FeedbackItem) -> QueryResult<bool> {
-    diesel::update(
-        fi::table
-            .filter(fi::workspace_id.eq(&after.workspace_id))
-            .filter(fi::id.eq(&after.id))
-            .filter(fi::version.eq(before.version)),
-    )
-    .set(Row::from(after))
-    .execute(conn)
-    .map(|n| n == 1)
-}
+versioned_store!(fi, Row, FeedbackItem);
 
 /// Filters of the point list.
 #[derive(Debug, Clone, Default)]

@@ -128,7 +128,8 @@ pub fn refresh_contacts<'a>(
 pub fn insert(conn: &mut DbConnection, x: &Interaction) -> QueryResult<()> {
     diesel::insert_into(i::table).values(Row::from(x)).execute(conn)?;
     replace_links(conn, x)?;
-    refresh_contacts(conn, &x.workspace_id, &x.stakeholder_ids)
+    refresh_contacts(conn, &x.workspace_id, &x.stakeholder_ids)?;
+    super::changes::record_write(conn, None, x).map(|_| ())
 }
 
 /// The interaction with this id.
@@ -173,6 +174,7 @@ pub fn save(conn: &mut DbConnection, before: &Interaction, after: &Interaction) 
     let mut touched = before.stakeholder_ids.clone();
     touched.extend(after.stakeholder_ids.iter().filter(|id| !before.stakeholder_ids.contains(id)).cloned());
     refresh_contacts(conn, &after.workspace_id, &touched)?;
+    super::changes::record_write(conn, Some(before), after)?;
     Ok(true)
 }
 

@@ -1,7 +1,11 @@
 //! Diesel queries, one file per resource; no HTTP here.
 
+#[macro_use]
+mod versioned_store;
+
 pub mod accounts;
 pub mod audience;
+pub mod changes;
 pub mod contracts;
 pub mod export;
 pub mod feedback_items;
@@ -16,4 +20,5 @@ pub mod stakeholder_list;
 pub mod stakeholder_row;
 pub mod stakeholders;
 pub mod submissions;
+pub mod webhooks;
 pub mod workspaces;

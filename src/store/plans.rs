@@ -87,47 +87,7 @@ impl From<Row> for Plan {
     }
 }
 
-/// Inserts a plan.
-pub fn insert(conn: &mut DbConnection, x: &Plan) -> QueryResult<()> {
-    diesel::insert_into(p::table).values(Row::from(x)).execute(conn).map(|_| ())
-}
-
-/// The plan with this id.
-pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Plan>> {
-    p::table
-        .filter(p::workspace_id.eq(workspace_id))
-        .filter(p::id.eq(id))
-        .select(Row::as_select())
-        .first(conn)
-        .optional()
-        .map(|r| r.map(Plan::from))
-}
-
-/// Row lock for a read-modify-write (see `stakeholders::lock`).
-pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
-    if let DbConnection::Pg(pg) = conn {
-        p::table
-            .filter(p::workspace_id.eq(workspace_id))
-            .filter(p::id.eq(id))
-            .select(p::version)
-            .for_update()
-            .load::<i64>(pg)?;
-    }
-    Ok(())
-}
-
-/// Writes `after` if the row is still at `before`'s version.
-pub fn save(conn: &mut DbConnection, before: &Plan, after: &Plan) -> QueryResult<bool> {
-    diesel::update(
-        p::table
-            .filter(p::workspace_id.eq(&after.workspace_id))
-            .filter(p::id.eq(&after.id))
-            .filter(p::version.eq(before.version)),
-    )
-    .set(Row::from(after))
-    .execute(conn)
-    .map(|n| n == 1)
-}
+versioned_store!(p, Row, Plan);
 
 /// Sets the last contact of every plan of a stakeholder and recomputes its next due date.
 pub fn set_last_contact(

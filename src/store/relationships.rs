@@ -107,7 +107,8 @@ pub fn insert(conn: &mut DbConnection, rel: &Relationship) -> QueryResult<()> {
         updated_at: rel.updated_at.naive_utc(),
         deleted_at: None,
     };
-    diesel::insert_into(r::table).values(&row).execute(conn).map(|_| ())
+    diesel::insert_into(r::table).values(&row).execute(conn)?;
+    super::changes::record_write(conn, None, rel).map(|_| ())
 }
 
 /// A visible relationship by id.
@@ -160,9 +161,13 @@ pub fn set_deleted(
     rel: &Relationship,
     deleted_at: Option<NaiveDateTime>,
 ) -> QueryResult<()> {
-    let now = crate::time::now().naive_utc();
+    let now = crate::time::now();
     diesel::update(r::table.filter(r::workspace_id.eq(&rel.workspace_id)).filter(r::id.eq(&rel.id)))
-        .set((r::deleted_at.eq(deleted_at), r::updated_at.eq(now), r::version.eq(r::version + 1)))
-        .execute(conn)
-        .map(|_| ())
+        .set((r::deleted_at.eq(deleted_at), r::updated_at.eq(now.naive_utc()), r::version.eq(r::version + 1)))
+        .execute(conn)?;
+    let mut after = rel.clone();
+    after.deleted_at = deleted_at.map(crate::time::utc);
+    after.updated_at = now;
+    after.version += 1;
+    super::changes::record_write(conn, Some(rel), &after).map(|_| ())
 }

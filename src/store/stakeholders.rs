@@ -13,7 +13,8 @@ use crate::domain::stakeholder::Stakeholder;
 pub fn insert(conn: &mut DbConnection, s: &Stakeholder, actor: &str) -> QueryResult<()> {
     diesel::insert_into(stakeholders::table).values(StakeholderRow::from(s)).execute(conn)?;
     replace_tags(conn, s)?;
-    history::record(conn, actor, HistoryOp::Create, None, s)
+    history::record(conn, actor, HistoryOp::Create, None, s)?;
+    super::changes::record_write(conn, None, s).map(|_| ())
 }
 
 /// The stakeholder with this id in this workspace, deleted or not.
@@ -70,6 +71,7 @@ pub fn save(
         _ => HistoryOp::Update,
     };
     history::record(conn, actor, op, Some(before), after)?;
+    super::changes::record_write(conn, Some(before), after)?;
     Ok(true)
 }
 

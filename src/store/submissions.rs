@@ -63,21 +63,7 @@ impl From<Row> for Submission {
     }
 }
 
-/// Inserts a submission (the unique index rejects a second one for the same period).
-pub fn insert(conn: &mut DbConnection, x: &Submission) -> QueryResult<()> {
-    diesel::insert_into(sub::table).values(Row::from(x)).execute(conn).map(|_| ())
-}
-
-/// The submission with this id.
-pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Submission>> {
-    sub::table
-        .filter(sub::workspace_id.eq(workspace_id))
-        .filter(sub::id.eq(id))
-        .select(Row::as_select())
-        .first(conn)
-        .optional()
-        .map(|r| r.map(Submission::from))
-}
+versioned_store!(sub, Row, Submission);
 
 /// The id of the submission for (form, stakeholder, period), if any.
 pub fn existing(
@@ -95,32 +81,6 @@ pub fn existing(
         .select(sub::id)
         .first(conn)
         .optional()
-}
-
-/// Row lock for a read-modify-write (see `stakeholders::lock`).
-pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
-    if let DbConnection::Pg(pg) = conn {
-        sub::table
-            .filter(sub::workspace_id.eq(workspace_id))
-            .filter(sub::id.eq(id))
-            .select(sub::version)
-            .for_update()
-            .load::<i64>(pg)?;
-    }
-    Ok(())
-}
-
-/// Writes `after` if the row is still at `before`'s version.
-pub fn save(conn: &mut DbConnection, before: &Submission, after: &Submission) -> QueryResult<bool> {
-    diesel::update(
-        sub::table
-            .filter(sub::workspace_id.eq(&after.workspace_id))
-            .filter(sub::id.eq(&after.id))
-            .filter(sub::version.eq(before.version)),
-    )
-    .set(Row::from(after))
-    .execute(conn)
-    .map(|n| n == 1)
 }
 
 /// Filters of the submission list.

@@ -29,6 +29,7 @@ pub fn create(conn: &mut DbConnection, name: &str, slug: &str) -> QueryResult<Wo
         created_at: crate::time::now().naive_utc(),
     };
     diesel::insert_into(workspaces::table).values(&ws).execute(conn)?;
+    super::changes::create_counter(conn, &ws.id)?;
     Ok(ws)
 }
 

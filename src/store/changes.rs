@@ -1,0 +1,205 @@
+//! The change feed: one row per create, update and delete, written in the writer's
+//! transaction, with webhook deliveries queued beside it.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::{json, Value};
+
+use crate::db::schema::{change_counters as cc, changes as ch};
+use crate::db::DbConnection;
+
+crate::string_enum!(
+    /// The kinds of record the feed reports.
+    EntityType {
+        Stakeholder = "stakeholder", Account = "account", Contract = "contract",
+        Relationship = "relationship", Plan = "plan", Interaction = "interaction",
+        Submission = "submission", FeedbackItem = "feedback_item",
+    }
+);
+
+crate::string_enum!(
+    /// What happened, as webhook events name it.
+    ChangeKind { Created = "created", Updated = "updated", Deleted = "deleted" }
+);
+
+impl ChangeKind {
+    /// The feed's op: deletes are `delete`, everything else `upsert`.
+    pub fn op(self) -> &'static str {
+        match self {
+            ChangeKind::Deleted => "delete",
+            _ => "upsert",
+        }
+    }
+
+    /// Created, updated or deleted, from the deletion times before and after a write.
+    pub fn of<T>(before: Option<&Option<T>>, after: &Option<T>) -> ChangeKind {
+        match (before, after) {
+            (None, _) => ChangeKind::Created,
+            (Some(None), Some(_)) => ChangeKind::Deleted,
+            _ => ChangeKind::Updated,
+        }
+    }
+}
+
+/// One feed entry.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ch)]
+pub struct Change {
+    pub workspace_id: String,
+    pub seq: i64,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub op: String,
+    pub at: NaiveDateTime,
+}
+
+/// Creates a workspace's sequence counter.
+pub fn create_counter(conn: &mut DbConnection, workspace_id: &str) -> QueryResult<()> {
+    diesel::insert_into(cc::table)
+        .values((cc::workspace_id.eq(workspace_id), cc::last_seq.eq(0_i64)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Allocates `n` sequence numbers and returns the first. The counter row stays locked
+/// until the transaction ends, so a workspace's changes commit in sequence order.
+pub fn allocate(conn: &mut DbConnection, workspace_id: &str, n: i64) -> QueryResult<i64> {
+    let updated = diesel::update(cc::table.filter(cc::workspace_id.eq(workspace_id)))
+        .set(cc::last_seq.eq(cc::last_seq + n))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(cc::table)
+            .values((cc::workspace_id.eq(workspace_id), cc::last_seq.eq(n)))
+            .execute(conn)?;
+    }
+    let last: i64 = cc::table.filter(cc::workspace_id.eq(workspace_id)).select(cc::last_seq).first(conn)?;
+    Ok(last - n + 1)
+}
+
+/// Records a change of one record and queues webhook deliveries for it. `data` is the
+/// record as the CRM may see it (never analysis fields).
+pub fn record(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    entity: EntityType,
+    id: &str,
+    kind: ChangeKind,
+    data: Value,
+) -> QueryResult<i64> {
+    let seq = allocate(conn, workspace_id, 1)?;
+    let at = crate::time::now();
+    diesel::insert_into(ch::table)
+        .values((
+            ch::workspace_id.eq(workspace_id),
+            ch::seq.eq(seq),
+            ch::entity_type.eq(entity.as_str()),
+            ch::entity_id.eq(id),
+            ch::op.eq(kind.op()),
+            ch::at.eq(at.naive_utc()),
+        ))
+        .execute(conn)?;
+    let event = format!("{}.{}", entity.as_str(), kind.as_str());
+    let payload = json!({"event": event, "occurred_at": crate::time::rfc3339(at), "seq": seq,
+        "data": {"type": entity.as_str(), "id": id, "op": kind.op(), "record": data}});
+    super::webhooks::enqueue(conn, workspace_id, &event, payload)?;
+    Ok(seq)
+}
+
+/// Up to `limit` changes after `after`, in sequence order, optionally of some types.
+pub fn list(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    after: i64,
+    types: &[EntityType],
+    limit: i64,
+) -> QueryResult<Vec<Change>> {
+    let mut q = ch::table
+        .filter(ch::workspace_id.eq(workspace_id.to_string()))
+        .filter(ch::seq.gt(after))
+        .into_boxed();
+    if !types.is_empty() {
+        q = q.filter(ch::entity_type.eq_any(types.iter().map(|t| t.as_str()).collect::<Vec<_>>()));
+    }
+    q.order(ch::seq.asc()).limit(limit).select(Change::as_select()).load(conn)
+}
+
+/// A record the change feed tracks.
+pub trait Tracked {
+    /// Its type in the feed.
+    const ENTITY: EntityType;
+    /// Owning workspace.
+    fn workspace(&self) -> &str;
+    /// Its id.
+    fn key(&self) -> &str;
+    /// When it was soft-deleted, for kinds that can be.
+    fn deleted_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
+    /// What a webhook receiver gets: the record as the CRM may see it.
+    fn change_data(&self) -> Value;
+}
+
+/// Records the write of `after` (a create when there is no `before`).
+pub fn record_write<T: Tracked>(conn: &mut DbConnection, before: Option<&T>, after: &T) -> QueryResult<i64> {
+    let kind = ChangeKind::of(before.map(|b| b.deleted_at()).as_ref(), &after.deleted_at());
+    record(conn, after.workspace(), T::ENTITY, after.key(), kind, after.change_data())
+}
+
+macro_rules! tracked {
+    ($($t:ty => $entity:ident, deletable: $del:tt);+ $(;)?) => {
+        $(impl Tracked for $t {
+            const ENTITY: EntityType = EntityType::$entity;
+            fn workspace(&self) -> &str {
+                &self.workspace_id
+            }
+            fn key(&self) -> &str {
+                &self.id
+            }
+            fn change_data(&self) -> Value {
+                serde_json::to_value(self).unwrap_or(Value::Null)
+            }
+            tracked!(@deleted $del);
+        })+
+    };
+    (@deleted true) => {
+        fn deleted_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+            self.deleted_at
+        }
+    };
+    (@deleted false) => {};
+}
+
+tracked!(
+    crate::domain::account::Account => Account, deletable: true;
+    crate::domain::contract::Contract => Contract, deletable: true;
+    crate::domain::engagement::Plan => Plan, deletable: true;
+    crate::domain::interaction::Interaction => Interaction, deletable: true;
+    crate::domain::relationship::Relationship => Relationship, deletable: true;
+    crate::domain::submission::Submission => Submission, deletable: false;
+    crate::domain::feedback_item::FeedbackItem => FeedbackItem, deletable: false;
+);
+
+impl Tracked for crate::domain::stakeholder::Stakeholder {
+    const ENTITY: EntityType = EntityType::Stakeholder;
+    fn workspace(&self) -> &str {
+        &self.workspace_id
+    }
+    fn key(&self) -> &str {
+        &self.id
+    }
+    fn deleted_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.deleted_at
+    }
+    /// Profile fields only (what an integration token sees); nothing for confidential people.
+    fn change_data(&self) -> Value {
+        if self.analysis.confidential {
+            return Value::Null;
+        }
+        let mut data = serde_json::to_value(&self.profile).unwrap_or(Value::Null);
+        data["id"] = json!(self.id);
+        data["version"] = json!(self.version);
+        data["updated_at"] = json!(crate::time::rfc3339(self.updated_at));
+        data["deleted_at"] = json!(self.deleted_at.map(crate::time::rfc3339));
+        data
+    }
+}

@@ -1,0 +1,247 @@
+//! Webhook subscriptions and their outbox of deliveries.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::db::schema::{webhook_deliveries as d, webhooks as w};
+use crate::db::DbConnection;
+use crate::time::utc;
+
+/// A subscription.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = w, primary_key(workspace_id, id))]
+pub struct WebhookRow {
+    pub workspace_id: String,
+    pub id: String,
+    pub url: String,
+    pub events: String,
+    pub active: bool,
+    pub secret: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl WebhookRow {
+    /// The subscribed event names (`*` = all).
+    pub fn event_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.events).unwrap_or_default()
+    }
+
+    /// Whether the subscription wants this event.
+    pub fn wants(&self, event: &str) -> bool {
+        self.event_list().iter().any(|e| e == "*" || e == event)
+    }
+}
+
+/// One delivery attempt record, as listed to admins.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = d)]
+pub struct Delivery {
+    /// Delivery id (also `id` in the payload: receivers can de-duplicate on it).
+    pub id: String,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub workspace_id: String,
+    /// Subscription.
+    pub webhook_id: String,
+    /// Event name, e.g. `stakeholder.updated`.
+    pub event: String,
+    /// The JSON body sent.
+    #[schema(value_type = Object)]
+    #[serde(serialize_with = "as_json")]
+    pub payload: String,
+    /// pending, delivered or failed (gave up).
+    pub status: String,
+    /// Attempts so far.
+    pub attempts: i32,
+    /// When the next attempt is due (pending only).
+    #[serde(serialize_with = "as_utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub next_attempt_at: NaiveDateTime,
+    /// The receiver's last HTTP status.
+    pub last_status_code: Option<i32>,
+    /// The last failure.
+    pub last_error: Option<String>,
+    /// When queued.
+    #[serde(serialize_with = "as_utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: NaiveDateTime,
+    /// When delivered.
+    #[serde(serialize_with = "as_opt_utc")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub delivered_at: Option<NaiveDateTime>,
+}
+
+fn as_json<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    serde_json::from_str::<Value>(text).unwrap_or(Value::Null).serialize(s)
+}
+
+fn as_utc<S: serde::Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    utc(*t).serialize(s)
+}
+
+fn as_opt_utc<S: serde::Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+    t.map(utc).serialize(s)
+}
+
+/// Inserts a subscription.
+pub fn insert(conn: &mut DbConnection, hook: &WebhookRow) -> QueryResult<()> {
+    diesel::insert_into(w::table).values(hook).execute(conn).map(|_| ())
+}
+
+/// The subscription with this id.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<WebhookRow>> {
+    w::table
+        .filter(w::workspace_id.eq(workspace_id))
+        .filter(w::id.eq(id))
+        .select(WebhookRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every subscription of a workspace.
+pub fn list(conn: &mut DbConnection, workspace_id: &str) -> QueryResult<Vec<WebhookRow>> {
+    w::table
+        .filter(w::workspace_id.eq(workspace_id))
+        .order(w::id.asc())
+        .select(WebhookRow::as_select())
+        .load(conn)
+}
+
+/// Overwrites a subscription.
+pub fn update(conn: &mut DbConnection, hook: &WebhookRow) -> QueryResult<()> {
+    diesel::update(w::table.filter(w::workspace_id.eq(&hook.workspace_id)).filter(w::id.eq(&hook.id)))
+        .set(hook)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Removes a subscription and its delivery log.
+pub fn delete(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    diesel::delete(d::table.filter(d::workspace_id.eq(workspace_id)).filter(d::webhook_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(w::table.filter(w::workspace_id.eq(workspace_id)).filter(w::id.eq(id)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Queues a delivery of `payload` to every active subscription wanting `event`.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    event: &str,
+    mut payload: Value,
+) -> QueryResult<()> {
+    let hooks: Vec<WebhookRow> = w::table
+        .filter(w::workspace_id.eq(workspace_id))
+        .filter(w::active.eq(true))
+        .select(WebhookRow::as_select())
+        .load(conn)?;
+    let now = crate::time::now().naive_utc();
+    for hook in hooks.iter().filter(|h| h.wants(event)) {
+        let id = uuid::Uuid::now_v7().to_string();
+        payload["id"] = Value::from(id.clone());
+        diesel::insert_into(d::table)
+            .values((
+                d::workspace_id.eq(workspace_id),
+                d::id.eq(&id),
+                d::webhook_id.eq(&hook.id),
+                d::event.eq(event),
+                d::payload.eq(payload.to_string()),
+                d::status.eq("pending"),
+                d::attempts.eq(0),
+                d::next_attempt_at.eq(now),
+                d::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A claimed delivery with what is needed to send it.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub delivery: Delivery,
+    pub url: String,
+    pub secret: String,
+}
+
+/// Claims up to `limit` due deliveries for this worker: their next attempt moves `lease`
+/// into the future so no other worker takes them meanwhile. PostgreSQL skips rows other
+/// replicas have locked (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time.
+pub fn claim(conn: &mut DbConnection, limit: i64, lease: chrono::Duration) -> QueryResult<Vec<Claimed>> {
+    let now = crate::time::now().naive_utc();
+    let due = d::table
+        .filter(d::status.eq("pending"))
+        .filter(d::next_attempt_at.le(now))
+        .order(d::next_attempt_at.asc())
+        .limit(limit);
+    let rows: Vec<Delivery> = match conn {
+        DbConnection::Pg(pg) => due.select(Delivery::as_select()).for_update().skip_locked().load(pg)?,
+        DbConnection::Sqlite(_) => due.select(Delivery::as_select()).load(conn)?,
+    };
+    let mut claimed = Vec::with_capacity(rows.len());
+    for mut delivery in rows {
+        delivery.next_attempt_at = now + lease;
+        delivery.attempts += 1;
+        diesel::update(
+            d::table.filter(d::workspace_id.eq(&delivery.workspace_id)).filter(d::id.eq(&delivery.id)),
+        )
+        .set((d::next_attempt_at.eq(delivery.next_attempt_at), d::attempts.eq(delivery.attempts)))
+        .execute(conn)?;
+        if let Some(hook) = find(conn, &delivery.workspace_id, &delivery.webhook_id)? {
+            claimed.push(Claimed { delivery, url: hook.url, secret: hook.secret });
+        }
+    }
+    Ok(claimed)
+}
+
+/// Records the outcome of an attempt: delivered, retry at `retry_at`, or given up (`None`).
+pub fn finish(
+    conn: &mut DbConnection,
+    delivery: &Delivery,
+    ok: bool,
+    status_code: Option<i32>,
+    error: Option<String>,
+    retry_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    let now = crate::time::now().naive_utc();
+    let target = d::table.filter(d::workspace_id.eq(&delivery.workspace_id)).filter(d::id.eq(&delivery.id));
+    let status = match (ok, retry_at) {
+        (true, _) => "delivered",
+        (false, Some(_)) => "pending",
+        (false, None) => "failed",
+    };
+    diesel::update(target)
+        .set((
+            d::status.eq(status),
+            d::last_status_code.eq(status_code),
+            d::last_error.eq(error),
+            d::delivered_at.eq(ok.then_some(now)),
+            d::next_attempt_at.eq(retry_at.unwrap_or(now)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Up to `limit` deliveries of a subscription after id `after`, oldest first.
+pub fn deliveries(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    webhook_id: &str,
+    after: Option<String>,
+    limit: i64,
+) -> QueryResult<Vec<Delivery>> {
+    d::table
+        .filter(d::workspace_id.eq(workspace_id))
+        .filter(d::webhook_id.eq(webhook_id))
+        .filter(d::id.gt(after.unwrap_or_default()))
+        .order(d::id.asc())
+        .limit(limit)
+        .select(Delivery::as_select())
+        .load(conn)
+}
