@@ -72,7 +72,8 @@ pub fn build(config: &Config, ready: Ready) -> Result<Application, String> {
     let listener =
         TcpListener::bind(&config.listen).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    let state = AppState::new(ready.pool, ready.jwt, &ready.secret, config.max_body_bytes);
+    let limiter = crate::rate_limit::RateLimiter::new(config.rate_limit, config.rate_limit_window);
+    let state = AppState::new(ready.pool, ready.jwt, &ready.secret, config.max_body_bytes, limiter);
     let server = startup::run(listener, state, config.cors_origins.clone()).map_err(|e| e.to_string())?;
     Ok(Application { port, server })
 }

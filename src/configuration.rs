@@ -39,6 +39,18 @@ pub struct Settings {
     /// Largest accepted request body in bytes (batch and import routes allow 16 MiB).
     #[arg(long, global = true, env = "STAKEMAP_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
+    /// Requests one token may make per rate-limit window (0 = no limit).
+    #[arg(long, global = true, env = "STAKEMAP_RATE_LIMIT", default_value_t = 1200)]
+    pub rate_limit: u32,
+    /// Length of the rate-limit window in seconds.
+    #[arg(long, global = true, env = "STAKEMAP_RATE_LIMIT_WINDOW_SECONDS", default_value_t = 60)]
+    pub rate_limit_window_seconds: u64,
+    /// How often the webhook worker looks for due deliveries, in milliseconds.
+    #[arg(long, global = true, env = "STAKEMAP_WEBHOOK_POLL_MS", default_value_t = 1000)]
+    pub webhook_poll_ms: u64,
+    /// First retry delay of a failed webhook delivery in milliseconds (doubling each time).
+    #[arg(long, global = true, env = "STAKEMAP_WEBHOOK_RETRY_BASE_MS", default_value_t = 5000)]
+    pub webhook_retry_base_ms: u64,
 }
 
 /// The public key that verifies identity-provider tokens.
@@ -71,6 +83,14 @@ pub struct Config {
     pub pool_size: u32,
     /// Default body limit.
     pub max_body_bytes: usize,
+    /// Requests per window per token (0 = off).
+    pub rate_limit: u32,
+    /// Rate-limit window.
+    pub rate_limit_window: std::time::Duration,
+    /// Webhook worker poll interval.
+    pub webhook_poll: std::time::Duration,
+    /// First webhook retry delay.
+    pub webhook_retry_base: std::time::Duration,
 }
 
 /// The smallest HS256 secret accepted.
@@ -117,6 +137,10 @@ impl Settings {
             cors_origins,
             pool_size: self.pool_size,
             max_body_bytes: self.max_body_bytes,
+            rate_limit: self.rate_limit,
+            rate_limit_window: std::time::Duration::from_secs(self.rate_limit_window_seconds.max(1)),
+            webhook_poll: std::time::Duration::from_millis(self.webhook_poll_ms.max(10)),
+            webhook_retry_base: std::time::Duration::from_millis(self.webhook_retry_base_ms.max(10)),
         })
     }
 }

@@ -77,6 +77,9 @@ pub enum ApiError {
     /// One or more fields are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// Too many requests from this token; retry after the given seconds.
+    #[error("rate limit exceeded: retry after {0} seconds")]
+    TooManyRequests(u64),
     /// The database cannot be reached right now.
     #[error("service temporarily unavailable")]
     Unavailable,
@@ -121,6 +124,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             Self::Validation(_) => ("validation", "Validation failed"),
+            Self::TooManyRequests(_) => ("rate-limited", "Too many requests"),
             Self::Unavailable => ("unavailable", "Service unavailable"),
             Self::Internal => ("internal", "Internal server error"),
         }
@@ -165,6 +169,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -182,6 +187,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            Self::TooManyRequests(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
             }
             _ => {}
         }

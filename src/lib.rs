@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod openapi;
 pub mod pagination;
+pub mod rate_limit;
 pub mod routes;
 pub mod startup;
 pub mod store;

@@ -25,18 +25,27 @@ pub struct AppState {
     pub cursors: CursorCodec,
     /// Default body limit in bytes.
     pub max_body_bytes: usize,
+    /// Requests per token per window.
+    pub rate_limiter: crate::rate_limit::RateLimiter,
     /// Workspaces seen to exist; they are never deleted, so a hit is always right.
     known_workspaces: RwLock<HashSet<String>>,
 }
 
 impl AppState {
     /// State for a pool and keys.
-    pub fn new(pool: Pool, jwt: JwtKeys, cursor_secret: &[u8], max_body_bytes: usize) -> Self {
+    pub fn new(
+        pool: Pool,
+        jwt: JwtKeys,
+        cursor_secret: &[u8],
+        max_body_bytes: usize,
+        rate_limiter: crate::rate_limit::RateLimiter,
+    ) -> Self {
         Self {
             pool,
             jwt,
             cursors: CursorCodec::new(cursor_secret),
             max_body_bytes,
+            rate_limiter,
             known_workspaces: RwLock::new(HashSet::new()),
         }
     }

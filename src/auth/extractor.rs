@@ -75,6 +75,7 @@ async fn verify(req: &HttpRequest, token: &str) -> Result<Auth, ApiError> {
         }
         state.remember_workspace(&claims.ws);
     }
+    state.rate_limiter.check(&format!("{}/{}", claims.ws, claims.sub)).map_err(ApiError::TooManyRequests)?;
     Ok(Auth { sub: claims.sub, workspace_id: claims.ws, role, stakeholder_id: claims.stakeholder_id })
 }
 

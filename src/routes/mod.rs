@@ -2,6 +2,8 @@
 
 pub mod account_map;
 pub mod accounts;
+pub mod api_keys;
+pub mod changes;
 pub mod contracts;
 pub mod docs;
 pub mod export;
@@ -49,4 +51,6 @@ pub fn v1(cfg: &mut ServiceConfig) {
     interactions::configure(cfg);
     schedule::configure(cfg);
     sequence::configure(cfg);
+    changes::configure(cfg);
+    api_keys::configure(cfg);
 }

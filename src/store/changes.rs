@@ -105,18 +105,30 @@ pub fn record(
     Ok(seq)
 }
 
-/// Up to `limit` changes after `after`, in sequence order, optionally of some types.
+/// Up to `limit` changes after `after`, in sequence order, optionally of some types;
+/// changes of confidential stakeholders are left out when `hide_confidential`.
 pub fn list(
     conn: &mut DbConnection,
     workspace_id: &str,
     after: i64,
     types: &[EntityType],
+    hide_confidential: bool,
     limit: i64,
 ) -> QueryResult<Vec<Change>> {
+    use crate::db::schema::stakeholders as s;
     let mut q = ch::table
         .filter(ch::workspace_id.eq(workspace_id.to_string()))
         .filter(ch::seq.gt(after))
         .into_boxed();
+    if hide_confidential {
+        let secret = s::table
+            .filter(s::workspace_id.eq(workspace_id.to_string()))
+            .filter(s::confidential.eq(true))
+            .select(s::id);
+        q = q.filter(diesel::dsl::not(
+            ch::entity_type.eq(EntityType::Stakeholder.as_str()).and(ch::entity_id.eq_any(secret)),
+        ));
+    }
     if !types.is_empty() {
         q = q.filter(ch::entity_type.eq_any(types.iter().map(|t| t.as_str()).collect::<Vec<_>>()));
     }

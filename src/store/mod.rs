@@ -4,6 +4,7 @@
 mod versioned_store;
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audience;
 pub mod changes;
 pub mod contracts;

@@ -41,6 +41,10 @@ pub fn settings(database_url: String) -> Settings {
         pool_size: 4,
         log_format: Some("json".into()),
         max_body_bytes: 1_048_576,
+        rate_limit: 0,
+        rate_limit_window_seconds: 60,
+        webhook_poll_ms: 50,
+        webhook_retry_base_ms: 200,
     }
 }
 
