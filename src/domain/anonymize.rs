@@ -165,10 +165,19 @@ pub fn anonymize(
 
 const CSV_HEADER: &str = "record,code,title,group,category,decision_role,influence,impact,quadrant,strategy,stance,veto,segments,relationship_status,account,from,to,kind,strength,status,currency,value_range,start_date,end_date";
 
-// Quotes a CSV cell; a leading formula character is neutralised so a spreadsheet shows
-// the text instead of evaluating it.
+/// A leading formula character is neutralised so a spreadsheet shows the text instead
+/// of evaluating it.
+pub fn defuse(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+// Quotes a CSV cell after defusing it.
 fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_string() };
+    let text = defuse(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -32,7 +32,7 @@ fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> H
 }
 
 /// Cross-row rules of a write: the CRM key is free and the account exists (422 otherwise).
-fn ensure_references(conn: &mut DbConnection, s: &Stakeholder) -> Result<(), ApiError> {
+pub(super) fn ensure_references(conn: &mut DbConnection, s: &Stakeholder) -> Result<(), ApiError> {
     if let Some(account) = &s.profile.account_id {
         let live = crate::store::accounts::find(conn, &s.workspace_id, account)?
             .is_some_and(|a| a.deleted_at.is_none());
@@ -170,6 +170,16 @@ pub async fn list(
     };
     let items = rows.into_iter().map(|s| StakeholderView::for_role(s, auth.role)).collect();
     Ok(HttpResponse::Ok().json(StakeholderPage { items, next_cursor }))
+}
+
+/// Locks and loads a live or deleted stakeholder the caller may see, for a write.
+pub(super) fn load_for_update(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    id: &str,
+) -> Result<Stakeholder, ApiError> {
+    store::lock(conn, &auth.workspace_id, id)?;
+    load_visible(conn, auth, id, true)
 }
 
 /// Read-modify-write of one visible stakeholder, with its history entry.

@@ -1,9 +1,11 @@
 //! `/v1/stakeholders`: the register.
 
 mod access_token;
+mod crm;
 mod handlers;
 mod history;
 mod query;
+pub mod sync;
 
 pub use query::include_deleted;
 pub mod view;
@@ -38,5 +40,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::delete)
         .service(handlers::restore)
         .service(history::list)
-        .service(access_token::issue);
+        .service(access_token::issue)
+        .service(crm::upsert)
+        .service(crm::batch)
+        .service(crm::import)
+        .service(crm::export);
 }
