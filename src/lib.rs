@@ -16,3 +16,4 @@ pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod time;
+pub mod webhook_worker;

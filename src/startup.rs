@@ -99,6 +99,7 @@ pub fn run(listener: TcpListener, state: AppState, cors_origins: Vec<String>) ->
             .default_service(web::to(routes::fallback::not_found_or_method))
             // Without configured origins no CORS headers are sent at all (same-origin only).
             .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
+            .wrap(from_fn(routes::idempotency::idempotency))
             .wrap(Compress::default())
             .wrap(from_fn(routes::middleware::request_context))
     })

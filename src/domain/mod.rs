@@ -21,6 +21,7 @@ pub mod relationship;
 pub mod report;
 pub mod schedule;
 pub mod sequence;
+pub mod signature;
 pub mod stakeholder;
 pub mod stakeholder_enums;
 mod string_enum;

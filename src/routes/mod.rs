@@ -13,6 +13,7 @@ pub mod feedback_items;
 pub mod form_reports;
 pub mod forms;
 pub mod health;
+pub mod idempotency;
 pub mod interactions;
 pub mod me;
 pub mod middleware;
@@ -25,6 +26,7 @@ pub mod stakeholders;
 pub mod submissions;
 pub mod support;
 pub mod versioned;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -53,4 +55,5 @@ pub fn v1(cfg: &mut ServiceConfig) {
     sequence::configure(cfg);
     changes::configure(cfg);
     api_keys::configure(cfg);
+    webhooks::configure(cfg);
 }

@@ -12,6 +12,7 @@ pub mod export;
 pub mod feedback_items;
 pub mod forms;
 pub mod history;
+pub mod idempotency;
 pub mod interactions;
 pub mod network;
 pub mod plans;

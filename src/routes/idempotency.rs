@@ -1,0 +1,140 @@
+//! `Idempotency-Key` on POST: the same key with the same request replays the first
+//! response without doing the work again; the same key with another request is 422.
+//! Keys live in the database (so they hold across replicas) for 24 hours, scoped to
+//! the token's workspace and subject.
+
+use actix_web::body::{to_bytes, BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, Error, HttpMessage, HttpResponse, ResponseError};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::routes::extractors::BULK_BODY_BYTES;
+use crate::startup::AppState;
+use crate::store::idempotency::{self as store, Claim};
+
+/// The request header.
+pub const HEADER: &str = "idempotency-key";
+/// Headers stored with a response and replayed.
+const KEPT_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
+
+fn problem(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
+    req.into_response(error.error_response())
+}
+
+async fn db<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    work: impl FnOnce(&mut crate::db::DbConnection) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    crate::routes::support::with_conn(state, work).await
+}
+
+/// The middleware.
+pub async fn idempotency(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let key = match req.headers().get(HEADER) {
+        Some(v) if req.method() == Method::POST => v.to_str().ok().map(str::to_string),
+        _ => return next.call(req).await.map(|r| r.map_into_boxed_body()),
+    };
+    let Some(key) =
+        key.filter(|k| !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic()))
+    else {
+        return Ok(problem(
+            req,
+            ApiError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into()),
+        ));
+    };
+    let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered").clone();
+    // Scope keys to the caller; without a valid token the handler answers 401 anyway.
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .map(|(_, t)| t.trim().to_string());
+    let Some(claims) = token.and_then(|t| state.jwt.verify(&t).ok()) else {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    };
+    let mut body = web::BytesMut::new();
+    let mut payload = req.take_payload();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return Ok(problem(req, ApiError::BadRequest("cannot read request body".into())));
+        };
+        if body.len() + chunk.len() > BULK_BODY_BYTES {
+            return Ok(problem(
+                req,
+                ApiError::PayloadTooLarge(format!("request body exceeds {BULK_BODY_BYTES} bytes")),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let mut hasher = Sha256::new();
+    hasher.update(req.method().as_str());
+    hasher.update(req.uri().to_string());
+    hasher.update(b"\n");
+    hasher.update(&body);
+    let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let (ws, scoped) = (claims.ws.clone(), format!("{}\u{1f}{key}", claims.sub));
+    let (ws2, scoped2) = (ws.clone(), scoped.clone());
+    let claim =
+        match db(&state, move |c| crate::db::tx::write(c, |c| Ok(store::claim(c, &ws2, &scoped2, &hash)?)))
+            .await
+        {
+            Ok(claim) => claim,
+            Err(e) => return Ok(problem(req, e)),
+        };
+    match claim {
+        Claim::Mismatch => Ok(problem(
+            req,
+            ApiError::invalid("Idempotency-Key", "was already used with a different request"),
+        )),
+        Claim::InProgress => Ok(problem(
+            req,
+            ApiError::Conflict("a request with this Idempotency-Key is still in progress".into()),
+        )),
+        Claim::Replay(status, stored, headers) => {
+            let mut res = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK));
+            for (name, value) in serde_json::from_str::<Vec<(String, String)>>(&headers).unwrap_or_default() {
+                res.insert_header((name, value));
+            }
+            res.insert_header(("Idempotent-Replayed", "true"));
+            Ok(req.into_response(res.body(stored)))
+        }
+        Claim::Proceed => {
+            req.set_payload(Payload::from(body));
+            let res = next.call(req).await?;
+            let status = res.status();
+            let kept: Vec<(String, String)> = KEPT_HEADERS
+                .iter()
+                .filter_map(|h| {
+                    res.headers()
+                        .get(h)
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| (h.as_str().to_string(), v.to_string()))
+                })
+                .collect();
+            let (request, response) = res.into_parts();
+            let (head, body) = response.into_parts();
+            let bytes = to_bytes(body).await.unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes).to_string();
+            let outcome = if status.is_server_error() {
+                db(&state, move |c| Ok(store::release(c, &ws, &scoped)?)).await
+            } else {
+                let headers = serde_json::to_string(&kept).unwrap_or_default();
+                db(&state, move |c| Ok(store::complete(c, &ws, &scoped, status.as_u16(), &text, &headers)?))
+                    .await
+            };
+            if let Err(e) = outcome {
+                tracing::error!(error = %e, "could not store the idempotent response");
+            }
+            Ok(ServiceResponse::new(request, head.set_body(BoxBody::new(bytes))))
+        }
+    }
+}
