@@ -91,7 +91,7 @@ pub async fn run(pool: Pool, config: WorkerConfig) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "webhook delivery round failed"),
         }
-        actix_web::rt::time::sleep(config.poll).await;
+        tokio::time::sleep(config.poll).await;
     }
 }
 
