@@ -22,6 +22,8 @@ pub enum Backend {
 /// A running app and what a test needs to talk to it.
 pub struct TestApp {
     pub address: String,
+    /// The database URL (a replica can be started on it).
+    pub database_url: String,
     pub client: reqwest::Client,
     pub keys: JwtKeys,
     pub pool: Pool,
@@ -92,7 +94,7 @@ impl TestApp {
                 (with_database(&server, &name), Some((server, name)))
             }
         };
-        let mut settings = settings(url);
+        let mut settings = settings(url.clone());
         tweak(&mut settings);
         let config = settings.validate().expect("valid test settings");
         let ready = stakemap::bootstrap::prepare(&config).expect("database ready");
@@ -101,12 +103,33 @@ impl TestApp {
         tokio::spawn(app.server);
         Some(TestApp {
             address: format!("http://127.0.0.1:{}", app.port),
+            database_url: url,
             client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             keys,
             pool,
             _dir: dir,
             postgres_db,
         })
+    }
+
+    /// A second server on the same database, as another replica behind a load balancer.
+    pub async fn replica(&self, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = settings(self.database_url.clone());
+        tweak(&mut settings);
+        let config = settings.validate().expect("valid test settings");
+        let ready = stakemap::bootstrap::prepare(&config).expect("database ready");
+        let (keys, pool) = (ready.jwt.clone(), ready.pool.clone());
+        let app = stakemap::bootstrap::build(&config, ready).expect("server bound");
+        tokio::spawn(app.server);
+        TestApp {
+            address: format!("http://127.0.0.1:{}", app.port),
+            database_url: self.database_url.clone(),
+            client: reqwest::Client::new(),
+            keys,
+            pool,
+            _dir: tempfile::tempdir().unwrap(),
+            postgres_db: None,
+        }
     }
 
     /// Starts an app with the default test settings.
