@@ -77,7 +77,9 @@ pub fn build(config: &Config, ready: Ready) -> Result<Application, String> {
         poll: config.webhook_poll,
         retry_base: config.webhook_retry_base,
     };
-    tokio::spawn(crate::webhook_worker::run(ready.pool.clone(), worker));
+    if config.webhook_worker {
+        tokio::spawn(crate::webhook_worker::run(ready.pool.clone(), worker));
+    }
     let state = AppState::new(ready.pool, ready.jwt, &ready.secret, config.max_body_bytes, limiter);
     let server = startup::run(listener, state, config.cors_origins.clone()).map_err(|e| e.to_string())?;
     Ok(Application { port, server })

@@ -45,6 +45,9 @@ pub struct Settings {
     /// Length of the rate-limit window in seconds.
     #[arg(long, global = true, env = "STAKEMAP_RATE_LIMIT_WINDOW_SECONDS", default_value_t = 60)]
     pub rate_limit_window_seconds: u64,
+    /// Run the webhook delivery worker in this process (false for API-only replicas).
+    #[arg(long, global = true, env = "STAKEMAP_WEBHOOK_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub webhook_worker: bool,
     /// How often the webhook worker looks for due deliveries, in milliseconds.
     #[arg(long, global = true, env = "STAKEMAP_WEBHOOK_POLL_MS", default_value_t = 1000)]
     pub webhook_poll_ms: u64,
@@ -87,6 +90,8 @@ pub struct Config {
     pub rate_limit: u32,
     /// Rate-limit window.
     pub rate_limit_window: std::time::Duration,
+    /// Whether this process delivers webhooks.
+    pub webhook_worker: bool,
     /// Webhook worker poll interval.
     pub webhook_poll: std::time::Duration,
     /// First webhook retry delay.
@@ -139,6 +144,7 @@ impl Settings {
             max_body_bytes: self.max_body_bytes,
             rate_limit: self.rate_limit,
             rate_limit_window: std::time::Duration::from_secs(self.rate_limit_window_seconds.max(1)),
+            webhook_worker: self.webhook_worker,
             webhook_poll: std::time::Duration::from_millis(self.webhook_poll_ms.max(10)),
             webhook_retry_base: std::time::Duration::from_millis(self.webhook_retry_base_ms.max(10)),
         })

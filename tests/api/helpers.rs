@@ -47,6 +47,7 @@ pub fn settings(database_url: String) -> Settings {
         rate_limit_window_seconds: 60,
         // Webhook tests poll fast; elsewhere a poll would only race the end of the test.
         webhook_poll_ms: 3_600_000,
+        webhook_worker: true,
         webhook_retry_base_ms: 200,
     }
 }

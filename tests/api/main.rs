@@ -4,6 +4,7 @@ mod helpers;
 
 mod accounts;
 mod auth;
+mod changes_feed;
 mod concurrency;
 mod engagement;
 mod errors;
@@ -23,3 +24,4 @@ mod stakeholders_crud;
 mod stakeholders_filters;
 mod startup_config;
 mod sync;
+mod webhooks;
