@@ -76,6 +76,42 @@ pub fn allocate(conn: &mut DbConnection, workspace_id: &str, n: i64) -> QueryRes
     Ok(last - n + 1)
 }
 
+/// A change row to insert.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = ch)]
+pub struct NewChange {
+    pub workspace_id: String,
+    pub seq: i64,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub op: String,
+    pub at: NaiveDateTime,
+}
+
+/// The change row with sequence `seq` and its webhook event (name and payload).
+pub fn entry(
+    workspace_id: &str,
+    seq: i64,
+    entity: EntityType,
+    id: &str,
+    kind: ChangeKind,
+    data: Value,
+) -> (NewChange, String, Value) {
+    let at = crate::time::now();
+    let event = format!("{}.{}", entity.as_str(), kind.as_str());
+    let payload = json!({"event": event, "occurred_at": crate::time::rfc3339(at), "seq": seq,
+        "data": {"type": entity.as_str(), "id": id, "op": kind.op(), "record": data}});
+    let row = NewChange {
+        workspace_id: workspace_id.to_string(),
+        seq,
+        entity_type: entity.as_str().to_string(),
+        entity_id: id.to_string(),
+        op: kind.op().to_string(),
+        at: at.naive_utc(),
+    };
+    (row, event, payload)
+}
+
 /// Records a change of one record and queues webhook deliveries for it. `data` is the
 /// record as the CRM may see it (never analysis fields).
 pub fn record(
@@ -87,21 +123,9 @@ pub fn record(
     data: Value,
 ) -> QueryResult<i64> {
     let seq = allocate(conn, workspace_id, 1)?;
-    let at = crate::time::now();
-    diesel::insert_into(ch::table)
-        .values((
-            ch::workspace_id.eq(workspace_id),
-            ch::seq.eq(seq),
-            ch::entity_type.eq(entity.as_str()),
-            ch::entity_id.eq(id),
-            ch::op.eq(kind.op()),
-            ch::at.eq(at.naive_utc()),
-        ))
-        .execute(conn)?;
-    let event = format!("{}.{}", entity.as_str(), kind.as_str());
-    let payload = json!({"event": event, "occurred_at": crate::time::rfc3339(at), "seq": seq,
-        "data": {"type": entity.as_str(), "id": id, "op": kind.op(), "record": data}});
-    super::webhooks::enqueue(conn, workspace_id, &event, payload)?;
+    let (row, event, payload) = entry(workspace_id, seq, entity, id, kind, data);
+    diesel::insert_into(ch::table).values(&row).execute(conn)?;
+    super::webhooks::enqueue(conn, workspace_id, &[(event, payload)])?;
     Ok(seq)
 }
 

@@ -29,6 +29,19 @@ impl HistoryRow {
     }
 }
 
+/// The entry for the change from `before` to `after` by `actor`.
+pub fn entry(actor: &str, op: HistoryOp, before: Option<&Stakeholder>, after: &Stakeholder) -> HistoryRow {
+    HistoryRow {
+        workspace_id: after.workspace_id.clone(),
+        id: uuid::Uuid::now_v7().to_string(),
+        stakeholder_id: after.id.clone(),
+        at: after.updated_at.naive_utc(),
+        actor: actor.to_string(),
+        op: op.as_str().to_string(),
+        changes: Value::Object(diff(before, after)).to_string(),
+    }
+}
+
 /// Records the change from `before` to `after` by `actor`.
 pub fn record(
     conn: &mut DbConnection,
@@ -37,16 +50,7 @@ pub fn record(
     before: Option<&Stakeholder>,
     after: &Stakeholder,
 ) -> QueryResult<()> {
-    let row = HistoryRow {
-        workspace_id: after.workspace_id.clone(),
-        id: uuid::Uuid::now_v7().to_string(),
-        stakeholder_id: after.id.clone(),
-        at: after.updated_at.naive_utc(),
-        actor: actor.to_string(),
-        op: op.as_str().to_string(),
-        changes: Value::Object(diff(before, after)).to_string(),
-    };
-    diesel::insert_into(h::table).values(&row).execute(conn).map(|_| ())
+    diesel::insert_into(h::table).values(&entry(actor, op, before, after)).execute(conn).map(|_| ())
 }
 
 /// Up to `limit` entries of one stakeholder, newest first, strictly older than `before` (at, id).

@@ -18,6 +18,7 @@ pub mod network;
 pub mod plans;
 pub mod relationships;
 pub mod settings;
+pub mod stakeholder_bulk;
 pub mod stakeholder_list;
 pub mod stakeholder_row;
 pub mod stakeholders;

@@ -129,35 +129,36 @@ pub fn delete(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryRes
         .map(|_| ())
 }
 
-/// Queues a delivery of `payload` to every active subscription wanting `event`.
-pub fn enqueue(
-    conn: &mut DbConnection,
-    workspace_id: &str,
-    event: &str,
-    mut payload: Value,
-) -> QueryResult<()> {
+/// Queues a delivery of each (event, payload) to every active subscription wanting it.
+pub fn enqueue(conn: &mut DbConnection, workspace_id: &str, events: &[(String, Value)]) -> QueryResult<()> {
     let hooks: Vec<WebhookRow> = w::table
         .filter(w::workspace_id.eq(workspace_id))
         .filter(w::active.eq(true))
         .select(WebhookRow::as_select())
         .load(conn)?;
+    if hooks.is_empty() {
+        return Ok(());
+    }
     let now = crate::time::now().naive_utc();
-    for hook in hooks.iter().filter(|h| h.wants(event)) {
-        let id = uuid::Uuid::now_v7().to_string();
-        payload["id"] = Value::from(id.clone());
-        diesel::insert_into(d::table)
-            .values((
-                d::workspace_id.eq(workspace_id),
-                d::id.eq(&id),
-                d::webhook_id.eq(&hook.id),
-                d::event.eq(event),
-                d::payload.eq(payload.to_string()),
-                d::status.eq("pending"),
-                d::attempts.eq(0),
-                d::next_attempt_at.eq(now),
-                d::created_at.eq(now),
-            ))
-            .execute(conn)?;
+    for (event, payload) in events {
+        for hook in hooks.iter().filter(|h| h.wants(event)) {
+            let id = uuid::Uuid::now_v7().to_string();
+            let mut payload = payload.clone();
+            payload["id"] = Value::from(id.clone());
+            diesel::insert_into(d::table)
+                .values((
+                    d::workspace_id.eq(workspace_id),
+                    d::id.eq(&id),
+                    d::webhook_id.eq(&hook.id),
+                    d::event.eq(event),
+                    d::payload.eq(payload.to_string()),
+                    d::status.eq("pending"),
+                    d::attempts.eq(0),
+                    d::next_attempt_at.eq(now),
+                    d::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
     }
     Ok(())
 }

@@ -8,15 +8,19 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use std::collections::HashSet;
+
 use super::sync::{self, ItemResult, Outcome, SyncMode};
 use super::view::{StakeholderInput, StakeholderView};
 use crate::auth::{Auth, Role};
 use crate::db::{tx, DbConnection};
 use crate::domain::fields::{check_text, TextKind};
+use crate::domain::stakeholder::{self, Mode, Stakeholder};
 use crate::error::{ApiError, FieldError};
 use crate::routes::extractors::{json_object, read_body, BULK_BODY_BYTES};
 use crate::routes::support::{etag, with_conn, Precondition};
 use crate::startup::AppState;
+use crate::store::stakeholder_bulk;
 
 const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Integration];
 /// Items one batch may hold.
@@ -111,29 +115,122 @@ pub async fn upsert(
     Ok(res.json(StakeholderView::for_role(s, role)))
 }
 
-/// Runs items in one transaction, each in a savepoint so one bad item never fails the others.
+fn key_of(body: &Map<String, Value>) -> Option<(String, String)> {
+    match (body.get("source").and_then(Value::as_str), body.get("external_id").and_then(Value::as_str)) {
+        (Some(source), Some(external_id)) => Some((source.to_string(), external_id.to_string())),
+        _ => None,
+    }
+}
+
+/// What the first pass decided for an item.
+enum Plan {
+    Done(Result<(Stakeholder, Outcome), ApiError>),
+    Insert(Stakeholder),
+    OneByOne,
+}
+
+/// Runs items in one transaction. One lookup finds every key; unchanged items are
+/// compared in memory; new ones go in with multi-row inserts; updates (and key-less CSV
+/// rows) run one by one, each in a savepoint so one bad item never fails the others.
 fn run_items(
     conn: &mut DbConnection,
     auth: &Auth,
     items: Vec<(Option<u64>, Map<String, Value>)>,
     mode: SyncMode,
 ) -> Result<Vec<ItemResult>, ApiError> {
+    let ws = auth.workspace_id.clone();
     tx::write(conn, |c| {
+        let keys: Vec<Option<(String, String)>> = items.iter().map(|(_, b)| key_of(b)).collect();
+        let wanted: Vec<(String, String)> = keys.iter().flatten().cloned().collect();
+        let existing = stakeholder_bulk::by_keys(c, &ws, &wanted)?;
+        let accounts: Vec<String> = items
+            .iter()
+            .filter_map(|(_, b)| b.get("account_id").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        let live_accounts: HashSet<String> =
+            stakeholder_bulk::live_accounts(c, &ws, &accounts)?.into_iter().collect();
+        let mut new_keys = HashSet::new();
+        let mut plans: Vec<Plan> = Vec::with_capacity(items.len());
+        for ((line, body), key) in items.iter().zip(&keys) {
+            let plan = match key {
+                None if line.is_some() && mode != SyncMode::UpdateOnly => Plan::OneByOne,
+                None => Plan::Done(Err(ApiError::invalid(
+                    "external_id",
+                    "source and external_id are required strings",
+                ))),
+                Some((source, external_id)) => match sync::prepare(body, source, external_id) {
+                    Err(e) => Plan::Done(Err(e)),
+                    Ok(body) => match existing.get(&(source.clone(), external_id.clone())) {
+                        Some(_) if mode == SyncMode::CreateOnly => Plan::Done(Err(
+                            ApiError::PreconditionFailed("a stakeholder with this key exists".into()),
+                        )),
+                        Some(current) if current.analysis.confidential && !auth.role.sees_confidential() => {
+                            Plan::Done(Err(ApiError::not_found("stakeholder")))
+                        }
+                        Some(current) => {
+                            let mut next = current.clone();
+                            match stakeholder::apply(&mut next, &body, auth.role, Mode::Patch) {
+                                Err(e) => Plan::Done(Err(e)),
+                                Ok(()) if next == *current => Plan::Done(Ok((next, Outcome::Unchanged))),
+                                Ok(()) => Plan::OneByOne,
+                            }
+                        }
+                        None if mode == SyncMode::UpdateOnly => {
+                            Plan::Done(Err(ApiError::not_found("stakeholder")))
+                        }
+                        None if !new_keys.insert((source.clone(), external_id.clone())) => Plan::Done(Err(
+                            ApiError::Conflict("this key appears earlier in the same batch".into()),
+                        )),
+                        None => {
+                            let mut s = Stakeholder::blank(&ws, crate::time::now());
+                            match stakeholder::apply(&mut s, &body, auth.role, Mode::Create) {
+                                Err(e) => Plan::Done(Err(e)),
+                                Ok(())
+                                    if s.profile
+                                        .account_id
+                                        .as_ref()
+                                        .is_some_and(|a| !live_accounts.contains(a)) =>
+                                {
+                                    Plan::Done(Err(ApiError::invalid(
+                                        "account_id",
+                                        "no such account in this workspace",
+                                    )))
+                                }
+                                Ok(()) => Plan::Insert(s),
+                            }
+                        }
+                    },
+                },
+            };
+            plans.push(plan);
+        }
+        let fresh: Vec<Stakeholder> = plans
+            .iter()
+            .filter_map(|p| if let Plan::Insert(s) = p { Some(s.clone()) } else { None })
+            .collect();
+        // A concurrent writer may have inserted one of the keys meanwhile: then the whole
+        // bulk insert is undone and those items take the one-by-one path.
+        let bulk_ok =
+            diesel::Connection::transaction(c, |c| stakeholder_bulk::insert_many(c, &ws, &fresh, &auth.sub))
+                .is_ok();
         let mut results = Vec::with_capacity(items.len());
-        for (index, (line, item)) in items.into_iter().enumerate() {
-            let key = (
-                item.get("source").and_then(Value::as_str).map(str::to_string),
-                item.get("external_id").and_then(Value::as_str).map(str::to_string),
-            );
-            let result = diesel::Connection::transaction(c, |c| match &key {
-                (Some(source), Some(external_id)) => sync::upsert(c, auth, source, external_id, &item, mode),
-                (None, None) if line.is_some() && mode != SyncMode::UpdateOnly => {
-                    sync::reject_analysis(&item)?;
-                    sync::create(c, auth, &item).map(|s| (s, Outcome::Created))
+        for (index, (plan, (line, body))) in plans.into_iter().zip(items.iter()).enumerate() {
+            let result = match plan {
+                Plan::Done(result) => result,
+                Plan::Insert(s) if bulk_ok => Ok((s, Outcome::Created)),
+                Plan::Insert(_) | Plan::OneByOne => {
+                    diesel::Connection::transaction(c, |c| match key_of(body) {
+                        Some((source, external_id)) => {
+                            sync::upsert(c, auth, &source, &external_id, body, mode)
+                        }
+                        None => {
+                            sync::reject_analysis(body)?;
+                            sync::create(c, auth, body).map(|s| (s, Outcome::Created))
+                        }
+                    })
                 }
-                _ => Err(ApiError::invalid("external_id", "source and external_id are required strings")),
-            });
-            results.push(ItemResult::from(index, line, result));
+            };
+            results.push(ItemResult::from(index, *line, result));
         }
         Ok(results)
     })

@@ -71,17 +71,12 @@ pub fn reject_analysis(body: &Map<String, Value>) -> Result<(), ApiError> {
     }
 }
 
-/// Creates or updates the stakeholder holding the CRM key from the profile fields in
-/// `body` (absent fields unchanged). `unchanged` writes nothing: no version, history or
-/// change event. Must run inside a write transaction.
-pub fn upsert(
-    conn: &mut DbConnection,
-    auth: &Auth,
+/// A sync body checked (no analysis fields, key fields matching) with the key filled in.
+pub fn prepare(
+    body: &Map<String, Value>,
     source: &str,
     external_id: &str,
-    body: &Map<String, Value>,
-    mode: SyncMode,
-) -> Result<(Stakeholder, Outcome), ApiError> {
+) -> Result<Map<String, Value>, ApiError> {
     reject_analysis(body)?;
     let mut body = body.clone();
     for (field, value) in [("source", source), ("external_id", external_id)] {
@@ -94,6 +89,21 @@ pub fn upsert(
             }
         }
     }
+    Ok(body)
+}
+
+/// Creates or updates the stakeholder holding the CRM key from the profile fields in
+/// `body` (absent fields unchanged). `unchanged` writes nothing: no version, history or
+/// change event. Must run inside a write transaction.
+pub fn upsert(
+    conn: &mut DbConnection,
+    auth: &Auth,
+    source: &str,
+    external_id: &str,
+    body: &Map<String, Value>,
+    mode: SyncMode,
+) -> Result<(Stakeholder, Outcome), ApiError> {
+    let body = prepare(body, source, external_id)?;
     match store::id_by_external_key(conn, &auth.workspace_id, source, external_id)? {
         Some(_) if mode == SyncMode::CreateOnly => {
             Err(ApiError::PreconditionFailed("a stakeholder with this key exists".into()))

@@ -1,0 +1,124 @@
+//! Bulk stakeholder writes for CRM batches: one lookup for all keys of a batch and
+//! multi-row inserts of rows, tags, history and change events.
+//!
+//! MultiConnection cannot render multi-row INSERTs, so these match on the concrete
+//! connection (both backends support them).
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::changes::{self, ChangeKind, NewChange, Tracked};
+use super::history::{self, HistoryRow};
+use super::stakeholder_row::StakeholderRow;
+use crate::db::schema::{
+    accounts as a, changes as ch, stakeholder_history as h, stakeholder_tags as t, stakeholders as s,
+};
+use crate::db::DbConnection;
+use crate::domain::history::HistoryOp;
+use crate::domain::stakeholder::Stakeholder;
+
+/// Rows per INSERT: within SQLite's 32,766 and PostgreSQL's 65,535 bound parameters
+/// for the widest table (36 columns).
+const CHUNK: usize = 500;
+
+macro_rules! insert_chunks {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        for chunk in $rows.chunks(CHUNK) {
+            match $conn {
+                DbConnection::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+            };
+        }
+    }};
+}
+
+/// The stakeholders (deleted too) holding any of these CRM keys, by key.
+pub fn by_keys(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    keys: &[(String, String)],
+) -> QueryResult<HashMap<(String, String), Stakeholder>> {
+    let mut by_source: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (source, external_id) in keys {
+        by_source.entry(source).or_default().push(external_id);
+    }
+    let mut found = HashMap::new();
+    for (source, ids) in by_source {
+        for chunk in ids.chunks(CHUNK) {
+            let rows: Vec<StakeholderRow> = s::table
+                .filter(s::workspace_id.eq(workspace_id))
+                .filter(s::source.eq(source))
+                .filter(s::external_id.eq_any(chunk))
+                .select(StakeholderRow::as_select())
+                .load(conn)?;
+            for row in rows {
+                let key =
+                    (row.source.clone().unwrap_or_default(), row.external_id.clone().unwrap_or_default());
+                found.insert(key, Stakeholder::from(row));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Which of these account ids are live accounts of the workspace.
+pub fn live_accounts(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    a::table
+        .filter(a::workspace_id.eq(workspace_id))
+        .filter(a::id.eq_any(ids))
+        .filter(a::deleted_at.is_null())
+        .select(a::id)
+        .load(conn)
+}
+
+/// Inserts new stakeholders with their tags, "create" history entries and change events
+/// (one sequence range, webhook deliveries queued) in a few statements.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    people: &[Stakeholder],
+    actor: &str,
+) -> QueryResult<()> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<StakeholderRow> = people.iter().map(StakeholderRow::from).collect();
+    insert_chunks!(conn, s::table, rows);
+    let tags: Vec<_> = people
+        .iter()
+        .flat_map(|p| {
+            p.profile.tags.iter().map(move |tag| {
+                (t::workspace_id.eq(workspace_id), t::stakeholder_id.eq(&p.id), t::tag.eq(tag))
+            })
+        })
+        .collect();
+    insert_chunks!(conn, t::table, tags);
+    let entries: Vec<HistoryRow> =
+        people.iter().map(|p| history::entry(actor, HistoryOp::Create, None, p)).collect();
+    insert_chunks!(conn, h::table, entries);
+    let first = changes::allocate(conn, workspace_id, people.len() as i64)?;
+    let mut rows: Vec<NewChange> = Vec::with_capacity(people.len());
+    let mut events = Vec::with_capacity(people.len());
+    for (i, p) in people.iter().enumerate() {
+        let (row, event, payload) = changes::entry(
+            workspace_id,
+            first + i as i64,
+            <Stakeholder as Tracked>::ENTITY,
+            &p.id,
+            ChangeKind::Created,
+            p.change_data(),
+        );
+        rows.push(row);
+        events.push((event, payload));
+    }
+    insert_chunks!(conn, ch::table, rows);
+    super::webhooks::enqueue(conn, workspace_id, &events)
+}
