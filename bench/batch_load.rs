@@ -56,12 +56,16 @@ async fn load(client: &reqwest::Client, base: &str, token: &str, total: usize, e
         assert_eq!(res.status(), 200);
         let body: Value = res.json().await.unwrap();
         let first = body["results"][0]["status"].as_str().unwrap().to_string();
+        if std::env::var("STAKEMAP_BENCH_KEEP").is_ok() && b % 5 == 4 {
+            eprintln!("batch {b}: {:.0} items/s so far", ((b + 1) * BATCH) as f64 / started.elapsed().as_secs_f64());
+        }
         assert_eq!(first, expect, "batch {b}");
     }
     total as f64 / started.elapsed().as_secs_f64()
 }
 
 async fn run(name: &str, url: String) {
+    stakemap::telemetry::init(Some("json"));
     let total: usize =
         std::env::var("STAKEMAP_BENCH_ITEMS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let config = settings(url).validate().unwrap();
