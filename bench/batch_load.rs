@@ -57,7 +57,10 @@ async fn load(client: &reqwest::Client, base: &str, token: &str, total: usize, e
         let body: Value = res.json().await.unwrap();
         let first = body["results"][0]["status"].as_str().unwrap().to_string();
         if std::env::var("STAKEMAP_BENCH_KEEP").is_ok() && b % 5 == 4 {
-            eprintln!("batch {b}: {:.0} items/s so far", ((b + 1) * BATCH) as f64 / started.elapsed().as_secs_f64());
+            eprintln!(
+                "batch {b}: {:.0} items/s so far",
+                ((b + 1) * BATCH) as f64 / started.elapsed().as_secs_f64()
+            );
         }
         assert_eq!(first, expect, "batch {b}");
     }
@@ -81,6 +84,9 @@ async fn run(name: &str, url: String) {
     let again = load(&client, &base, &token, total, "unchanged").await;
     println!("{name}: initial load {first:.0} items/s; unchanged re-send {again:.0} items/s ({:.1}x); {total} items", again / first);
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {

@@ -14,3 +14,8 @@ fn main() -> ExitCode {
         }
     }
 }
+
+// The allocator: request handling allocates many small strings and maps; mimalloc
+// measured faster than the system allocator on the batch-load benchmark.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -88,44 +88,43 @@ pub struct NewChange {
     pub at: NaiveDateTime,
 }
 
-/// The change row with sequence `seq` and its webhook event (name and payload).
-pub fn entry(
-    workspace_id: &str,
-    seq: i64,
-    entity: EntityType,
-    id: &str,
-    kind: ChangeKind,
-    data: Value,
-) -> (NewChange, String, Value) {
-    let at = crate::time::now();
-    let event = format!("{}.{}", entity.as_str(), kind.as_str());
-    let payload = json!({"event": event, "occurred_at": crate::time::rfc3339(at), "seq": seq,
-        "data": {"type": entity.as_str(), "id": id, "op": kind.op(), "record": data}});
-    let row = NewChange {
+/// The change row with sequence `seq`.
+pub fn entry(workspace_id: &str, seq: i64, entity: EntityType, id: &str, kind: ChangeKind) -> NewChange {
+    NewChange {
         workspace_id: workspace_id.to_string(),
         seq,
         entity_type: entity.as_str().to_string(),
         entity_id: id.to_string(),
         op: kind.op().to_string(),
-        at: at.naive_utc(),
-    };
-    (row, event, payload)
+        at: crate::time::now().naive_utc(),
+    }
 }
 
-/// Records a change of one record and queues webhook deliveries for it. `data` is the
-/// record as the CRM may see it (never analysis fields).
+/// The webhook event name and payload of a change; `data` is the record as the CRM may see it.
+pub fn payload(change: &NewChange, kind: ChangeKind, data: Value) -> (String, Value) {
+    let event = format!("{}.{}", change.entity_type, kind.as_str());
+    let payload = json!({"event": event, "occurred_at": crate::time::rfc3339(crate::time::utc(change.at)), "seq": change.seq,
+        "data": {"type": change.entity_type, "id": change.entity_id, "op": change.op, "record": data}});
+    (event, payload)
+}
+
+/// Records a change of one record and, when the workspace has webhooks, queues their
+/// deliveries; `data` (the record as the CRM may see it) is only built then.
 pub fn record(
     conn: &mut DbConnection,
     workspace_id: &str,
     entity: EntityType,
     id: &str,
     kind: ChangeKind,
-    data: Value,
+    data: impl FnOnce() -> Value,
 ) -> QueryResult<i64> {
     let seq = allocate(conn, workspace_id, 1)?;
-    let (row, event, payload) = entry(workspace_id, seq, entity, id, kind, data);
+    let row = entry(workspace_id, seq, entity, id, kind);
     diesel::insert_into(ch::table).values(&row).execute(conn)?;
-    super::webhooks::enqueue(conn, workspace_id, &[(event, payload)])?;
+    let hooks = super::webhooks::active(conn, workspace_id)?;
+    if !hooks.is_empty() {
+        super::webhooks::enqueue(conn, workspace_id, &hooks, &[payload(&row, kind, data())])?;
+    }
     Ok(seq)
 }
 
@@ -178,7 +177,7 @@ pub trait Tracked {
 /// Records the write of `after` (a create when there is no `before`).
 pub fn record_write<T: Tracked>(conn: &mut DbConnection, before: Option<&T>, after: &T) -> QueryResult<i64> {
     let kind = ChangeKind::of(before.map(|b| b.deleted_at()).as_ref(), &after.deleted_at());
-    record(conn, after.workspace(), T::ENTITY, after.key(), kind, after.change_data())
+    record(conn, after.workspace(), T::ENTITY, after.key(), kind, || after.change_data())
 }
 
 macro_rules! tracked {

@@ -105,20 +105,42 @@ pub fn insert_many(
         people.iter().map(|p| history::entry(actor, HistoryOp::Create, None, p)).collect();
     insert_chunks!(conn, h::table, entries);
     let first = changes::allocate(conn, workspace_id, people.len() as i64)?;
-    let mut rows: Vec<NewChange> = Vec::with_capacity(people.len());
-    let mut events = Vec::with_capacity(people.len());
-    for (i, p) in people.iter().enumerate() {
-        let (row, event, payload) = changes::entry(
-            workspace_id,
-            first + i as i64,
-            <Stakeholder as Tracked>::ENTITY,
-            &p.id,
-            ChangeKind::Created,
-            p.change_data(),
-        );
-        rows.push(row);
-        events.push((event, payload));
-    }
+    let entity = <Stakeholder as Tracked>::ENTITY;
+    let rows: Vec<NewChange> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| changes::entry(workspace_id, first + i as i64, entity, &p.id, ChangeKind::Created))
+        .collect();
     insert_chunks!(conn, ch::table, rows);
-    super::webhooks::enqueue(conn, workspace_id, &events)
+    let hooks = super::webhooks::active(conn, workspace_id)?;
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    let events: Vec<_> = rows
+        .iter()
+        .zip(people)
+        .map(|(row, p)| changes::payload(row, ChangeKind::Created, p.change_data()))
+        .collect();
+    super::webhooks::enqueue(conn, workspace_id, &hooks, &events)
+}
+
+/// Rows bulk-inserted since the last ANALYZE, in this process (a hint, not shared state).
+static SINCE_ANALYZE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Refresh planner statistics after this many bulk-inserted rows.
+const ANALYZE_EVERY: u64 = 10_000;
+
+/// During a large initial load PostgreSQL's planner still believes the tables are
+/// empty (autovacuum analyzes about once a minute) and scans instead of using the key
+/// index; refreshing statistics every 10,000 loaded rows keeps lookups indexed.
+pub fn refresh_statistics(conn: &mut DbConnection, inserted: usize) -> QueryResult<()> {
+    use std::sync::atomic::Ordering;
+    let DbConnection::Pg(pg) = conn else { return Ok(()) };
+    let total = SINCE_ANALYZE.fetch_add(inserted as u64, Ordering::Relaxed) + inserted as u64;
+    if total < ANALYZE_EVERY {
+        return Ok(());
+    }
+    SINCE_ANALYZE.store(0, Ordering::Relaxed);
+    diesel::sql_query("ANALYZE stakeholders, stakeholder_tags, stakeholder_history, changes")
+        .execute(pg)
+        .map(|_| ())
 }

@@ -129,16 +129,22 @@ pub fn delete(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryRes
         .map(|_| ())
 }
 
-/// Queues a delivery of each (event, payload) to every active subscription wanting it.
-pub fn enqueue(conn: &mut DbConnection, workspace_id: &str, events: &[(String, Value)]) -> QueryResult<()> {
-    let hooks: Vec<WebhookRow> = w::table
+/// The workspace's active subscriptions.
+pub fn active(conn: &mut DbConnection, workspace_id: &str) -> QueryResult<Vec<WebhookRow>> {
+    w::table
         .filter(w::workspace_id.eq(workspace_id))
         .filter(w::active.eq(true))
         .select(WebhookRow::as_select())
-        .load(conn)?;
-    if hooks.is_empty() {
-        return Ok(());
-    }
+        .load(conn)
+}
+
+/// Queues a delivery of each (event, payload) to every subscription in `hooks` wanting it.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    hooks: &[WebhookRow],
+    events: &[(String, Value)],
+) -> QueryResult<()> {
     let now = crate::time::now().naive_utc();
     for (event, payload) in events {
         for hook in hooks.iter().filter(|h| h.wants(event)) {

@@ -139,7 +139,7 @@ fn run_items(
     mode: SyncMode,
 ) -> Result<Vec<ItemResult>, ApiError> {
     let ws = auth.workspace_id.clone();
-    tx::write(conn, |c| {
+    tx::write(conn, |c| -> Result<(Vec<ItemResult>, usize), ApiError> {
         let keys: Vec<Option<(String, String)>> = items.iter().map(|(_, b)| key_of(b)).collect();
         let wanted: Vec<(String, String)> = keys.iter().flatten().cloned().collect();
         let existing = stakeholder_bulk::by_keys(c, &ws, &wanted)?;
@@ -232,6 +232,10 @@ fn run_items(
             };
             results.push(ItemResult::from(index, *line, result));
         }
+        Ok((results, if bulk_ok { fresh.len() } else { 0 }))
+    })
+    .and_then(|(results, inserted)| {
+        stakeholder_bulk::refresh_statistics(conn, inserted)?;
         Ok(results)
     })
 }
