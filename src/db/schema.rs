@@ -239,6 +239,7 @@ diesel::table! {
         clicks -> Nullable<BigInt>,
         shares -> Nullable<BigInt>,
         reactions -> Nullable<BigInt>,
+        occurred_month -> Text,
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,

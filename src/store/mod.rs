@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audience;
 pub mod changes;
 pub mod contracts;
+pub mod dashboard;
 pub mod export;
 pub mod feedback_items;
 pub mod forms;
