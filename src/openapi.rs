@@ -34,6 +34,7 @@ carries `X-Request-Id` (echoed when the client sent one of up to 128 visible ASC
         (name = "me", description = "What a stakeholder token sees"),
         (name = "sync", description = "CRM sync: upserts, batches, the change feed, webhooks, import and export"),
         (name = "auth", description = "API keys and tokens"),
+        (name = "dashboard", description = "Aggregates for the front-end's home screen"),
         (name = "engagement", description = "Engagement plans, the interaction log, the schedule and the approach order"),
         (name = "operations", description = "Probes (no auth)")
     )

@@ -12,6 +12,7 @@ pub mod form;
 pub mod history;
 pub mod ical;
 pub mod interaction;
+pub mod matrix_svg;
 pub mod network;
 pub mod nps;
 pub mod patch;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod changes;
 pub mod contracts;
+pub mod dashboard;
 pub mod docs;
 pub mod export;
 pub mod extractors;
@@ -56,4 +57,5 @@ pub fn v1(cfg: &mut ServiceConfig) {
     changes::configure(cfg);
     api_keys::configure(cfg);
     webhooks::configure(cfg);
+    dashboard::configure(cfg);
 }
