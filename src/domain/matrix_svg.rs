@@ -36,7 +36,11 @@ pub fn colour(stance: &str) -> &'static str {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 // Scores 1..=5 map to the centres of five bands on each axis; impact runs right, influence up.
@@ -68,13 +72,31 @@ fn frame(title: &str, unassessed: i64) -> String {
     }
     for score in 1..=5 {
         let s = score as f64;
-        out.push_str(&format!(r##"<text x="{:.1}" y="{:.1}" text-anchor="middle">{score}</text>"##, x(s), SIZE - MARGIN + 18.0));
-        out.push_str(&format!(r##"<text x="{:.1}" y="{:.1}" text-anchor="end">{score}</text>"##, MARGIN - 8.0, y(s) + 4.0));
+        out.push_str(&format!(
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle">{score}</text>"##,
+            x(s),
+            SIZE - MARGIN + 18.0
+        ));
+        out.push_str(&format!(
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end">{score}</text>"##,
+            MARGIN - 8.0,
+            y(s) + 4.0
+        ));
     }
-    out.push_str(&format!(r##"<text x="{:.1}" y="{:.1}" text-anchor="middle">Impact</text>"##, SIZE / 2.0, SIZE - 20.0));
-    out.push_str(&format!(r##"<text x="20" y="{:.1}" text-anchor="middle" transform="rotate(-90 20 {:.1})">Influence</text>"##, SIZE / 2.0, SIZE / 2.0));
+    out.push_str(&format!(
+        r##"<text x="{:.1}" y="{:.1}" text-anchor="middle">Impact</text>"##,
+        SIZE / 2.0,
+        SIZE - 20.0
+    ));
+    out.push_str(&format!(
+        r##"<text x="20" y="{:.1}" text-anchor="middle" transform="rotate(-90 20 {:.1})">Influence</text>"##,
+        SIZE / 2.0,
+        SIZE / 2.0
+    ));
     if unassessed > 0 {
-        out.push_str(&format!(r##"<text x="{MARGIN}" y="40" fill="#555">{unassessed} not assessed (not plotted)</text>"##));
+        out.push_str(&format!(
+            r##"<text x="{MARGIN}" y="40" fill="#555">{unassessed} not assessed (not plotted)</text>"##
+        ));
     }
     out
 }
@@ -103,7 +125,12 @@ pub fn with_dots(title: &str, dots: &[Dot], unassessed: i64) -> String {
 /// Counts per cell and stance: a circle sized by count, labelled with it.
 pub fn with_cells(title: &str, cells: &[Cell], unassessed: i64) -> String {
     let mut out = frame(title, unassessed);
-    let offsets = [("advocate", -14.0, -14.0), ("neutral", 14.0, -14.0), ("critic", -14.0, 14.0), ("unknown", 14.0, 14.0)];
+    let offsets = [
+        ("advocate", -14.0, -14.0),
+        ("neutral", 14.0, -14.0),
+        ("critic", -14.0, 14.0),
+        ("unknown", 14.0, 14.0),
+    ];
     let largest = cells.iter().map(|c| c.count).max().unwrap_or(1).max(1) as f64;
     for cell in cells {
         let (dx, dy) = offsets.iter().find(|o| o.0 == cell.stance).map(|o| (o.1, o.2)).unwrap_or((0.0, 0.0));

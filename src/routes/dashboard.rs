@@ -16,8 +16,8 @@ use crate::domain::nps::{rate, Nps};
 use crate::domain::period::Period;
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::store::{audience, dashboard as store, forms};
 use crate::store::dashboard::Scope;
+use crate::store::{audience, dashboard as store, forms};
 
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer];
 /// Items listed per risk (the total is always given).
@@ -109,14 +109,25 @@ pub struct Matrix {
 }
 
 fn account_param(params: &HashMap<String, String>) -> Result<Option<String>, ApiError> {
-    params.get("account_id").map(|a| crate::domain::fields::uuid("account_id", &Value::from(a.as_str())).map_err(|e| ApiError::Validation(vec![e]))).transpose().map(Option::flatten)
+    params
+        .get("account_id")
+        .map(|a| {
+            crate::domain::fields::uuid("account_id", &Value::from(a.as_str()))
+                .map_err(|e| ApiError::Validation(vec![e]))
+        })
+        .transpose()
+        .map(Option::flatten)
 }
 
 /// Points and counts per quadrant × stance, optionally of one account.
 #[utoipa::path(tag = "dashboard", params(("account_id" = Option<String>, Query, description = "Only this account's people")),
     responses((status = 200, body = Matrix)), security(("bearer" = [])))]
 #[get("/dashboard/matrix")]
-pub async fn matrix(auth: Auth, state: web::Data<AppState>, params: web::Query<HashMap<String, String>>) -> Result<HttpResponse, ApiError> {
+pub async fn matrix(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let account = account_param(&params)?;
     let scope = scope(&auth);
@@ -147,7 +158,11 @@ pub async fn matrix(auth: Auth, state: web::Data<AppState>, params: web::Query<H
 #[utoipa::path(tag = "dashboard", params(("account_id" = Option<String>, Query, description = "Only this account's people")),
     responses((status = 200, description = "image/svg+xml", body = String, content_type = "image/svg+xml")), security(("bearer" = [])))]
 #[get("/dashboard/matrix.svg")]
-pub async fn matrix_image(auth: Auth, state: web::Data<AppState>, params: web::Query<HashMap<String, String>>) -> Result<HttpResponse, ApiError> {
+pub async fn matrix_image(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let account = account_param(&params)?;
     let scope = scope(&auth);
@@ -161,13 +176,17 @@ pub async fn matrix_image(auth: Auth, state: web::Data<AppState>, params: web::Q
             let points = store::points(conn, &scope, account, MAX_POINTS)?;
             let dots: Vec<Dot> = points
                 .iter()
-                .filter_map(|(_, name, i, m, _, st)| Some(Dot { name, influence: (*i)?, impact: (*m)?, stance: st }))
+                .filter_map(|(_, name, i, m, _, st)| {
+                    Some(Dot { name, influence: (*i)?, impact: (*m)?, stance: st })
+                })
                 .collect();
             Ok(matrix_svg::with_dots(title, &dots, unassessed))
         } else {
             let cells: Vec<Cell> = grid
                 .iter()
-                .filter_map(|(i, m, st, n)| Some(Cell { influence: (*i)?, impact: (*m)?, stance: st, count: *n }))
+                .filter_map(|(i, m, st, n)| {
+                    Some(Cell { influence: (*i)?, impact: (*m)?, stance: st, count: *n })
+                })
                 .collect();
             Ok(matrix_svg::with_cells(title, &cells, unassessed))
         }
@@ -178,7 +197,12 @@ pub async fn matrix_image(auth: Auth, state: web::Data<AppState>, params: web::Q
 
 /// `from..=to` months: default the last 12 months; at most 60.
 fn months(params: &HashMap<String, String>) -> Result<Vec<Period>, ApiError> {
-    let parse = |key: &str| params.get(key).map(|v| Period::parse(v).ok_or_else(|| ApiError::invalid(key, "must be a month YYYY-MM"))).transpose();
+    let parse = |key: &str| {
+        params
+            .get(key)
+            .map(|v| Period::parse(v).ok_or_else(|| ApiError::invalid(key, "must be a month YYYY-MM")))
+            .transpose()
+    };
     let to = parse("to")?.unwrap_or_else(Period::current);
     let from = match parse("from")? {
         Some(f) => f,
@@ -219,21 +243,34 @@ pub struct FeedbackMonth {
            ("to" = Option<String>, Query, description = "YYYY-MM; default the current month")),
     responses((status = 200, body = Vec<FeedbackMonth>)), security(("bearer" = [])))]
 #[get("/dashboard/feedback")]
-pub async fn feedback(auth: Auth, state: web::Data<AppState>, params: web::Query<HashMap<String, String>>) -> Result<HttpResponse, ApiError> {
+pub async fn feedback(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
-    let form_id = params.get("form_id").cloned().ok_or_else(|| ApiError::invalid("form_id", "is required"))?;
+    let form_id =
+        params.get("form_id").cloned().ok_or_else(|| ApiError::invalid("form_id", "is required"))?;
     let months = months(&params)?;
     let scope = scope(&auth);
     let rows = with_conn(&state, move |conn| {
-        let form = forms::find(conn, &auth.workspace_id, &form_id)?.ok_or_else(|| ApiError::not_found("form"))?;
+        let form =
+            forms::find(conn, &auth.workspace_id, &form_id)?.ok_or_else(|| ApiError::not_found("form"))?;
         let expected = audience::count(conn, &auth.workspace_id, &form.audience)?;
         let (from, to) = (months[0].to_string(), months[months.len() - 1].to_string());
-        let by_period: HashMap<String, [i64; 4]> = store::submissions_by_period(conn, &scope, Some(&form.id), &from, &to)?.into_iter().collect();
+        let by_period: HashMap<String, [i64; 4]> =
+            store::submissions_by_period(conn, &scope, Some(&form.id), &from, &to)?.into_iter().collect();
         Ok(months
             .iter()
             .map(|m| {
                 let [n, p, pa, d] = by_period.get(&m.to_string()).copied().unwrap_or_default();
-                FeedbackMonth { period: m.to_string(), expected, submitted: n, response_rate: rate(n, expected), nps: Nps::from_counts(p, pa, d) }
+                FeedbackMonth {
+                    period: m.to_string(),
+                    expected,
+                    submitted: n,
+                    response_rate: rate(n, expected),
+                    nps: Nps::from_counts(p, pa, d),
+                }
             })
             .collect::<Vec<_>>())
     })
@@ -255,7 +292,11 @@ async fn monthly(state: &web::Data<AppState>, auth: &Auth, months: &[Period]) ->
     responses((status = 200, description = "`{months: [{month, total, by_kind}], overdue_by_owner: [{owner, count}], plans: {total, on_track, share_on_track}}`", body = Object)),
     security(("bearer" = [])))]
 #[get("/dashboard/engagement")]
-pub async fn engagement(auth: Auth, state: web::Data<AppState>, params: web::Query<HashMap<String, String>>) -> Result<HttpResponse, ApiError> {
+pub async fn engagement(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let months = months(&params)?;
     let rows = monthly(&state, &auth, &months).await?;
@@ -269,13 +310,16 @@ pub async fn engagement(auth: Auth, state: web::Data<AppState>, params: web::Que
         .iter()
         .map(|m| {
             let month = m.to_string();
-            let kinds: Map<String, Value> = rows.iter().filter(|r| r.0 == month).map(|r| (r.1.clone(), json!(r.2))).collect();
+            let kinds: Map<String, Value> =
+                rows.iter().filter(|r| r.0 == month).map(|r| (r.1.clone(), json!(r.2))).collect();
             let total: i64 = rows.iter().filter(|r| r.0 == month).map(|r| r.2).sum();
             json!({"month": month, "total": total, "by_kind": kinds})
         })
         .collect();
     let mut owners: Vec<Value> = owners.into_iter().map(|(o, n)| json!({"owner": o, "count": n})).collect();
-    owners.sort_by(|a, b| b["count"].as_i64().cmp(&a["count"].as_i64()).then(a["owner"].as_str().cmp(&b["owner"].as_str())));
+    owners.sort_by(|a, b| {
+        b["count"].as_i64().cmp(&a["count"].as_i64()).then(a["owner"].as_str().cmp(&b["owner"].as_str()))
+    });
     Ok(HttpResponse::Ok().json(json!({
         "months": by_month, "overdue_by_owner": owners,
         "plans": {"total": total, "on_track": on_track, "share_on_track": rate(on_track, total)},
@@ -289,7 +333,11 @@ pub async fn engagement(auth: Auth, state: web::Data<AppState>, params: web::Que
     responses((status = 200, description = "`{months: [{month, meetings, speaking, social_shares, reactions, clicks, impressions}]}`", body = Object)),
     security(("bearer" = [])))]
 #[get("/dashboard/advocacy")]
-pub async fn advocacy(auth: Auth, state: web::Data<AppState>, params: web::Query<HashMap<String, String>>) -> Result<HttpResponse, ApiError> {
+pub async fn advocacy(
+    auth: Auth,
+    state: web::Data<AppState>,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let months = months(&params)?;
     let rows = monthly(&state, &auth, &months).await?;
@@ -340,5 +388,11 @@ pub async fn risks(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespons
 
 /// Registers the dashboard routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(summary).service(matrix).service(matrix_image).service(feedback).service(engagement).service(advocacy).service(risks);
+    cfg.service(summary)
+        .service(matrix)
+        .service(matrix_image)
+        .service(feedback)
+        .service(engagement)
+        .service(advocacy)
+        .service(risks);
 }

@@ -6,6 +6,7 @@ mod accounts;
 mod auth;
 mod changes_feed;
 mod concurrency;
+mod dashboard;
 mod engagement;
 mod errors;
 mod export;
