@@ -278,7 +278,7 @@ pub async fn feedback(
     Ok(HttpResponse::Ok().json(json!({"items": rows})))
 }
 
-type MonthRows = Vec<(String, String, i64, i64, i64, i64, i64)>;
+type MonthRows = Vec<store::MonthKind>;
 
 async fn monthly(state: &web::Data<AppState>, auth: &Auth, months: &[Period]) -> Result<MonthRows, ApiError> {
     let scope = scope(auth);
@@ -346,7 +346,7 @@ pub async fn advocacy(
         .map(|m| {
             let month = m.to_string();
             let of = |kinds: &[&str]| rows.iter().filter(|r| r.0 == month && kinds.contains(&r.1.as_str())).map(|r| r.2).sum::<i64>();
-            let sum = |f: fn(&(String, String, i64, i64, i64, i64, i64)) -> i64| rows.iter().filter(|r| r.0 == month).map(f).sum::<i64>();
+            let sum = |f: fn(&store::MonthKind) -> i64| rows.iter().filter(|r| r.0 == month).map(f).sum::<i64>();
             json!({"month": month, "meetings": of(&["meeting"]), "speaking": of(&["speaking", "interview"]),
                    "social_shares": of(&["social_share"]), "reactions": sum(|r| r.6), "clicks": sum(|r| r.4), "impressions": sum(|r| r.3)})
         })

@@ -54,6 +54,11 @@ macro_rules! count_by {
     }};
 }
 
+/// (influence, impact, stance, people) of one grid cell.
+pub type GridCell = (Option<i32>, Option<i32>, String, i64);
+/// (month, kind, interactions, impressions, clicks, shares, reactions).
+pub type MonthKind = (String, String, i64, i64, i64, i64, i64);
+
 /// Counts of live people by each profile and analysis dimension (`None` = not set).
 pub struct PeopleCounts {
     pub group: Vec<(String, i64)>,
@@ -90,11 +95,7 @@ pub fn quadrant_stance(
 }
 
 /// People per (influence, impact, stance) cell of the 5×5 grid.
-pub fn grid(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    account: Option<&str>,
-) -> QueryResult<Vec<(Option<i32>, Option<i32>, String, i64)>> {
+pub fn grid(conn: &mut DbConnection, scope: &Scope, account: Option<&str>) -> QueryResult<Vec<GridCell>> {
     people_of!(scope, account)
         .group_by((s::influence, s::impact, s::stance))
         .select((s::influence, s::impact, s::stance, count_star()))
@@ -213,7 +214,7 @@ pub fn interactions_by_month(
     scope: &Scope,
     from: &str,
     to: &str,
-) -> QueryResult<Vec<(String, String, i64, i64, i64, i64, i64)>> {
+) -> QueryResult<Vec<MonthKind>> {
     // Hidden people: those confidential, unless the role may see them (then none).
     let hidden: Vec<bool> = if scope.hide_confidential { vec![true] } else { vec![] };
     let secret = s::table
