@@ -56,6 +56,8 @@ macro_rules! count_by {
 
 /// (influence, impact, stance, people) of one grid cell.
 pub type GridCell = (Option<i32>, Option<i32>, String, i64);
+/// (contract id, account id, title, end date).
+pub type EndingContract = (String, String, String, Option<String>);
 /// (month, kind, interactions, impressions, clicks, shares, reactions).
 pub type MonthKind = (String, String, i64, i64, i64, i64, i64);
 
@@ -334,7 +336,7 @@ pub fn contracts_ending(
     scope: &Scope,
     today: NaiveDate,
     limit: i64,
-) -> QueryResult<RiskList<(String, String, String, Option<String>)>> {
+) -> QueryResult<RiskList<EndingContract>> {
     let live_accounts = || {
         a::table
             .filter(a::workspace_id.eq(scope.workspace_id.clone()))
