@@ -231,69 +231,6 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(AccountPage { items, next_cursor }))
 }
 
-/// Merge-patch an account.
-#[utoipa::path(tag = "accounts",
-    params(("id" = String, Path, description = "Account id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    request_body(content((AccountInput = "application/merge-patch+json"), (AccountInput = "application/json"))),
-    responses((status = 200, body = Account), (status = 409, description = "CRM key taken", body = crate::error::Problem, content_type = "application/problem+json")),
-    security(("bearer" = [])))]
-#[patch("/accounts/{id}")]
-pub async fn update(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-    body: web::Json<Map<String, Value>>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let body = body.into_inner();
-    let account = with_conn(&state, move |conn| {
-        modify(conn, &auth, &id, &if_match, false, |a| apply(a, &body, Mode::Patch).map(|_| true))
-    })
-    .await?;
-    Ok(with_etag(StatusCode::OK, account.version, &account))
-}
-
-/// Soft-delete an account.
-#[utoipa::path(tag = "accounts",
-    params(("id" = String, Path, description = "Account id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    responses((status = 204, description = "Deleted")),
-    security(("bearer" = [])))]
-#[delete("/accounts/{id}")]
-pub async fn remove(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(DELETERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, versioned::mark_deleted))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// Restore a deleted account; restoring a live one changes nothing.
-#[utoipa::path(tag = "accounts",
-    params(("id" = String, Path, description = "Account id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    responses((status = 200, body = Account)),
-    security(("bearer" = [])))]
-#[post("/accounts/{id}/restore")]
-pub async fn restore(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(DELETERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let account =
-        with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, versioned::mark_restored))
-            .await?;
-    Ok(with_etag(StatusCode::OK, account.version, &account))
-}
-
 fn key_segment(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     check_text(field, value, 1, max, TextKind::Line)
 }
@@ -364,6 +301,20 @@ pub async fn upsert(
     }
     Ok(with_etag(StatusCode::OK, account.version, &account))
 }
+
+versioned_handlers!(
+    tag: "accounts",
+    path: "/accounts/{id}",
+    restore_path: "/accounts/{id}/restore",
+    id: "Account id",
+    resource: Account,
+    input: AccountInput,
+    writers: WRITERS,
+    deleters: DELETERS,
+    update_doc: "Merge-patch an account.",
+    remove_doc: "Soft-delete an account.",
+    restore_doc: "Restore a deleted account; restoring a live one changes nothing.",
+);
 
 /// Registers the account routes.
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -146,68 +146,19 @@ pub async fn get(
     Ok(with_etag(StatusCode::OK, contract.version, &contract))
 }
 
-/// Merge-patch a contract (e.g. renew, complete, or terminate with a reason).
-#[utoipa::path(tag = "accounts",
-    params(("id" = String, Path, description = "Contract id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    request_body(content((ContractInput = "application/merge-patch+json"), (ContractInput = "application/json"))),
-    responses((status = 200, body = Contract)),
-    security(("bearer" = [])))]
-#[patch("/contracts/{id}")]
-pub async fn update(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-    body: web::Json<Map<String, Value>>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let body = body.into_inner();
-    let contract = with_conn(&state, move |conn| {
-        modify(conn, &auth, &id, &if_match, false, |c| apply(c, &body, Mode::Patch).map(|_| true))
-    })
-    .await?;
-    Ok(with_etag(StatusCode::OK, contract.version, &contract))
-}
-
-/// Soft-delete a contract.
-#[utoipa::path(tag = "accounts",
-    params(("id" = String, Path, description = "Contract id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    responses((status = 204, description = "Deleted")),
-    security(("bearer" = [])))]
-#[delete("/contracts/{id}")]
-pub async fn remove(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, versioned::mark_deleted))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// Restore a deleted contract.
-#[utoipa::path(tag = "accounts",
-    params(("id" = String, Path, description = "Contract id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    responses((status = 200, body = Contract)),
-    security(("bearer" = [])))]
-#[post("/contracts/{id}/restore")]
-pub async fn restore(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let contract =
-        with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, versioned::mark_restored))
-            .await?;
-    Ok(with_etag(StatusCode::OK, contract.version, &contract))
-}
+versioned_handlers!(
+    tag: "accounts",
+    path: "/contracts/{id}",
+    restore_path: "/contracts/{id}/restore",
+    id: "Contract id",
+    resource: Contract,
+    input: ContractInput,
+    writers: WRITERS,
+    deleters: WRITERS,
+    update_doc: "Merge-patch a contract (e.g. renew, complete, or terminate with a reason).",
+    remove_doc: "Soft-delete a contract.",
+    restore_doc: "Restore a deleted contract.",
+);
 
 /// Registers the contract routes.
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::DateTime;
 use serde::Serialize;
@@ -233,65 +233,19 @@ fn modify(
     )
 }
 
-/// Merge-patch an interaction (plans of everyone it involved before or after are updated).
-#[utoipa::path(tag = "engagement",
-    params(("id" = String, Path, description = "Interaction id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    request_body(content((InteractionInput = "application/merge-patch+json"), (InteractionInput = "application/json"))),
-    responses((status = 200, body = Interaction)), security(("bearer" = [])))]
-#[patch("/interactions/{id}")]
-pub async fn update(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-    body: web::Json<Map<String, Value>>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let body = body.into_inner();
-    let x = with_conn(&state, move |conn| {
-        modify(conn, &auth, &id, &if_match, false, |x| apply(x, &body, Mode::Patch).map(|_| true))
-    })
-    .await?;
-    Ok(with_etag(StatusCode::OK, x.version, &x))
-}
-
-/// Soft-delete an interaction (it stops counting as a contact).
-#[utoipa::path(tag = "engagement",
-    params(("id" = String, Path, description = "Interaction id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    responses((status = 204, description = "Deleted")), security(("bearer" = [])))]
-#[delete("/interactions/{id}")]
-pub async fn remove(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, versioned::mark_deleted))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// Restore a deleted interaction.
-#[utoipa::path(tag = "engagement",
-    params(("id" = String, Path, description = "Interaction id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    responses((status = 200, body = Interaction)), security(("bearer" = [])))]
-#[post("/interactions/{id}/restore")]
-pub async fn restore(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let x =
-        with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, versioned::mark_restored))
-            .await?;
-    Ok(with_etag(StatusCode::OK, x.version, &x))
-}
+versioned_handlers!(
+    tag: "engagement",
+    path: "/interactions/{id}",
+    restore_path: "/interactions/{id}/restore",
+    id: "Interaction id",
+    resource: Interaction,
+    input: InteractionInput,
+    writers: WRITERS,
+    deleters: WRITERS,
+    update_doc: "Merge-patch an interaction (plans of everyone it involved before or after are updated).",
+    remove_doc: "Soft-delete an interaction (it stops counting as a contact).",
+    restore_doc: "Restore a deleted interaction.",
+);
 
 /// Registers the interaction routes.
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -190,65 +190,19 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(PlanPage { items, next_cursor }))
 }
 
-/// Merge-patch a plan.
-#[utoipa::path(tag = "engagement",
-    params(("id" = String, Path, description = "Plan id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    request_body(content((PlanInput = "application/merge-patch+json"), (PlanInput = "application/json"))),
-    responses((status = 200, body = Plan)), security(("bearer" = [])))]
-#[patch("/engagement-plans/{id}")]
-pub async fn update(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-    body: web::Json<Map<String, Value>>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let body = body.into_inner();
-    let plan = with_conn(&state, move |conn| {
-        modify(conn, &auth, &id, &if_match, false, |p| apply(p, &body, Mode::Patch).map(|_| true))
-    })
-    .await?;
-    Ok(with_etag(StatusCode::OK, plan.version, &plan))
-}
-
-/// Soft-delete a plan.
-#[utoipa::path(tag = "engagement",
-    params(("id" = String, Path, description = "Plan id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    responses((status = 204, description = "Deleted")), security(("bearer" = [])))]
-#[delete("/engagement-plans/{id}")]
-pub async fn remove(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, versioned::mark_deleted))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// Restore a deleted plan.
-#[utoipa::path(tag = "engagement",
-    params(("id" = String, Path, description = "Plan id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
-    responses((status = 200, body = Plan)), security(("bearer" = [])))]
-#[post("/engagement-plans/{id}/restore")]
-pub async fn restore(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let plan =
-        with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, versioned::mark_restored))
-            .await?;
-    Ok(with_etag(StatusCode::OK, plan.version, &plan))
-}
+versioned_handlers!(
+    tag: "engagement",
+    path: "/engagement-plans/{id}",
+    restore_path: "/engagement-plans/{id}/restore",
+    id: "Plan id",
+    resource: Plan,
+    input: PlanInput,
+    writers: WRITERS,
+    deleters: WRITERS,
+    update_doc: "Merge-patch a plan.",
+    remove_doc: "Soft-delete a plan.",
+    restore_doc: "Restore a deleted plan.",
+);
 
 /// Registers the plan routes.
 pub fn configure(cfg: &mut ServiceConfig) {
