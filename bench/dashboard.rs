@@ -13,7 +13,10 @@ use diesel::prelude::*;
 use serde_json::json;
 use stakemap::auth::Role;
 use stakemap::configuration::Settings;
-use stakemap::db::schema::{engagement_plans as p, interaction_stakeholders as l, interactions as i, relationships as r, submissions as sub};
+use stakemap::db::schema::{
+    engagement_plans as p, interaction_stakeholders as l, interactions as i, relationships as r,
+    submissions as sub,
+};
 use stakemap::db::{tx, DbConnection};
 use stakemap::domain::form::{parse_questions, Audience, Form, FormStatus};
 use stakemap::domain::patch::Mode;
@@ -74,7 +77,11 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
         let mut chunk = Vec::new();
         for k in start..(start + 5_000).min(n_people) {
             let mut s = Stakeholder::blank(ws, stakemap::time::now());
-            let scores = if k % 10 == 0 { (json!(null), json!(null)) } else { (json!(1 + k % 5), json!(1 + (k / 5) % 5)) };
+            let scores = if k % 10 == 0 {
+                (json!(null), json!(null))
+            } else {
+                (json!(1 + k % 5), json!(1 + (k / 5) % 5))
+            };
             let group = ["external", "internal", "team"][k % 3];
             let role = ["decision_maker", "approver", "evaluator", "user"][k % 4];
             let body = json!({"name": format!("Person {k:06}"), "group": group,
@@ -86,28 +93,58 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
             ids.push(s.id.clone());
             chunk.push(s);
         }
-        tx::write(conn, |c| stakemap::store::stakeholder_bulk::insert_many(c, ws, &chunk, "bench").map_err(ApiError::from)).unwrap();
+        tx::write(conn, |c| {
+            stakemap::store::stakeholder_bulk::insert_many(c, ws, &chunk, "bench").map_err(ApiError::from)
+        })
+        .unwrap();
     }
     let now = stakemap::time::now().naive_utc();
     let today = now.date();
     let rels: Vec<_> = (0..scaled(200_000))
         .map(|k| {
             let (a, b) = (k % ids.len(), (k * 7 + 1) % ids.len());
-            (r::workspace_id.eq(ws.to_string()), r::id.eq(format!("r-{k:07}")), r::from_id.eq(ids[a].clone()), r::to_id.eq(ids[if a == b { (b + 1) % ids.len() } else { b }].clone()),
-             r::kind.eq(REL_KINDS[k % 4]), r::version.eq(1_i64), r::created_at.eq(now), r::updated_at.eq(now))
+            (
+                r::workspace_id.eq(ws.to_string()),
+                r::id.eq(format!("r-{k:07}")),
+                r::from_id.eq(ids[a].clone()),
+                r::to_id.eq(ids[if a == b { (b + 1) % ids.len() } else { b }].clone()),
+                r::kind.eq(REL_KINDS[k % 4]),
+                r::version.eq(1_i64),
+                r::created_at.eq(now),
+                r::updated_at.eq(now),
+            )
         })
         .collect();
-    tx::write(conn, |c| -> Result<(), ApiError> { insert_rows!(c, r::table, rels); Ok(()) }).unwrap();
+    tx::write(conn, |c| -> Result<(), ApiError> {
+        insert_rows!(c, r::table, rels);
+        Ok(())
+    })
+    .unwrap();
     let plans: Vec<_> = (0..scaled(50_000))
         .map(|k| {
-            let due = today + chrono::Days::new(0) - chrono::Days::new(30) + chrono::Days::new((k % 60) as u64);
-            (p::workspace_id.eq(ws.to_string()), p::id.eq(format!("p-{k:06}")), p::stakeholder_id.eq(ids[(k * 2) % ids.len()].clone()),
-             p::channel.eq("meeting"), p::cadence.eq("monthly"), p::owner.eq(format!("Owner {}", k % 40)), p::priority.eq("medium"),
-             p::starts_on.eq((today - chrono::Days::new(400)).to_string()), p::next_due_on.eq(due.to_string()),
-             p::version.eq(1_i64), p::created_at.eq(now), p::updated_at.eq(now))
+            let due =
+                today + chrono::Days::new(0) - chrono::Days::new(30) + chrono::Days::new((k % 60) as u64);
+            (
+                p::workspace_id.eq(ws.to_string()),
+                p::id.eq(format!("p-{k:06}")),
+                p::stakeholder_id.eq(ids[(k * 2) % ids.len()].clone()),
+                p::channel.eq("meeting"),
+                p::cadence.eq("monthly"),
+                p::owner.eq(format!("Owner {}", k % 40)),
+                p::priority.eq("medium"),
+                p::starts_on.eq((today - chrono::Days::new(400)).to_string()),
+                p::next_due_on.eq(due.to_string()),
+                p::version.eq(1_i64),
+                p::created_at.eq(now),
+                p::updated_at.eq(now),
+            )
         })
         .collect();
-    tx::write(conn, |c| -> Result<(), ApiError> { insert_rows!(c, p::table, plans); Ok(()) }).unwrap();
+    tx::write(conn, |c| -> Result<(), ApiError> {
+        insert_rows!(c, p::table, plans);
+        Ok(())
+    })
+    .unwrap();
     let kinds = ["meeting", "email", "call", "event", "social_share", "speaking", "interview"];
     let n_interactions = scaled(500_000);
     for start in (0..n_interactions).step_by(50_000) {
@@ -116,35 +153,82 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
         for k in start..(start + 50_000).min(n_interactions) {
             let at = now - chrono::Duration::minutes((k as i64 * 53) % (365 * 24 * 60));
             let who = ids[(k * 3) % ids.len()].clone();
-            rows.push((i::workspace_id.eq(ws.to_string()), i::id.eq(format!("i-{k:07}")), i::kind.eq(kinds[k % kinds.len()]), i::occurred_at.eq(at),
-                i::summary.eq("Generated"), i::stakeholder_ids.eq(format!("[\"{who}\"]")), i::impressions.eq(Some((k % 500) as i64)),
-                i::clicks.eq(Some((k % 50) as i64)), i::reactions.eq(Some((k % 20) as i64)), i::occurred_month.eq(at.format("%Y-%m").to_string()),
-                i::version.eq(1_i64), i::created_at.eq(now), i::updated_at.eq(now)));
-            links.push((l::workspace_id.eq(ws.to_string()), l::interaction_id.eq(format!("i-{k:07}")), l::stakeholder_id.eq(who), l::occurred_at.eq(at)));
+            rows.push((
+                i::workspace_id.eq(ws.to_string()),
+                i::id.eq(format!("i-{k:07}")),
+                i::kind.eq(kinds[k % kinds.len()]),
+                i::occurred_at.eq(at),
+                i::summary.eq("Generated"),
+                i::stakeholder_ids.eq(format!("[\"{who}\"]")),
+                i::impressions.eq(Some((k % 500) as i64)),
+                i::clicks.eq(Some((k % 50) as i64)),
+                i::reactions.eq(Some((k % 20) as i64)),
+                i::occurred_month.eq(at.format("%Y-%m").to_string()),
+                i::version.eq(1_i64),
+                i::created_at.eq(now),
+                i::updated_at.eq(now),
+            ));
+            links.push((
+                l::workspace_id.eq(ws.to_string()),
+                l::interaction_id.eq(format!("i-{k:07}")),
+                l::stakeholder_id.eq(who),
+                l::occurred_at.eq(at),
+            ));
         }
-        tx::write(conn, |c| -> Result<(), ApiError> { insert_rows!(c, i::table, rows); insert_rows!(c, l::table, links); Ok(()) }).unwrap();
+        tx::write(conn, |c| -> Result<(), ApiError> {
+            insert_rows!(c, i::table, rows);
+            insert_rows!(c, l::table, links);
+            Ok(())
+        })
+        .unwrap();
     }
     let mut errors = Vec::new();
     let mut questions = vec![json!({"key": "nps", "type": "nps", "label": "Recommend?", "required": true})];
-    questions.extend((1..10).map(|q| json!({"key": format!("q{q}"), "type": "rating", "label": format!("Question {q}")})));
+    questions.extend(
+        (1..10).map(|q| json!({"key": format!("q{q}"), "type": "rating", "label": format!("Question {q}")})),
+    );
     let questions = parse_questions(Some(&json!(questions)), &mut errors);
-    let form = Form { id: uuid::Uuid::now_v7().to_string(), workspace_id: ws.to_string(), title: "Pulse".into(), description: None,
-        audience: Audience { tags: vec!["panel".into()], ..Audience::default() }, status: FormStatus::Open, version: 1, revision: 1,
-        created_at: stakemap::time::now(), updated_at: stakemap::time::now() };
-    tx::write(conn, |c| stakemap::store::forms::insert(c, &form, &questions).map_err(ApiError::from)).unwrap();
+    let form = Form {
+        id: uuid::Uuid::now_v7().to_string(),
+        workspace_id: ws.to_string(),
+        title: "Pulse".into(),
+        description: None,
+        audience: Audience { tags: vec!["panel".into()], ..Audience::default() },
+        status: FormStatus::Open,
+        version: 1,
+        revision: 1,
+        created_at: stakemap::time::now(),
+        updated_at: stakemap::time::now(),
+    };
+    tx::write(conn, |c| stakemap::store::forms::insert(c, &form, &questions).map_err(ApiError::from))
+        .unwrap();
     let mut period = Period::current();
     for m in 0..12 {
         let per = scaled(30_000);
         let rows: Vec<_> = (0..per)
             .map(|k| {
                 let nps = ((k * 7 + m) % 11) as i32;
-                (sub::workspace_id.eq(ws.to_string()), sub::id.eq(format!("s-{m:02}-{k:06}")), sub::form_id.eq(form.id.clone()), sub::form_version.eq(1),
-                 sub::stakeholder_id.eq(ids[k % ids.len()].clone()), sub::period.eq(period.to_string()),
-                 sub::answers.eq(format!("{{\"nps\":{nps},\"q1\":{}}}", 1 + k % 5)), sub::nps.eq(Some(nps)), sub::submitted_by.eq("bench"),
-                 sub::version.eq(1_i64), sub::created_at.eq(now), sub::updated_at.eq(now))
+                (
+                    sub::workspace_id.eq(ws.to_string()),
+                    sub::id.eq(format!("s-{m:02}-{k:06}")),
+                    sub::form_id.eq(form.id.clone()),
+                    sub::form_version.eq(1),
+                    sub::stakeholder_id.eq(ids[k % ids.len()].clone()),
+                    sub::period.eq(period.to_string()),
+                    sub::answers.eq(format!("{{\"nps\":{nps},\"q1\":{}}}", 1 + k % 5)),
+                    sub::nps.eq(Some(nps)),
+                    sub::submitted_by.eq("bench"),
+                    sub::version.eq(1_i64),
+                    sub::created_at.eq(now),
+                    sub::updated_at.eq(now),
+                )
             })
             .collect();
-        tx::write(conn, |c| -> Result<(), ApiError> { insert_rows!(c, sub::table, rows); Ok(()) }).unwrap();
+        tx::write(conn, |c| -> Result<(), ApiError> {
+            insert_rows!(c, sub::table, rows);
+            Ok(())
+        })
+        .unwrap();
         period = period.previous();
     }
     conn.batch_execute("ANALYZE").unwrap();
@@ -153,25 +237,42 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1).min(sorted.len() - 1)].as_secs_f64() * 1000.0
+    sorted[((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1).min(sorted.len() - 1)].as_secs_f64()
+        * 1000.0
 }
 
 async fn run(name: &str, url: String) {
     let config = settings(url).validate().unwrap();
     let ready = stakemap::bootstrap::prepare(&config).unwrap();
-    let ws = stakemap::store::workspaces::create(&mut ready.pool.get().unwrap(), "Bench", "bench").unwrap().id;
+    let ws =
+        stakemap::store::workspaces::create(&mut ready.pool.get().unwrap(), "Bench", "bench").unwrap().id;
     let form_id = generate(&mut ready.pool.get().unwrap(), &ws);
     let token = ready.jwt.issue("bench", &ws, Role::Manager, None, 3600);
     let app = stakemap::bootstrap::build(&config, ready).unwrap();
     tokio::spawn(app.server);
     let base = format!("http://127.0.0.1:{}", app.port);
     let client = reqwest::Client::new();
-    let paths = ["/v1/dashboard/summary".to_string(), "/v1/dashboard/matrix".into(), "/v1/dashboard/matrix.svg".into(),
-        format!("/v1/dashboard/feedback?form_id={form_id}"), "/v1/dashboard/engagement".into(), "/v1/dashboard/advocacy".into(), "/v1/dashboard/risks".into()];
+    let paths = [
+        "/v1/dashboard/summary".to_string(),
+        "/v1/dashboard/matrix".into(),
+        "/v1/dashboard/matrix.svg".into(),
+        format!("/v1/dashboard/feedback?form_id={form_id}"),
+        "/v1/dashboard/engagement".into(),
+        "/v1/dashboard/advocacy".into(),
+        "/v1/dashboard/risks".into(),
+    ];
     println!("{name}:");
     for path in paths {
         for _ in 0..10 {
-            client.get(format!("{base}{path}")).bearer_auth(&token).send().await.unwrap().bytes().await.unwrap();
+            client
+                .get(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
         }
         let mut times = Vec::new();
         for _ in 0..200 {
@@ -182,7 +283,11 @@ async fn run(name: &str, url: String) {
             times.push(t.elapsed());
         }
         times.sort();
-        println!("  {path:<60} p50 {:>7.1} ms  p95 {:>7.1} ms", percentile(&times, 0.5), percentile(&times, 0.95));
+        println!(
+            "  {path:<60} p50 {:>7.1} ms  p95 {:>7.1} ms",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95)
+        );
     }
 }
 
@@ -192,9 +297,15 @@ async fn main() {
     run("SQLite", format!("sqlite://{}", dir.path().join("dashboard.db").display())).await;
     if let Ok(server) = std::env::var("STAKEMAP_BENCH_POSTGRES_URL") {
         let name = format!("stakemap_bench_{}", uuid::Uuid::new_v4().simple());
-        diesel::PgConnection::establish(&server).unwrap().batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        diesel::PgConnection::establish(&server)
+            .unwrap()
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
         let base = server.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(server.clone());
         run("PostgreSQL", format!("{base}/{name}")).await;
-        diesel::PgConnection::establish(&server).unwrap().batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).unwrap();
+        diesel::PgConnection::establish(&server)
+            .unwrap()
+            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .unwrap();
     }
 }

@@ -180,24 +180,19 @@ pub fn submissions_by_period(
             .filter(sub::stakeholder_id.eq_any(live_people!(scope).select(s::id)))
             .filter(sub::form_id.eq(form.clone()).or(any.into_sql::<Bool>()))
     };
-    let mut periods: std::collections::BTreeMap<String, [i64; 4]> = Default::default();
-    let all: Vec<(String, i64)> =
-        base().group_by(sub::period).select((sub::period, count_star())).load(conn)?;
-    let promoters: Vec<(String, i64)> =
-        base().filter(sub::nps.ge(9)).group_by(sub::period).select((sub::period, count_star())).load(conn)?;
-    let passives: Vec<(String, i64)> = base()
-        .filter(sub::nps.between(7, 8))
+    // One pass: the NPS bands are conditional sums beside the count.
+    let rows: Vec<(String, i64, i64, i64, i64)> = base()
         .group_by(sub::period)
-        .select((sub::period, count_star()))
+        .select((
+            sub::period,
+            count_star(),
+            sql::<BigInt>("CAST(SUM(CASE WHEN nps >= 9 THEN 1 ELSE 0 END) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(CASE WHEN nps BETWEEN 7 AND 8 THEN 1 ELSE 0 END) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(CASE WHEN nps <= 6 THEN 1 ELSE 0 END) AS BIGINT)"),
+        ))
+        .order(sub::period.asc())
         .load(conn)?;
-    let detractors: Vec<(String, i64)> =
-        base().filter(sub::nps.le(6)).group_by(sub::period).select((sub::period, count_star())).load(conn)?;
-    for (slot, rows) in [all, promoters, passives, detractors].into_iter().enumerate() {
-        for (period, n) in rows {
-            periods.entry(period).or_default()[slot] = n;
-        }
-    }
-    Ok(periods.into_iter().collect())
+    Ok(rows.into_iter().map(|(period, n, p, pa, d)| (period, [n, p, pa, d])).collect())
 }
 
 /// The latest period with any NPS answer.
