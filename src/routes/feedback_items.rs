@@ -194,14 +194,8 @@ pub async fn list(
             errors.push(FieldError::new("status", format!("must be one of: {}", PointStatus::expected())));
         }
     }
-    for (key, slot) in [("stakeholder_id", &mut filter.stakeholder_id), ("form_id", &mut filter.form_id)] {
-        if let Some(v) = params.get(key) {
-            match crate::domain::fields::uuid(key, &Value::from(v.as_str())) {
-                Ok(id) => *slot = id,
-                Err(e) => errors.push(e),
-            }
-        }
-    }
+    filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
+    filter.form_id = super::support::uuid_param(&params, "form_id", &mut errors);
     if let Some(p) = params.get("period") {
         match crate::domain::period::Period::parse(p) {
             Some(p) => filter.period = Some(p.to_string()),

@@ -163,12 +163,7 @@ pub async fn list(
     let mut errors = Vec::new();
     let mut filter =
         store::Filter { hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
-    if let Some(v) = params.get("stakeholder_id") {
-        match crate::domain::fields::uuid("stakeholder_id", &Value::from(v.as_str())) {
-            Ok(id) => filter.stakeholder_id = id,
-            Err(e) => errors.push(e),
-        }
-    }
+    filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
     if let Some(v) = params.get("kind") {
         filter.kind = InteractionKind::parse(v);
         if filter.kind.is_none() {

@@ -159,12 +159,7 @@ pub async fn list(
     let mut filter =
         store::Filter { hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
     filter.include_deleted = super::stakeholders::include_deleted(&params)?;
-    if let Some(v) = params.get("stakeholder_id") {
-        match crate::domain::fields::uuid("stakeholder_id", &Value::from(v.as_str())) {
-            Ok(id) => filter.stakeholder_id = id,
-            Err(e) => errors.push(e),
-        }
-    }
+    filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
     if let Some(v) = params.get("owner") {
         match check_text("owner", v, 1, 200, TextKind::Line) {
             Ok(()) => filter.owner = Some(v.clone()),

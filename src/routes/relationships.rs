@@ -133,12 +133,7 @@ pub async fn list(
     auth.require(READERS)?;
     let mut scope = scope(&auth);
     let mut errors = Vec::new();
-    if let Some(id) = params.get("stakeholder_id") {
-        match crate::domain::fields::uuid("stakeholder_id", &Value::from(id.as_str())) {
-            Ok(id) => scope.stakeholder_id = id,
-            Err(e) => errors.push(e),
-        }
-    }
+    scope.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
     if let Some(kind) = params.get("kind") {
         match RelationshipKind::parse(kind) {
             Some(kind) => scope.kind = Some(kind),

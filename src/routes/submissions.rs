@@ -300,14 +300,8 @@ pub async fn list(
         hide_confidential: !auth.role.sees_confidential() && auth.role != Role::Stakeholder,
         ..Default::default()
     };
-    for (key, slot) in [("form_id", &mut filter.form_id), ("stakeholder_id", &mut filter.stakeholder_id)] {
-        if let Some(v) = params.get(key) {
-            match crate::domain::fields::uuid(key, &Value::from(v.as_str())) {
-                Ok(id) => *slot = id,
-                Err(e) => errors.push(e),
-            }
-        }
-    }
+    filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
+    filter.form_id = super::support::uuid_param(&params, "form_id", &mut errors);
     if let Some(p) = params.get("period") {
         match Period::parse(p) {
             Some(p) => filter.period = Some(p.to_string()),

@@ -93,3 +93,17 @@ pub fn created<T: serde::Serialize>(location: &str, version: i64, body: &T) -> a
         .insert_header((header::ETAG, etag(version)))
         .json(body)
 }
+
+/// An optional UUID query parameter: `None` when absent, the canonical id when valid;
+/// an invalid one is recorded in `errors` (one 422 entry named after the parameter).
+pub fn uuid_param(
+    params: &std::collections::HashMap<String, String>,
+    key: &str,
+    errors: &mut Vec<crate::error::FieldError>,
+) -> Option<String> {
+    let raw = params.get(key)?;
+    crate::domain::fields::uuid(key, &serde_json::Value::from(raw.as_str()))
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten()
+}
