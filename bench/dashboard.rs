@@ -4,7 +4,8 @@
 //! warm-up, over real HTTP.
 //!
 //! `cargo bench --bench dashboard` (SQLite); STAKEMAP_BENCH_POSTGRES_URL adds PostgreSQL;
-//! STAKEMAP_BENCH_SCALE (default 1.0) shrinks the dataset for a quick look.
+//! STAKEMAP_BENCH_SCALE (default 1.0) shrinks the dataset for a quick look;
+//! STAKEMAP_BENCH_DIR keeps the SQLite file there and reuses it on the next run.
 
 use std::time::{Duration, Instant};
 
@@ -244,9 +245,23 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 async fn run(name: &str, url: String) {
     let config = settings(url).validate().unwrap();
     let ready = stakemap::bootstrap::prepare(&config).unwrap();
-    let ws =
-        stakemap::store::workspaces::create(&mut ready.pool.get().unwrap(), "Bench", "bench").unwrap().id;
-    let form_id = generate(&mut ready.pool.get().unwrap(), &ws);
+    let mut conn = ready.pool.get().unwrap();
+    // A kept dataset (STAKEMAP_BENCH_DIR) is reused: generating the full size takes minutes.
+    let (ws, form_id) = match stakemap::store::workspaces::by_slug(&mut conn, "bench").unwrap() {
+        Some(found) => {
+            let form = stakemap::db::schema::forms::table
+                .filter(stakemap::db::schema::forms::workspace_id.eq(&found.id))
+                .select(stakemap::db::schema::forms::id)
+                .first::<String>(&mut *conn);
+            (found.id, form.unwrap())
+        }
+        None => {
+            let ws = stakemap::store::workspaces::create(&mut conn, "Bench", "bench").unwrap().id;
+            let form_id = generate(&mut conn, &ws);
+            (ws, form_id)
+        }
+    };
+    drop(conn);
     let token = ready.jwt.issue("bench", &ws, Role::Manager, None, 3600);
     let app = stakemap::bootstrap::build(&config, ready).unwrap();
     tokio::spawn(app.server);
@@ -293,8 +308,10 @@ async fn run(name: &str, url: String) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    run("SQLite", format!("sqlite://{}", dir.path().join("dashboard.db").display())).await;
+    let temporary = tempfile::tempdir().unwrap();
+    let dir = std::env::var("STAKEMAP_BENCH_DIR").map(std::path::PathBuf::from);
+    let dir = dir.unwrap_or_else(|_| temporary.path().to_path_buf());
+    run("SQLite", format!("sqlite://{}", dir.join("dashboard.db").display())).await;
     if let Ok(server) = std::env::var("STAKEMAP_BENCH_POSTGRES_URL") {
         let name = format!("stakemap_bench_{}", uuid::Uuid::new_v4().simple());
         diesel::PgConnection::establish(&server)

@@ -332,9 +332,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tallies (workspace_id, key) {
+        workspace_id -> Text,
+        key -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
     server_settings,
+    tallies,
     stakeholders,
     stakeholder_tags,
     accounts,

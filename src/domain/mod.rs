@@ -27,3 +27,4 @@ pub mod stakeholder;
 pub mod stakeholder_enums;
 mod string_enum;
 pub mod submission;
+pub mod tally;

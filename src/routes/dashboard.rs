@@ -14,10 +14,12 @@ use crate::auth::{Auth, Role};
 use crate::domain::matrix_svg::{self, Cell, Dot, MAX_DOTS};
 use crate::domain::nps::{rate, Nps};
 use crate::domain::period::Period;
+use crate::domain::quadrant::quadrant;
+use crate::domain::tally;
 use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::store::dashboard::Scope;
-use crate::store::{audience, dashboard as store, forms};
+use crate::store::{dashboard as store, forms};
 
 const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer];
 /// Items listed per risk (the total is always given).
@@ -29,12 +31,10 @@ fn scope(auth: &Auth) -> Scope {
     Scope { workspace_id: auth.workspace_id.clone(), hide_confidential: !auth.role.sees_confidential() }
 }
 
-fn counts<K: Into<Option<String>>>(rows: Vec<(K, i64)>) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (k, n) in rows {
-        out.insert(k.into().unwrap_or_else(|| "none".into()), json!(n));
-    }
-    out
+/// One dimension's counters as `{value: count}`, not set as `none`.
+fn counts(people: &store::PeopleTallies, dimension: &str) -> Map<String, Value> {
+    let values = people.get(dimension).into_iter().flatten();
+    values.map(|(v, n)| (if v == tally::NONE { "none".to_string() } else { v.clone() }, json!(n))).collect()
 }
 
 /// Counts for the home screen.
@@ -62,24 +62,34 @@ pub async fn summary(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespo
     auth.require(READERS)?;
     let scope = scope(&auth);
     let body = with_conn(&state, move |conn| {
-        let c = store::people_counts(conn, &scope)?;
-        let total: i64 = c.group.iter().map(|(_, n)| n).sum();
+        let people = store::people(conn, &scope)?;
+        let total: i64 = people.get("group").map_or(0, |g| g.values().sum());
         let today = crate::time::now().date_naive();
         let overdue: i64 = store::overdue_by_owner(conn, &scope, today)?.iter().map(|(_, n)| n).sum();
         let latest = match store::latest_nps_period(conn, &scope)? {
             Some(period) => {
                 let rows = store::submissions_by_period(conn, &scope, None, &period, &period)?;
-                let [_, p, pa, d] = rows.first().map(|r| r.1).unwrap_or_default();
+                let [_, p, pa, d] = rows.get(&period).copied().unwrap_or_default();
                 let nps = Nps::from_counts(p, pa, d);
                 Some(json!({"period": period, "score": nps.score, "promoters": p, "passives": pa, "detractors": d}))
             }
             None => None,
         };
+        let cells = store::cells(&people);
+        let by = |f: fn(&store::GridCell) -> String| {
+            let mut out = Map::new();
+            for cell in &cells {
+                let n = out.get(&f(cell)).and_then(Value::as_i64).unwrap_or(0) + cell.3;
+                out.insert(f(cell), json!(n));
+            }
+            out
+        };
         Ok(Summary {
             stakeholders: json!({
-                "total": total, "by_group": counts(c.group), "by_category": counts(c.category),
-                "by_quadrant": counts(c.quadrant), "by_stance": counts(c.stance),
-                "by_decision_role": counts(c.decision_role), "by_relationship_status": counts(c.relationship_status),
+                "total": total, "by_group": counts(&people, "group"), "by_category": counts(&people, "category"),
+                "by_quadrant": by(|c| quadrant(c.0, c.1).as_str().to_string()), "by_stance": by(|c| c.2.clone()),
+                "by_decision_role": counts(&people, "decision_role"),
+                "by_relationship_status": counts(&people, "relationship_status"),
             }),
             overdue_plans: overdue,
             open_points: store::open_points(conn, &scope)?,
@@ -135,11 +145,14 @@ pub async fn matrix(
         let account = account.as_deref();
         let mut by_quadrant: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
         let mut total = 0;
-        for ((q, st), n) in store::quadrant_stance(conn, &scope, account)? {
+        let grid = store::grid(conn, &scope, account)?;
+        for (influence, impact, stance, n) in &grid {
             total += n;
-            by_quadrant.entry(q).or_default().insert(st, json!(n));
+            let stances = by_quadrant.entry(quadrant(*influence, *impact).as_str().to_string()).or_default();
+            let sum = stances.get(stance).and_then(Value::as_i64).unwrap_or(0) + n;
+            stances.insert(stance.clone(), json!(sum));
         }
-        let cells = store::grid(conn, &scope, account)?
+        let cells = grid
             .into_iter()
             .map(|(i, m, st, n)| json!({"influence": i, "impact": m, "stance": st, "count": n}))
             .collect();
@@ -256,7 +269,8 @@ pub async fn feedback(
     let rows = with_conn(&state, move |conn| {
         let form =
             forms::find(conn, &auth.workspace_id, &form_id)?.ok_or_else(|| ApiError::not_found("form"))?;
-        let expected = audience::count(conn, &auth.workspace_id, &form.audience)?;
+        let people = store::people(conn, &scope)?;
+        let expected = store::audience_size(conn, &scope, &people, &form.audience)?;
         let (from, to) = (months[0].to_string(), months[months.len() - 1].to_string());
         let by_period: HashMap<String, [i64; 4]> =
             store::submissions_by_period(conn, &scope, Some(&form.id), &from, &to)?.into_iter().collect();
@@ -370,12 +384,13 @@ pub async fn risks(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespons
     let body = with_conn(&state, move |conn| {
         let now = crate::time::now();
         let today = now.date_naive();
+        let people_counts = store::people(conn, &scope)?;
         let overdue = store::overdue_plans(conn, &scope, today, RISK_ITEMS)?;
         let ending = store::contracts_ending(conn, &scope, today, RISK_ITEMS)?;
         let stale = store::stale_points(conn, &scope, (now - chrono::Duration::days(30)).naive_utc(), RISK_ITEMS)?;
         Ok(json!({
-            "influential_critics": people(store::influential_critics(conn, &scope, RISK_ITEMS)?),
-            "veto_not_advocate": people(store::unconvinced_vetoes(conn, &scope, RISK_ITEMS)?),
+            "influential_critics": people(store::influential_critics(conn, &scope, &people_counts, RISK_ITEMS)?),
+            "veto_not_advocate": people(store::unconvinced_vetoes(conn, &scope, &people_counts, RISK_ITEMS)?),
             "key_players_without_plan": people(store::unplanned_key_players(conn, &scope, RISK_ITEMS)?),
             "overdue_plans": {"total": overdue.total, "items": overdue.items.into_iter().map(|(id, s, d)| json!({"plan_id": id, "stakeholder_id": s, "next_due_on": d})).collect::<Vec<_>>()},
             "contracts_ending_soon": {"total": ending.total, "items": ending.items.into_iter().map(|(id, a, t, e)| json!({"contract_id": id, "account_id": a, "title": t, "end_date": e})).collect::<Vec<_>>()},

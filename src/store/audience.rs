@@ -38,6 +38,11 @@ pub fn count(conn: &mut DbConnection, workspace_id: &str, audience: &Audience) -
     members!(workspace_id, audience).count().get_result(conn)
 }
 
+/// How many live stakeholders the audience holds who are not confidential.
+pub fn count_public(conn: &mut DbConnection, workspace_id: &str, audience: &Audience) -> QueryResult<i64> {
+    members!(workspace_id, audience).filter(s::confidential.eq(false)).count().get_result(conn)
+}
+
 /// Whether a stakeholder is in the audience.
 pub fn contains(
     conn: &mut DbConnection,

@@ -1,10 +1,15 @@
-//! Dashboard aggregates, each computed by the database (GROUP BY / COUNT / SUM), never
-//! by loading rows into the process.
+//! Dashboard aggregates, each computed by the database, never by loading rows into the
+//! process. Counts that would scan a big workspace's tables come from the exact counters
+//! (`store::tallies`); what hidden people (deleted, or confidential for roles that may
+//! not see them) contributed is then subtracted by queries that start from those few
+//! people. Date-dependent counts are index range scans.
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool};
+use diesel::sql_types::{BigInt, Bool, Text};
 
 use crate::db::schema::{
     accounts as a, contracts as c, engagement_plans as p, feedback_items as fi,
@@ -12,6 +17,9 @@ use crate::db::schema::{
 };
 use crate::db::DbConnection;
 use crate::domain::cadence::iso;
+use crate::domain::tally;
+use crate::domain::form::Audience;
+use crate::store::{audience, tallies};
 
 /// Whose rows count: one workspace, confidential people only for roles that may see them.
 #[derive(Debug, Clone)]
@@ -28,6 +36,25 @@ impl Scope {
             vec![false, true]
         }
     }
+
+    /// The confidentiality flags of people this scope hides (none, or `true`).
+    fn hidden_flags(&self) -> Vec<bool> {
+        if self.hide_confidential {
+            vec![true]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Ids of the scope's hidden people: deleted, or confidential when the role hides them.
+macro_rules! hidden_people {
+    ($scope:expr) => {
+        s::table
+            .filter(s::workspace_id.eq($scope.workspace_id.clone()))
+            .filter(s::deleted_at.is_not_null().or(s::confidential.eq_any($scope.hidden_flags())))
+            .select(s::id)
+    };
 }
 
 macro_rules! live_people {
@@ -48,12 +75,6 @@ macro_rules! people_of {
     }};
 }
 
-macro_rules! count_by {
-    ($conn:expr, $scope:expr, $col:expr) => {{
-        live_people!($scope).group_by($col).select(($col, count_star())).load($conn)
-    }};
-}
-
 /// (influence, impact, stance, people) of one grid cell.
 pub type GridCell = (Option<i32>, Option<i32>, String, i64);
 /// (contract id, account id, title, end date).
@@ -61,47 +82,71 @@ pub type EndingContract = (String, String, String, Option<String>);
 /// (month, kind, interactions, impressions, clicks, shares, reactions).
 pub type MonthKind = (String, String, i64, i64, i64, i64, i64);
 
-/// Counts of live people by each profile and analysis dimension (`None` = not set).
-pub struct PeopleCounts {
-    pub group: Vec<(String, i64)>,
-    pub category: Vec<(Option<String>, i64)>,
-    pub quadrant: Vec<(String, i64)>,
-    pub stance: Vec<(String, i64)>,
-    pub decision_role: Vec<(Option<String>, i64)>,
-    pub relationship_status: Vec<(Option<String>, i64)>,
+/// Live people per dimension (`group`, `category`, `decision_role`,
+/// `relationship_status`, `cell`, `veto`, `tag`) and value (`-` = not set), from the
+/// exact counters: confidential people only when the scope shows them.
+pub type PeopleTallies = BTreeMap<String, BTreeMap<String, i64>>;
+
+/// The people counters of the scope.
+pub fn people(conn: &mut DbConnection, scope: &Scope) -> QueryResult<PeopleTallies> {
+    let mut out = PeopleTallies::new();
+    for confidential in scope.confidential() {
+        for (key, n) in tallies::read(conn, &scope.workspace_id, tally::people_prefix(confidential))? {
+            if let Some((dimension, value)) = key.split_once('/') {
+                *out.entry(dimension.to_string()).or_default().entry(value.to_string()).or_default() += n;
+            }
+        }
+    }
+    Ok(out)
 }
 
-/// Counts of live people by group, category, quadrant, stance, decision role and relationship.
-pub fn people_counts(conn: &mut DbConnection, scope: &Scope) -> QueryResult<PeopleCounts> {
-    Ok(PeopleCounts {
-        group: count_by!(conn, scope, s::stakeholder_group)?,
-        category: count_by!(conn, scope, s::category)?,
-        quadrant: count_by!(conn, scope, s::quadrant)?,
-        stance: count_by!(conn, scope, s::stance)?,
-        decision_role: count_by!(conn, scope, s::decision_role)?,
-        relationship_status: count_by!(conn, scope, s::relationship_status)?,
-    })
-}
-
-/// People per (quadrant, stance), optionally of one account.
-pub fn quadrant_stance(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    account: Option<&str>,
-) -> QueryResult<Vec<((String, String), i64)>> {
-    let rows: Vec<(String, String, i64)> = people_of!(scope, account)
-        .group_by((s::quadrant, s::stance))
-        .select((s::quadrant, s::stance, count_star()))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(q, st, n)| ((q, st), n)).collect())
-}
-
-/// People per (influence, impact, stance) cell of the 5×5 grid.
+/// People per (influence, impact, stance) cell: from the counters for the whole
+/// workspace, by a GROUP BY over the account's people for one account.
 pub fn grid(conn: &mut DbConnection, scope: &Scope, account: Option<&str>) -> QueryResult<Vec<GridCell>> {
-    people_of!(scope, account)
+    let Some(account) = account else {
+        return Ok(cells(&people(conn, scope)?));
+    };
+    people_of!(scope, Some(account))
         .group_by((s::influence, s::impact, s::stance))
         .select((s::influence, s::impact, s::stance, count_star()))
         .load(conn)
+}
+
+/// How many people the scope shows are in a form's audience: from the counters when
+/// the audience is one kind of disjoint sets (everyone, groups, categories) or one tag,
+/// else by a query.
+pub fn audience_size(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    people: &PeopleTallies,
+    audience: &Audience,
+) -> QueryResult<i64> {
+    let sum = |dimension: &str, values: Vec<&str>| {
+        people.get(dimension).into_iter().flatten().filter(|(v, _)| values.contains(&v.as_str())).map(|(_, n)| n).sum()
+    };
+    let only_ids_empty = audience.stakeholder_ids.is_empty();
+    let (groups, categories, tags) = (&audience.groups, &audience.categories, &audience.tags);
+    Ok(match (groups.is_empty(), categories.is_empty(), tags.len()) {
+        _ if audience.is_everyone() => people.get("group").map_or(0, |g| g.values().sum()),
+        (false, true, 0) if only_ids_empty => sum("group", groups.iter().map(|g| g.as_str()).collect()),
+        (true, false, 0) if only_ids_empty => sum("category", categories.iter().map(|c| c.as_str()).collect()),
+        (true, true, 1) if only_ids_empty => sum("tag", vec![tags[0].as_str()]),
+        _ if scope.hide_confidential => audience::count_public(conn, &scope.workspace_id, audience)?,
+        _ => audience::count(conn, &scope.workspace_id, audience)?,
+    })
+}
+
+/// The grid cells of people counters.
+pub fn cells(people: &PeopleTallies) -> Vec<GridCell> {
+    people
+        .get("cell")
+        .into_iter()
+        .flatten()
+        .filter_map(|(cell, n)| {
+            let (influence, impact, stance) = tally::parse_cell(cell)?;
+            Some((influence, impact, stance.to_string(), *n))
+        })
+        .collect()
 }
 
 /// One point on the matrix.
@@ -121,16 +166,23 @@ pub fn points(
         .load(conn)
 }
 
+/// Live plans of people the scope shows (`NOT IN` the few hidden people).
+macro_rules! visible_plans {
+    ($scope:expr) => {
+        p::table
+            .filter(p::workspace_id.eq($scope.workspace_id.clone()))
+            .filter(p::deleted_at.is_null())
+            .filter(p::stakeholder_id.ne_all(hidden_people!($scope)))
+    };
+}
+
 /// Live plans of visible live people that are overdue on `today`, by owner.
 pub fn overdue_by_owner(
     conn: &mut DbConnection,
     scope: &Scope,
     today: NaiveDate,
 ) -> QueryResult<Vec<(Option<String>, i64)>> {
-    p::table
-        .filter(p::workspace_id.eq(&scope.workspace_id))
-        .filter(p::deleted_at.is_null())
-        .filter(p::stakeholder_id.eq_any(live_people!(scope).select(s::id)))
+    visible_plans!(scope)
         .filter(p::next_due_on.lt(iso(today)))
         .group_by(p::owner)
         .select((p::owner, count_star()))
@@ -139,15 +191,13 @@ pub fn overdue_by_owner(
 
 /// (all live plans, plans not yet due within 7 days i.e. on track) of visible live people.
 pub fn plan_totals(conn: &mut DbConnection, scope: &Scope, today: NaiveDate) -> QueryResult<(i64, i64)> {
-    let base = || {
-        p::table
-            .filter(p::workspace_id.eq(&scope.workspace_id))
-            .filter(p::deleted_at.is_null())
-            .filter(p::stakeholder_id.eq_any(live_people!(scope).select(s::id)))
-    };
-    let total = base().count().get_result(conn)?;
     let soon = iso(today + chrono::Days::new(crate::domain::cadence::DUE_SOON_DAYS));
-    let on_track = base().filter(p::next_due_on.gt(soon)).count().get_result(conn)?;
+    let (total, on_track): (i64, i64) = visible_plans!(scope)
+        .select((
+            count_star(),
+            sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN next_due_on > ").bind::<Text, _>(soon).sql(" THEN 1 ELSE 0 END), 0) AS BIGINT)"),
+        ))
+        .first(conn)?;
     Ok((total, on_track))
 }
 
@@ -155,33 +205,48 @@ pub fn plan_totals(conn: &mut DbConnection, scope: &Scope, today: NaiveDate) -> 
 pub fn open_points(conn: &mut DbConnection, scope: &Scope) -> QueryResult<i64> {
     fi::table
         .filter(fi::workspace_id.eq(&scope.workspace_id))
-        .filter(fi::stakeholder_id.eq_any(live_people!(scope).select(s::id)))
+        .filter(fi::stakeholder_id.ne_all(hidden_people!(scope)))
         .filter(fi::status.ne_all(vec!["done", "declined"]))
         .count()
         .get_result(conn)
 }
 
-/// Per period: (submitted, promoters, passives, detractors) of visible people, optionally
-/// of one form, for periods in `from..=to`.
+/// Submission counters per period: [submitted, promoters, passives, detractors].
+pub type PeriodCounts = BTreeMap<String, [i64; 4]>;
+
+const BANDS: [&str; 4] = ["n", "promoters", "passives", "detractors"];
+
+/// Per period in `from..=to`: [submitted, promoters, passives, detractors] of the people
+/// the scope shows, optionally of one form: the counters, less what hidden people sent.
 pub fn submissions_by_period(
     conn: &mut DbConnection,
     scope: &Scope,
     form_id: Option<&str>,
     from: &str,
     to: &str,
-) -> QueryResult<Vec<(String, [i64; 4])>> {
+) -> QueryResult<PeriodCounts> {
+    let prefix = match form_id {
+        Some(form) => format!("submissions/{form}/"),
+        None => "submissions/".to_string(),
+    };
+    let mut out = PeriodCounts::new();
+    for (key, n) in tallies::read(conn, &scope.workspace_id, &prefix)? {
+        // `{period}/{band}`, or `{form}/{period}/{band}` across forms.
+        let mut parts = key.rsplitn(3, '/');
+        let (Some(band), Some(period)) = (parts.next(), parts.next()) else { continue };
+        let Some(slot) = BANDS.iter().position(|b| *b == band) else { continue };
+        if (from..=to).contains(&period) {
+            out.entry(period.to_string()).or_default()[slot] += n;
+        }
+    }
     let any = form_id.is_none();
     let form = form_id.unwrap_or_default().to_string();
-    let base = || {
-        sub::table
-            .filter(sub::workspace_id.eq(scope.workspace_id.clone()))
-            .filter(sub::period.ge(from.to_string()))
-            .filter(sub::period.le(to.to_string()))
-            .filter(sub::stakeholder_id.eq_any(live_people!(scope).select(s::id)))
-            .filter(sub::form_id.eq(form.clone()).or(any.into_sql::<Bool>()))
-    };
-    // One pass: the NPS bands are conditional sums beside the count.
-    let rows: Vec<(String, i64, i64, i64, i64)> = base()
+    let hidden: Vec<(String, i64, i64, i64, i64)> = sub::table
+        .filter(sub::workspace_id.eq(scope.workspace_id.clone()))
+        .filter(sub::stakeholder_id.eq_any(hidden_people!(scope)))
+        .filter(sub::period.ge(from.to_string()))
+        .filter(sub::period.le(to.to_string()))
+        .filter(sub::form_id.eq(form).or(any.into_sql::<Bool>()))
         .group_by(sub::period)
         .select((
             sub::period,
@@ -190,44 +255,66 @@ pub fn submissions_by_period(
             sql::<BigInt>("CAST(SUM(CASE WHEN nps BETWEEN 7 AND 8 THEN 1 ELSE 0 END) AS BIGINT)"),
             sql::<BigInt>("CAST(SUM(CASE WHEN nps <= 6 THEN 1 ELSE 0 END) AS BIGINT)"),
         ))
-        .order(sub::period.asc())
         .load(conn)?;
-    Ok(rows.into_iter().map(|(period, n, p, pa, d)| (period, [n, p, pa, d])).collect())
+    for (period, n, promoters, passives, detractors) in hidden {
+        let counts = out.entry(period).or_default();
+        for (slot, less) in [n, promoters, passives, detractors].into_iter().enumerate() {
+            counts[slot] -= less;
+        }
+    }
+    out.retain(|_, c| c[0] != 0);
+    Ok(out)
 }
 
-/// The latest period with any NPS answer.
+/// The latest period with any NPS answer (any form, anyone's), from the counters.
 pub fn latest_nps_period(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Option<String>> {
-    sub::table
-        .filter(sub::workspace_id.eq(&scope.workspace_id))
-        .filter(sub::nps.is_not_null())
-        .select(diesel::dsl::max(sub::period))
-        .first(conn)
+    Ok(tallies::read(conn, &scope.workspace_id, "submissions/")?
+        .into_iter()
+        .filter_map(|(key, _)| {
+            let mut parts = key.rsplitn(3, '/');
+            let band = parts.next()?;
+            (band != "n").then(|| parts.next().map(str::to_string)).flatten()
+        })
+        .max())
 }
+
+const METRICS: [&str; 5] = ["n", "impressions", "clicks", "shares", "reactions"];
 
 /// Per (month, kind): (count, impressions, clicks, shares, reactions) of live interactions
-/// in `from..=to` months; interactions involving hidden people are left out.
+/// in `from..=to` months; interactions involving hidden people are left out: the
+/// counters, less what the interactions touching a hidden person add.
 pub fn interactions_by_month(
     conn: &mut DbConnection,
     scope: &Scope,
     from: &str,
     to: &str,
 ) -> QueryResult<Vec<MonthKind>> {
-    // Hidden people: those confidential, unless the role may see them (then none).
-    let hidden: Vec<bool> = if scope.hide_confidential { vec![true] } else { vec![] };
+    let mut out: BTreeMap<(String, String), [i64; 5]> = BTreeMap::new();
+    for (key, n) in tallies::read(conn, &scope.workspace_id, "interactions/")? {
+        let mut parts = key.splitn(3, '/');
+        let (Some(month), Some(kind), Some(metric)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let Some(slot) = METRICS.iter().position(|m| *m == metric) else { continue };
+        if (from..=to).contains(&month) {
+            out.entry((month.to_string(), kind.to_string())).or_default()[slot] += n;
+        }
+    }
+    // Only confidential people hide interactions (a deleted person's still happened).
     let secret = s::table
         .filter(s::workspace_id.eq(scope.workspace_id.clone()))
-        .filter(s::confidential.eq_any(hidden))
+        .filter(s::confidential.eq_any(scope.hidden_flags()))
         .select(s::id);
     let touching = l::table
         .filter(l::workspace_id.eq(scope.workspace_id.clone()))
         .filter(l::stakeholder_id.eq_any(secret))
         .select(l::interaction_id);
-    i::table
+    let hidden: Vec<MonthKind> = i::table
         .filter(i::workspace_id.eq(scope.workspace_id.clone()))
         .filter(i::deleted_at.is_null())
         .filter(i::occurred_month.ge(from.to_string()))
         .filter(i::occurred_month.le(to.to_string()))
-        .filter(diesel::dsl::not(i::id.eq_any(touching)))
+        .filter(i::id.eq_any(touching))
         .group_by((i::occurred_month, i::kind))
         .select((
             i::occurred_month,
@@ -238,7 +325,20 @@ pub fn interactions_by_month(
             sql::<BigInt>("CAST(COALESCE(SUM(shares), 0) AS BIGINT)"),
             sql::<BigInt>("CAST(COALESCE(SUM(reactions), 0) AS BIGINT)"),
         ))
-        .load(conn)
+        .load(conn)?;
+    for (month, kind, n, impressions, clicks, shares, reactions) in hidden {
+        let sums = out.entry((month, kind)).or_default();
+        for (slot, less) in [n, impressions, clicks, shares, reactions].into_iter().enumerate() {
+            sums[slot] -= less;
+        }
+    }
+    Ok(out
+        .into_iter()
+        .filter(|(_, v)| v[0] != 0)
+        .map(|((month, kind), [n, impressions, clicks, shares, reactions])| {
+            (month, kind, n, impressions, clicks, shares, reactions)
+        })
+        .collect())
 }
 
 /// A risk list: how many, and the first few.
@@ -251,33 +351,38 @@ pub struct RiskList<T> {
 pub type RiskPerson = (String, String, Option<i32>, String, String);
 
 macro_rules! risk_people {
-    ($conn:expr, $scope:expr, $limit:expr, $($filter:expr),+) => {{
-        let total = live_people!($scope)$(.filter($filter))+.count().get_result($conn)?;
-        let items = live_people!($scope)$(.filter($filter))+
+    ($conn:expr, $scope:expr, $limit:expr, $($filter:expr),+) => {
+        live_people!($scope)$(.filter($filter))+
             .order((s::influence.desc(), s::name.asc(), s::id.asc()))
             .limit($limit)
             .select((s::id, s::name, s::influence, s::stance, s::quadrant))
-            .load($conn)?;
-        RiskList { total, items }
-    }};
+            .load($conn)?
+    };
 }
 
-/// Critics with influence ≥ 4.
+/// Critics with influence ≥ 4 (the total from the cell counters).
 pub fn influential_critics(
     conn: &mut DbConnection,
     scope: &Scope,
+    people: &PeopleTallies,
     limit: i64,
 ) -> QueryResult<RiskList<RiskPerson>> {
-    Ok(risk_people!(conn, scope, limit, s::stance.eq("critic"), s::influence.ge(4)))
+    let total = cells(people).iter().filter(|c| c.2 == "critic" && c.0 >= Some(4)).map(|c| c.3).sum();
+    let items = risk_people!(conn, scope, limit, s::stance.eq("critic"), s::influence.ge(4));
+    Ok(RiskList { total, items })
 }
 
-/// Veto holders who are not advocates.
+/// Veto holders who are not advocates (the total from the veto counters, by stance).
 pub fn unconvinced_vetoes(
     conn: &mut DbConnection,
     scope: &Scope,
+    people: &PeopleTallies,
     limit: i64,
 ) -> QueryResult<RiskList<RiskPerson>> {
-    Ok(risk_people!(conn, scope, limit, s::veto.eq(true), s::stance.ne("advocate")))
+    let vetoes = people.get("veto").into_iter().flatten();
+    let total = vetoes.filter(|(stance, _)| *stance != "advocate").map(|(_, n)| n).sum();
+    let items = risk_people!(conn, scope, limit, s::veto.eq(true), s::stance.ne("advocate"));
+    Ok(RiskList { total, items })
 }
 
 /// Key players without a live plan.
@@ -292,13 +397,10 @@ pub fn unplanned_key_players(
             .filter(p::deleted_at.is_null())
             .select(p::stakeholder_id)
     };
-    Ok(risk_people!(
-        conn,
-        scope,
-        limit,
-        s::quadrant.eq("key_player"),
-        diesel::dsl::not(s::id.eq_any(planned()))
-    ))
+    let unplanned = || live_people!(scope).filter(s::quadrant.eq("key_player")).filter(diesel::dsl::not(s::id.eq_any(planned())));
+    let total = unplanned().count().get_result(conn)?;
+    let items = risk_people!(conn, scope, limit, s::quadrant.eq("key_player"), diesel::dsl::not(s::id.eq_any(planned())));
+    Ok(RiskList { total, items })
 }
 
 /// (plan id, stakeholder id, next due) of overdue live plans of visible people.
@@ -308,13 +410,7 @@ pub fn overdue_plans(
     today: NaiveDate,
     limit: i64,
 ) -> QueryResult<RiskList<(String, String, String)>> {
-    let base = || {
-        p::table
-            .filter(p::workspace_id.eq(scope.workspace_id.clone()))
-            .filter(p::deleted_at.is_null())
-            .filter(p::stakeholder_id.eq_any(live_people!(scope).select(s::id)))
-            .filter(p::next_due_on.lt(iso(today)))
-    };
+    let base = || visible_plans!(scope).filter(p::next_due_on.lt(iso(today)));
     let total = base().count().get_result(conn)?;
     let items = base()
         .order((p::next_due_on.asc(), p::id.asc()))
@@ -367,7 +463,7 @@ pub fn stale_points(
     let base = || {
         fi::table
             .filter(fi::workspace_id.eq(scope.workspace_id.clone()))
-            .filter(fi::stakeholder_id.eq_any(live_people!(scope).select(s::id)))
+            .filter(fi::stakeholder_id.ne_all(hidden_people!(scope)))
             .filter(fi::response.is_null().or(fi::response.eq("")))
             .filter(fi::created_at.lt(cutoff))
     };

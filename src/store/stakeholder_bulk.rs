@@ -104,6 +104,12 @@ pub fn insert_many(
     let entries: Vec<HistoryRow> =
         people.iter().map(|p| history::entry(actor, HistoryOp::Create, None, p)).collect();
     insert_chunks!(conn, h::table, entries);
+    // The counters move once per key for the whole batch, not once per person.
+    let mut deltas = crate::domain::tally::Deltas::new();
+    for p in people {
+        crate::domain::tally::add(&mut deltas, crate::domain::tally::person(p), 1);
+    }
+    super::tallies::apply(conn, workspace_id, &deltas)?;
     let first = changes::allocate(conn, workspace_id, people.len() as i64)?;
     let entity = <Stakeholder as Tracked>::ENTITY;
     let rows: Vec<NewChange> = people

@@ -7,12 +7,14 @@ use super::stakeholder_row::StakeholderRow;
 use crate::db::schema::{stakeholder_tags, stakeholders};
 use crate::db::DbConnection;
 use crate::domain::history::HistoryOp;
+use crate::domain::tally;
 use crate::domain::stakeholder::Stakeholder;
 
 /// Inserts a new stakeholder, its tag rows and its "create" history entry.
 pub fn insert(conn: &mut DbConnection, s: &Stakeholder, actor: &str) -> QueryResult<()> {
     diesel::insert_into(stakeholders::table).values(StakeholderRow::from(s)).execute(conn)?;
     replace_tags(conn, s)?;
+    super::tallies::record(conn, &s.workspace_id, None, Some(s), tally::person)?;
     history::record(conn, actor, HistoryOp::Create, None, s)?;
     super::changes::record_write(conn, None, s).map(|_| ())
 }
@@ -65,6 +67,7 @@ pub fn save(
     if before.profile.tags != after.profile.tags {
         replace_tags(conn, after)?;
     }
+    super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::person)?;
     let op = match (before.deleted_at, after.deleted_at) {
         (None, Some(_)) => HistoryOp::Delete,
         (Some(_), None) => HistoryOp::Restore,

@@ -63,7 +63,7 @@ impl From<Row> for Submission {
     }
 }
 
-versioned_store!(sub, Row, Submission);
+versioned_store!(sub, Row, Submission, tally = crate::domain::tally::submission);
 
 /// The id of the submission for (form, stakeholder, period), if any.
 pub fn existing(

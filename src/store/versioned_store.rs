@@ -1,12 +1,17 @@
 //! The four queries every versioned table needs, written once.
 
 /// Generates `insert`, `find`, `lock` and `save` for a table whose rows convert to and
-/// from a domain type with `workspace_id`, `id` and `version`; writes record the change.
+/// from a domain type with `workspace_id`, `id` and `version`; writes record the change
+/// and, given `tally = fn`, move the dashboard counters the row adds to.
 macro_rules! versioned_store {
     ($t:ident, $row:ident, $domain:ty) => {
+        versioned_store!($t, $row, $domain, tally = |_: &$domain| Vec::new());
+    };
+    ($t:ident, $row:ident, $domain:ty, tally = $tally:expr) => {
         /// Inserts one and records the change.
         pub fn insert(conn: &mut DbConnection, x: &$domain) -> QueryResult<()> {
             diesel::insert_into($t::table).values($row::from(x)).execute(conn)?;
+            super::tallies::record(conn, &x.workspace_id, None, Some(x), $tally)?;
             super::changes::record_write(conn, None, x).map(|_| ())
         }
 
@@ -46,6 +51,7 @@ macro_rules! versioned_store {
             .set($row::from(after))
             .execute(conn)?;
             if changed == 1 {
+                super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), $tally)?;
                 super::changes::record_write(conn, Some(before), after)?;
             }
             Ok(changed == 1)

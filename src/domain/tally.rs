@@ -1,0 +1,151 @@
+//! Which exact dashboard counters a row adds to. A counter key is a path:
+//! `people/{p|c}/{dimension}/{value}` (p public, c confidential; live people only),
+//! `submissions/{form}/{period}/{n|promoters|passives|detractors}` and
+//! `interactions/{month}/{kind}/{n|impressions|clicks|shares|reactions}` (live only).
+//! A write moves each counter by what the row adds after minus what it added before.
+
+use std::collections::BTreeMap;
+
+use super::interaction::Interaction;
+use super::stakeholder::Stakeholder;
+use super::submission::Submission;
+
+/// Counter key → change.
+pub type Deltas = BTreeMap<String, i64>;
+
+/// What stands for a missing value in a key.
+pub const NONE: &str = "-";
+
+/// The key prefix of people with this confidentiality.
+pub fn people_prefix(confidential: bool) -> &'static str {
+    if confidential {
+        "people/c/"
+    } else {
+        "people/p/"
+    }
+}
+
+/// A score cell `influence|impact|stance`, missing scores as `-`.
+pub fn cell(influence: Option<i32>, impact: Option<i32>, stance: &str) -> String {
+    let score = |s: Option<i32>| s.map_or_else(|| NONE.to_string(), |v| v.to_string());
+    format!("{}|{}|{stance}", score(influence), score(impact))
+}
+
+/// Parses a cell value back into (influence, impact, stance).
+pub fn parse_cell(value: &str) -> Option<(Option<i32>, Option<i32>, &str)> {
+    let mut parts = value.splitn(3, '|');
+    let score = |s: &str| if s == NONE { Some(None) } else { s.parse().ok().map(Some) };
+    Some((score(parts.next()?)?, score(parts.next()?)?, parts.next()?))
+}
+
+/// The counters a stakeholder adds to: none once deleted.
+pub fn person(s: &Stakeholder) -> Vec<(String, i64)> {
+    if s.deleted_at.is_some() {
+        return Vec::new();
+    }
+    let prefix = people_prefix(s.analysis.confidential);
+    let p = &s.profile;
+    let a = &s.analysis;
+    let mut keys = vec![
+        format!("{prefix}group/{}", p.group.as_str()),
+        format!("{prefix}category/{}", p.category.map_or(NONE, |c| c.as_str())),
+        format!("{prefix}decision_role/{}", a.decision_role.map_or(NONE, |r| r.as_str())),
+        format!("{prefix}relationship_status/{}", p.relationship_status.map_or(NONE, |r| r.as_str())),
+        format!("{prefix}cell/{}", cell(a.influence, a.impact, a.stance.as_str())),
+    ];
+    if a.veto {
+        keys.push(format!("{prefix}veto/{}", a.stance.as_str()));
+    }
+    keys.extend(p.tags.iter().map(|t| format!("{prefix}tag/{t}")));
+    keys.into_iter().map(|k| (k, 1)).collect()
+}
+
+/// The NPS band of a 0–10 answer.
+pub fn band(nps: i32) -> &'static str {
+    match nps {
+        9.. => "promoters",
+        7..=8 => "passives",
+        _ => "detractors",
+    }
+}
+
+/// The counters a submission adds to.
+pub fn submission(x: &Submission) -> Vec<(String, i64)> {
+    let prefix = format!("submissions/{}/{}/", x.form_id, x.period);
+    let mut keys = vec![(format!("{prefix}n"), 1)];
+    if let Some(nps) = x.nps {
+        keys.push((format!("{prefix}{}", band(nps)), 1));
+    }
+    keys
+}
+
+/// The counters an interaction adds to: none once deleted.
+pub fn interaction(x: &Interaction) -> Vec<(String, i64)> {
+    if x.deleted_at.is_some() {
+        return Vec::new();
+    }
+    let prefix = format!("interactions/{}/{}/", x.occurred_at.format("%Y-%m"), x.kind.as_str());
+    let mut keys = vec![(format!("{prefix}n"), 1)];
+    if let Some(m) = &x.metrics {
+        for (name, value) in
+            [("impressions", m.impressions), ("clicks", m.clicks), ("shares", m.shares), ("reactions", m.reactions)]
+        {
+            if let Some(v) = value.filter(|v| *v != 0) {
+                keys.push((format!("{prefix}{name}"), v));
+            }
+        }
+    }
+    keys
+}
+
+/// Adds `sign` × each counter of `keys` to `into`.
+pub fn add(into: &mut Deltas, keys: Vec<(String, i64)>, sign: i64) {
+    for (key, n) in keys {
+        *into.entry(key).or_default() += sign * n;
+    }
+}
+
+/// What a write from `before` to `after` (either absent) changes, zero changes dropped.
+pub fn change<T>(before: Option<&T>, after: Option<&T>, keys: fn(&T) -> Vec<(String, i64)>) -> Deltas {
+    let mut deltas = Deltas::new();
+    if let Some(b) = before {
+        add(&mut deltas, keys(b), -1);
+    }
+    if let Some(a) = after {
+        add(&mut deltas, keys(a), 1);
+    }
+    deltas.retain(|_, n| *n != 0);
+    deltas
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_round_trip() {
+        assert_eq!(parse_cell(&cell(Some(4), None, "critic")), Some((Some(4), None, "critic")));
+        assert_eq!(parse_cell(&cell(None, Some(2), "unknown")), Some((None, Some(2), "unknown")));
+        assert_eq!(parse_cell("x|1|a"), None);
+    }
+
+    #[test]
+    fn bands_follow_nps() {
+        assert_eq!([band(0), band(6), band(7), band(8), band(9), band(10)], [
+            "detractors",
+            "detractors",
+            "passives",
+            "passives",
+            "promoters",
+            "promoters"
+        ]);
+    }
+
+    #[test]
+    fn unchanged_counters_cancel() {
+        let keys = |x: &i64| vec![("a".to_string(), 1), (format!("v/{x}"), *x)];
+        let d = change(Some(&3), Some(&5), keys);
+        assert_eq!(d, Deltas::from([("v/3".into(), -3), ("v/5".into(), 5)]));
+        assert!(change(Some(&2), Some(&2), keys).is_empty());
+    }
+}

@@ -1,0 +1,59 @@
+//! The exact dashboard counters (`domain::tally`): moved in the same transaction as the
+//! write that changes them, read by key prefix.
+
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+
+use crate::db::schema::tallies as t;
+use crate::db::DbConnection;
+use crate::domain::tally::{change, Deltas};
+
+macro_rules! upsert {
+    ($conn:expr, $ws:expr, $key:expr, $n:expr) => {
+        diesel::insert_into(t::table)
+            .values((t::workspace_id.eq($ws), t::key.eq($key), t::n.eq($n)))
+            .on_conflict((t::workspace_id, t::key))
+            .do_update()
+            .set(t::n.eq(t::n + excluded(t::n)))
+            .execute($conn)
+    };
+}
+
+/// Moves each counter by its delta (one upsert per key: an atomic increment on both
+/// databases, so concurrent writers stay exact).
+pub fn apply(conn: &mut DbConnection, workspace_id: &str, deltas: &Deltas) -> QueryResult<()> {
+    for (key, n) in deltas.iter().filter(|(_, n)| **n != 0) {
+        match conn {
+            DbConnection::Pg(c) => upsert!(c, workspace_id, key, n)?,
+            DbConnection::Sqlite(c) => upsert!(c, workspace_id, key, n)?,
+        };
+    }
+    Ok(())
+}
+
+/// Moves the counters for one row written from `before` to `after`.
+pub fn record<T>(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    before: Option<&T>,
+    after: Option<&T>,
+    keys: fn(&T) -> Vec<(String, i64)>,
+) -> QueryResult<()> {
+    apply(conn, workspace_id, &change(before, after, keys))
+}
+
+/// Every non-zero counter whose key starts with `prefix`, by key, with the prefix cut off.
+pub fn read(conn: &mut DbConnection, workspace_id: &str, prefix: &str) -> QueryResult<Vec<(String, i64)>> {
+    // Keys under a prefix sort between it and the prefix with its last byte bumped
+    // (all prefixes end in '/', and '0' follows '/'), so this is an index range scan.
+    let upper = format!("{}0", prefix.strip_suffix('/').unwrap_or(prefix));
+    let rows: Vec<(String, i64)> = t::table
+        .filter(t::workspace_id.eq(workspace_id))
+        .filter(t::key.ge(prefix))
+        .filter(t::key.lt(upper))
+        .filter(t::n.ne(0))
+        .order(t::key.asc())
+        .select((t::key, t::n))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(k, n)| (k[prefix.len()..].to_string(), n)).collect())
+}
