@@ -20,9 +20,12 @@ use stakemap::db::schema::{
 };
 use stakemap::db::{tx, DbConnection};
 use stakemap::domain::form::{parse_questions, Audience, Form, FormStatus};
+use stakemap::domain::interaction::{Interaction, InteractionKind, Metrics};
 use stakemap::domain::patch::Mode;
 use stakemap::domain::period::Period;
 use stakemap::domain::stakeholder::{apply, Stakeholder};
+use stakemap::domain::submission::Submission;
+use stakemap::domain::tally;
 use stakemap::error::ApiError;
 
 #[global_allocator]
@@ -74,6 +77,7 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
     let stances = ["advocate", "neutral", "critic", "unknown"];
     let categories = ["customer", "executive", "procurement", "it", "marketing", "partner"];
     let mut ids = Vec::with_capacity(n_people);
+    let mut everyone = Vec::with_capacity(n_people);
     for start in (0..n_people).step_by(5_000) {
         let mut chunk = Vec::new();
         for k in start..(start + 5_000).min(n_people) {
@@ -98,6 +102,7 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
             stakemap::store::stakeholder_bulk::insert_many(c, ws, &chunk, "bench").map_err(ApiError::from)
         })
         .unwrap();
+        everyone.extend(chunk);
     }
     let now = stakemap::time::now().naive_utc();
     let today = now.date();
@@ -141,8 +146,15 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
             )
         })
         .collect();
+    // Everyone with a plan now counts as planned, by the service's own rule.
+    let mut planned = tally::Deltas::new();
+    let with_plans: std::collections::BTreeSet<usize> = (0..scaled(50_000)).map(|k| (k * 2) % ids.len()).collect();
+    for k in with_plans {
+        tally::add(&mut planned, tally::planned(&everyone[k]), 1);
+    }
     tx::write(conn, |c| -> Result<(), ApiError> {
         insert_rows!(c, p::table, plans);
+        stakemap::store::tallies::apply(c, ws, &planned)?;
         Ok(())
     })
     .unwrap();
@@ -151,6 +163,7 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
     for start in (0..n_interactions).step_by(50_000) {
         let mut rows = Vec::new();
         let mut links = Vec::new();
+        let mut counters = tally::Deltas::new();
         for k in start..(start + 50_000).min(n_interactions) {
             let at = now - chrono::Duration::minutes((k as i64 * 53) % (365 * 24 * 60));
             let who = ids[(k * 3) % ids.len()].clone();
@@ -169,6 +182,16 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
                 i::created_at.eq(now),
                 i::updated_at.eq(now),
             ));
+            // The dashboard counters these rows add to, by the service's own rule.
+            let mut x = Interaction::blank(ws, at.and_utc());
+            x.kind = InteractionKind::parse(kinds[k % kinds.len()]).unwrap();
+            x.metrics = Some(Metrics {
+                impressions: Some((k % 500) as i64),
+                clicks: Some((k % 50) as i64),
+                shares: None,
+                reactions: Some((k % 20) as i64),
+            });
+            tally::add(&mut counters, tally::interaction(&x), 1);
             links.push((
                 l::workspace_id.eq(ws.to_string()),
                 l::interaction_id.eq(format!("i-{k:07}")),
@@ -179,6 +202,7 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
         tx::write(conn, |c| -> Result<(), ApiError> {
             insert_rows!(c, i::table, rows);
             insert_rows!(c, l::table, links);
+            stakemap::store::tallies::apply(c, ws, &counters)?;
             Ok(())
         })
         .unwrap();
@@ -206,9 +230,25 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
     let mut period = Period::current();
     for m in 0..12 {
         let per = scaled(30_000);
+        let mut counters = tally::Deltas::new();
         let rows: Vec<_> = (0..per)
             .map(|k| {
                 let nps = ((k * 7 + m) % 11) as i32;
+                let sent = Submission {
+                    id: String::new(),
+                    form_id: form.id.clone(),
+                    form_version: 1,
+                    stakeholder_id: String::new(),
+                    period: period.to_string(),
+                    answers: Default::default(),
+                    submitted_by: String::new(),
+                    version: 1,
+                    created_at: stakemap::time::now(),
+                    updated_at: stakemap::time::now(),
+                    nps: Some(nps),
+                    workspace_id: ws.to_string(),
+                };
+                tally::add(&mut counters, tally::submission(&sent), 1);
                 (
                     sub::workspace_id.eq(ws.to_string()),
                     sub::id.eq(format!("s-{m:02}-{k:06}")),
@@ -227,6 +267,7 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
             .collect();
         tx::write(conn, |c| -> Result<(), ApiError> {
             insert_rows!(c, sub::table, rows);
+            stakemap::store::tallies::apply(c, ws, &counters)?;
             Ok(())
         })
         .unwrap();

@@ -1,5 +1,6 @@
 //! Which exact dashboard counters a row adds to. A counter key is a path:
-//! `people/{p|c}/{dimension}/{value}` (p public, c confidential; live people only),
+//! `people/{p|c}/{dimension}/{value}` (p public, c confidential; live people only;
+//! `planned/{quadrant}` counts those with at least one live plan),
 //! `submissions/{form}/{period}/{n|promoters|passives|detractors}` and
 //! `interactions/{month}/{kind}/{n|impressions|clicks|shares|reactions}` (live only).
 //! A write moves each counter by what the row adds after minus what it added before.
@@ -58,6 +59,15 @@ pub fn person(s: &Stakeholder) -> Vec<(String, i64)> {
     }
     keys.extend(p.tags.iter().map(|t| format!("{prefix}tag/{t}")));
     keys.into_iter().map(|k| (k, 1)).collect()
+}
+
+/// The counter a person with at least one live plan adds to: `planned/{quadrant}`.
+pub fn planned(s: &Stakeholder) -> Vec<(String, i64)> {
+    if s.deleted_at.is_some() {
+        return Vec::new();
+    }
+    let quadrant = super::quadrant::quadrant(s.analysis.influence, s.analysis.impact);
+    vec![(format!("{}planned/{}", people_prefix(s.analysis.confidential), quadrant.as_str()), 1)]
 }
 
 /// The NPS band of a 0–10 answer.

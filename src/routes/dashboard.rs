@@ -391,7 +391,7 @@ pub async fn risks(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespons
         Ok(json!({
             "influential_critics": people(store::influential_critics(conn, &scope, &people_counts, RISK_ITEMS)?),
             "veto_not_advocate": people(store::unconvinced_vetoes(conn, &scope, &people_counts, RISK_ITEMS)?),
-            "key_players_without_plan": people(store::unplanned_key_players(conn, &scope, RISK_ITEMS)?),
+            "key_players_without_plan": people(store::unplanned_key_players(conn, &scope, &people_counts, RISK_ITEMS)?),
             "overdue_plans": {"total": overdue.total, "items": overdue.items.into_iter().map(|(id, s, d)| json!({"plan_id": id, "stakeholder_id": s, "next_due_on": d})).collect::<Vec<_>>()},
             "contracts_ending_soon": {"total": ending.total, "items": ending.items.into_iter().map(|(id, a, t, e)| json!({"contract_id": id, "account_id": a, "title": t, "end_date": e})).collect::<Vec<_>>()},
             "stale_points": {"total": stale.total, "items": stale.items.into_iter().map(|(id, s, t, at)| json!({"point_id": id, "stakeholder_id": s, "summary": t, "created_at": crate::time::rfc3339(at.and_utc())})).collect::<Vec<_>>()},

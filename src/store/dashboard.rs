@@ -17,6 +17,8 @@ use crate::db::schema::{
 };
 use crate::db::DbConnection;
 use crate::domain::cadence::iso;
+use crate::domain::quadrant::quadrant;
+use crate::domain::stakeholder_enums::Quadrant;
 use crate::domain::tally;
 use crate::domain::form::Audience;
 use crate::store::{audience, tallies};
@@ -52,7 +54,8 @@ macro_rules! hidden_people {
     ($scope:expr) => {
         s::table
             .filter(s::workspace_id.eq($scope.workspace_id.clone()))
-            .filter(s::deleted_at.is_not_null().or(s::confidential.eq_any($scope.hidden_flags())))
+            // `deleted_at > epoch`, not IS NOT NULL: an index range SQLite's planner takes.
+            .filter(s::deleted_at.gt(chrono::DateTime::UNIX_EPOCH.naive_utc()).or(s::confidential.eq_any($scope.hidden_flags())))
             .select(s::id)
     };
 }
@@ -166,39 +169,54 @@ pub fn points(
         .load(conn)
 }
 
-/// Live plans of people the scope shows (`NOT IN` the few hidden people).
-macro_rules! visible_plans {
-    ($scope:expr) => {
+/// Live plans; `hidden` = only those of the scope's hidden people.
+macro_rules! live_plans {
+    ($scope:expr, $hidden:expr) => {{
+        let all = !$hidden;
         p::table
             .filter(p::workspace_id.eq($scope.workspace_id.clone()))
             .filter(p::deleted_at.is_null())
-            .filter(p::stakeholder_id.ne_all(hidden_people!($scope)))
-    };
+            .filter(p::stakeholder_id.eq_any(hidden_people!($scope)).or(all.into_sql::<Bool>()))
+    }};
 }
 
-/// Live plans of visible live people that are overdue on `today`, by owner.
+/// Live plans of visible live people that are overdue on `today`, by owner: all live
+/// overdue plans (an index range) less those of the few hidden people.
 pub fn overdue_by_owner(
     conn: &mut DbConnection,
     scope: &Scope,
     today: NaiveDate,
 ) -> QueryResult<Vec<(Option<String>, i64)>> {
-    visible_plans!(scope)
-        .filter(p::next_due_on.lt(iso(today)))
-        .group_by(p::owner)
-        .select((p::owner, count_star()))
-        .load(conn)
+    let mut by_owner: BTreeMap<Option<String>, i64> = BTreeMap::new();
+    for (hidden, sign) in [(false, 1), (true, -1)] {
+        let rows: Vec<(Option<String>, i64)> = live_plans!(scope, hidden)
+            .filter(p::next_due_on.lt(iso(today)))
+            .group_by(p::owner)
+            .select((p::owner, count_star()))
+            .load(conn)?;
+        for (owner, n) in rows {
+            *by_owner.entry(owner).or_default() += sign * n;
+        }
+    }
+    Ok(by_owner.into_iter().filter(|(_, n)| *n != 0).collect())
 }
 
 /// (all live plans, plans not yet due within 7 days i.e. on track) of visible live people.
 pub fn plan_totals(conn: &mut DbConnection, scope: &Scope, today: NaiveDate) -> QueryResult<(i64, i64)> {
     let soon = iso(today + chrono::Days::new(crate::domain::cadence::DUE_SOON_DAYS));
-    let (total, on_track): (i64, i64) = visible_plans!(scope)
-        .select((
-            count_star(),
-            sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN next_due_on > ").bind::<Text, _>(soon).sql(" THEN 1 ELSE 0 END), 0) AS BIGINT)"),
-        ))
-        .first(conn)?;
-    Ok((total, on_track))
+    let mut totals = (0, 0);
+    for (hidden, sign) in [(false, 1), (true, -1)] {
+        let (total, on_track): (i64, i64) = live_plans!(scope, hidden)
+            .select((
+                count_star(),
+                sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN next_due_on > ")
+                    .bind::<Text, _>(soon.clone())
+                    .sql(" THEN 1 ELSE 0 END), 0) AS BIGINT)"),
+            ))
+            .first(conn)?;
+        totals = (totals.0 + sign * total, totals.1 + sign * on_track);
+    }
+    Ok(totals)
 }
 
 /// Points of visible people still open (neither done nor declined).
@@ -385,22 +403,30 @@ pub fn unconvinced_vetoes(
     Ok(RiskList { total, items })
 }
 
-/// Key players without a live plan.
+/// Key players without a live plan: the total from the cell and "planned" counters.
 pub fn unplanned_key_players(
     conn: &mut DbConnection,
     scope: &Scope,
+    people: &PeopleTallies,
     limit: i64,
 ) -> QueryResult<RiskList<RiskPerson>> {
-    let planned = || {
+    let key_players: i64 =
+        cells(people).iter().filter(|c| quadrant(c.0, c.1) == Quadrant::KeyPlayer).map(|c| c.3).sum();
+    let planned = people.get("planned").and_then(|q| q.get(Quadrant::KeyPlayer.as_str())).copied();
+    let plans = || {
         p::table
             .filter(p::workspace_id.eq(scope.workspace_id.clone()))
             .filter(p::deleted_at.is_null())
-            .select(p::stakeholder_id)
+            .filter(p::stakeholder_id.eq(s::id))
     };
-    let unplanned = || live_people!(scope).filter(s::quadrant.eq("key_player")).filter(diesel::dsl::not(s::id.eq_any(planned())));
-    let total = unplanned().count().get_result(conn)?;
-    let items = risk_people!(conn, scope, limit, s::quadrant.eq("key_player"), diesel::dsl::not(s::id.eq_any(planned())));
-    Ok(RiskList { total, items })
+    let items = risk_people!(
+        conn,
+        scope,
+        limit,
+        s::quadrant.eq(Quadrant::KeyPlayer.as_str()),
+        diesel::dsl::not(diesel::dsl::exists(plans()))
+    );
+    Ok(RiskList { total: key_players - planned.unwrap_or(0), items })
 }
 
 /// (plan id, stakeholder id, next due) of overdue live plans of visible people.
@@ -410,8 +436,12 @@ pub fn overdue_plans(
     today: NaiveDate,
     limit: i64,
 ) -> QueryResult<RiskList<(String, String, String)>> {
-    let base = || visible_plans!(scope).filter(p::next_due_on.lt(iso(today)));
-    let total = base().count().get_result(conn)?;
+    let total = overdue_by_owner(conn, scope, today)?.iter().map(|(_, n)| n).sum();
+    let base = || {
+        live_plans!(scope, false)
+            .filter(p::next_due_on.lt(iso(today)))
+            .filter(p::stakeholder_id.ne_all(hidden_people!(scope)))
+    };
     let items = base()
         .order((p::next_due_on.asc(), p::id.asc()))
         .limit(limit)

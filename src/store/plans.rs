@@ -87,7 +87,41 @@ impl From<Row> for Plan {
     }
 }
 
-versioned_store!(p, Row, Plan);
+versioned_store!(p, Row, Plan, counters = planned_counters);
+
+/// Live plans of a stakeholder.
+pub fn live_count(conn: &mut DbConnection, workspace_id: &str, stakeholder_id: &str) -> QueryResult<i64> {
+    p::table
+        .filter(p::workspace_id.eq(workspace_id))
+        .filter(p::stakeholder_id.eq(stakeholder_id))
+        .filter(p::deleted_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// After a plan write: a person whose live plans went from none to some (or back) moves
+/// the "planned" counters (key players without a plan is a dashboard risk).
+fn planned_counters(conn: &mut DbConnection, before: Option<&Plan>, after: &Plan) -> QueryResult<()> {
+    let live = |plan: Option<&Plan>, sid: &str| plan.is_some_and(|x| x.deleted_at.is_none() && x.stakeholder_id == sid) as i64;
+    let mut people = vec![after.stakeholder_id.as_str()];
+    people.extend(before.map(|b| b.stakeholder_id.as_str()).filter(|sid| *sid != after.stakeholder_id));
+    for sid in people {
+        // The person's row lock serializes plan writes for them on PostgreSQL, so two
+        // concurrent first plans cannot both count as "from none to some".
+        super::stakeholders::lock(conn, &after.workspace_id, sid)?;
+        let now = live_count(conn, &after.workspace_id, sid)?;
+        let was = now - live(Some(after), sid) + live(before, sid);
+        if (was > 0) != (now > 0) {
+            if let Some(person) = super::stakeholders::find(conn, &after.workspace_id, sid)? {
+                let sign = if now > 0 { 1 } else { -1 };
+                let mut deltas = crate::domain::tally::Deltas::new();
+                crate::domain::tally::add(&mut deltas, crate::domain::tally::planned(&person), sign);
+                super::tallies::apply(conn, &after.workspace_id, &deltas)?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Sets the last contact of every plan of a stakeholder and recomputes its next due date.
 pub fn set_last_contact(

@@ -68,6 +68,9 @@ pub fn save(
         replace_tags(conn, after)?;
     }
     super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::person)?;
+    if super::plans::live_count(conn, &after.workspace_id, &after.id)? > 0 {
+        super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::planned)?;
+    }
     let op = match (before.deleted_at, after.deleted_at) {
         (None, Some(_)) => HistoryOp::Delete,
         (Some(_), None) => HistoryOp::Restore,

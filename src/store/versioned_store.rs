@@ -2,16 +2,16 @@
 
 /// Generates `insert`, `find`, `lock` and `save` for a table whose rows convert to and
 /// from a domain type with `workspace_id`, `id` and `version`; writes record the change
-/// and, given `tally = fn`, move the dashboard counters the row adds to.
+/// and, given `counters = fn(conn, before, after)`, move the dashboard counters too.
 macro_rules! versioned_store {
     ($t:ident, $row:ident, $domain:ty) => {
-        versioned_store!($t, $row, $domain, tally = |_: &$domain| Vec::new());
+        versioned_store!($t, $row, $domain, counters = |_: &mut DbConnection, _: Option<&$domain>, _: &$domain| QueryResult::Ok(()));
     };
-    ($t:ident, $row:ident, $domain:ty, tally = $tally:expr) => {
+    ($t:ident, $row:ident, $domain:ty, counters = $counters:expr) => {
         /// Inserts one and records the change.
         pub fn insert(conn: &mut DbConnection, x: &$domain) -> QueryResult<()> {
             diesel::insert_into($t::table).values($row::from(x)).execute(conn)?;
-            super::tallies::record(conn, &x.workspace_id, None, Some(x), $tally)?;
+            $counters(conn, None, x)?;
             super::changes::record_write(conn, None, x).map(|_| ())
         }
 
@@ -51,7 +51,7 @@ macro_rules! versioned_store {
             .set($row::from(after))
             .execute(conn)?;
             if changed == 1 {
-                super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), $tally)?;
+                $counters(conn, Some(before), after)?;
                 super::changes::record_write(conn, Some(before), after)?;
             }
             Ok(changed == 1)

@@ -26,6 +26,10 @@ SELECT workspace_id, key, COUNT(*) FROM (
     SELECT workspace_id, 'people/' || CASE WHEN confidential THEN 'c' ELSE 'p' END || '/veto/' || stance
     FROM stakeholders WHERE deleted_at IS NULL AND veto
     UNION ALL
+    SELECT workspace_id, 'people/' || CASE WHEN confidential THEN 'c' ELSE 'p' END || '/planned/' || quadrant
+    FROM stakeholders s WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM engagement_plans p
+        WHERE p.workspace_id = s.workspace_id AND p.stakeholder_id = s.id AND p.deleted_at IS NULL)
+    UNION ALL
     SELECT s.workspace_id, 'people/' || CASE WHEN s.confidential THEN 'c' ELSE 'p' END || '/tag/' || t.tag
     FROM stakeholders s JOIN stakeholder_tags t ON t.workspace_id = s.workspace_id AND t.stakeholder_id = s.id
     WHERE s.deleted_at IS NULL
