@@ -25,4 +25,5 @@ mod stakeholders_crud;
 mod stakeholders_filters;
 mod startup_config;
 mod sync;
+mod tallies;
 mod webhooks;
