@@ -65,7 +65,7 @@ pub async fn summary(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespo
         let people = store::people(conn, &scope)?;
         let total: i64 = people.get("group").map_or(0, |g| g.values().sum());
         let today = crate::time::now().date_naive();
-        let overdue: i64 = store::overdue_by_owner(conn, &scope, today)?.iter().map(|(_, n)| n).sum();
+        let overdue: i64 = store::plan_counts(conn, &scope, today)?.values().map(|c| c.overdue).sum();
         let latest = match store::latest_nps_period(conn, &scope)? {
             Some(period) => {
                 let rows = store::submissions_by_period(conn, &scope, None, &period, &period)?;
@@ -240,7 +240,7 @@ fn months(params: &HashMap<String, String>) -> Result<Vec<Period>, ApiError> {
 pub struct FeedbackMonth {
     /// `YYYY-MM`.
     pub period: String,
-    /// The form's audience size (as it is now).
+    /// The form's audience size as it is now (people the caller may see).
     pub expected: i64,
     /// Submissions that month.
     pub submitted: i64,
@@ -315,11 +315,10 @@ pub async fn engagement(
     let months = months(&params)?;
     let rows = monthly(&state, &auth, &months).await?;
     let scope = scope(&auth);
-    let (owners, (total, on_track)) = with_conn(&state, move |conn| {
-        let today = crate::time::now().date_naive();
-        Ok((store::overdue_by_owner(conn, &scope, today)?, store::plan_totals(conn, &scope, today)?))
-    })
-    .await?;
+    let plans =
+        with_conn(&state, move |conn| Ok(store::plan_counts(conn, &scope, crate::time::now().date_naive())?)).await?;
+    let (total, on_track) = plans.values().fold((0, 0), |(t, o), c| (t + c.total, o + c.on_track));
+    let owners = plans.into_iter().filter(|(_, c)| c.overdue > 0).map(|(owner, c)| (owner, c.overdue));
     let by_month: Vec<Value> = months
         .iter()
         .map(|m| {
@@ -330,7 +329,7 @@ pub async fn engagement(
             json!({"month": month, "total": total, "by_kind": kinds})
         })
         .collect();
-    let mut owners: Vec<Value> = owners.into_iter().map(|(o, n)| json!({"owner": o, "count": n})).collect();
+    let mut owners: Vec<Value> = owners.map(|(o, n)| json!({"owner": o, "count": n})).collect();
     owners.sort_by(|a, b| {
         b["count"].as_i64().cmp(&a["count"].as_i64()).then(a["owner"].as_str().cmp(&b["owner"].as_str()))
     });
@@ -385,7 +384,8 @@ pub async fn risks(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespons
         let now = crate::time::now();
         let today = now.date_naive();
         let people_counts = store::people(conn, &scope)?;
-        let overdue = store::overdue_plans(conn, &scope, today, RISK_ITEMS)?;
+        let overdue_total = store::plan_counts(conn, &scope, today)?.values().map(|c| c.overdue).sum();
+        let overdue = store::overdue_plans(conn, &scope, today, overdue_total, RISK_ITEMS)?;
         let ending = store::contracts_ending(conn, &scope, today, RISK_ITEMS)?;
         let stale = store::stale_points(conn, &scope, (now - chrono::Duration::days(30)).naive_utc(), RISK_ITEMS)?;
         Ok(json!({

@@ -49,14 +49,39 @@ impl Scope {
     }
 }
 
-/// Ids of the scope's hidden people: deleted, or confidential when the role hides them.
-macro_rules! hidden_people {
+/// Ids of deleted people of the scope's workspace. `deleted_at > epoch` rather than
+/// IS NOT NULL: an index range SQLite's planner takes.
+macro_rules! deleted_people {
     ($scope:expr) => {
         s::table
             .filter(s::workspace_id.eq($scope.workspace_id.clone()))
-            // `deleted_at > epoch`, not IS NOT NULL: an index range SQLite's planner takes.
-            .filter(s::deleted_at.gt(chrono::DateTime::UNIX_EPOCH.naive_utc()).or(s::confidential.eq_any($scope.hidden_flags())))
+            .filter(s::deleted_at.gt(chrono::DateTime::UNIX_EPOCH.naive_utc()))
             .select(s::id)
+    };
+}
+
+/// Ids of confidential people, when the scope hides them (else none).
+macro_rules! secret_people {
+    ($scope:expr) => {
+        s::table
+            .filter(s::workspace_id.eq($scope.workspace_id.clone()))
+            .filter(s::confidential.eq_any($scope.hidden_flags()))
+            .select(s::id)
+    };
+}
+
+/// `$col` names one of the scope's hidden people (deleted, or confidential when hidden):
+/// two IN lists, each read from its own index.
+macro_rules! of_hidden {
+    ($col:expr, $scope:expr) => {
+        $col.eq_any(deleted_people!($scope)).or($col.eq_any(secret_people!($scope)))
+    };
+}
+
+/// `$col` names no hidden person.
+macro_rules! not_hidden {
+    ($col:expr, $scope:expr) => {
+        $col.ne_all(deleted_people!($scope)).and($col.ne_all(secret_people!($scope)))
     };
 }
 
@@ -169,61 +194,63 @@ pub fn points(
         .load(conn)
 }
 
-/// Live plans; `hidden` = only those of the scope's hidden people.
-macro_rules! live_plans {
-    ($scope:expr, $hidden:expr) => {{
-        let all = !$hidden;
-        p::table
-            .filter(p::workspace_id.eq($scope.workspace_id.clone()))
-            .filter(p::deleted_at.is_null())
-            .filter(p::stakeholder_id.eq_any(hidden_people!($scope)).or(all.into_sql::<Bool>()))
-    }};
+/// Live plans of one owner: how many, how many overdue, how many on track.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OwnerPlans {
+    pub total: i64,
+    pub overdue: i64,
+    pub on_track: i64,
 }
 
-/// Live plans of visible live people that are overdue on `today`, by owner: all live
-/// overdue plans (an index range) less those of the few hidden people.
-pub fn overdue_by_owner(
+/// Per owner, live plans of the people the scope shows: overdue (due before `today`) and
+/// on track (not due within 7 days). All live plans (one pass over a covering index)
+/// less those of the few hidden people.
+pub fn plan_counts(
     conn: &mut DbConnection,
     scope: &Scope,
     today: NaiveDate,
-) -> QueryResult<Vec<(Option<String>, i64)>> {
-    let mut by_owner: BTreeMap<Option<String>, i64> = BTreeMap::new();
-    for (hidden, sign) in [(false, 1), (true, -1)] {
-        let rows: Vec<(Option<String>, i64)> = live_plans!(scope, hidden)
-            .filter(p::next_due_on.lt(iso(today)))
-            .group_by(p::owner)
-            .select((p::owner, count_star()))
-            .load(conn)?;
-        for (owner, n) in rows {
-            *by_owner.entry(owner).or_default() += sign * n;
+) -> QueryResult<BTreeMap<Option<String>, OwnerPlans>> {
+    let soon = iso(today + chrono::Days::new(crate::domain::cadence::DUE_SOON_DAYS));
+    macro_rules! per_owner {
+        ($query:expr) => {
+            $query
+                .group_by(p::owner)
+                .select((
+                    p::owner,
+                    count_star(),
+                    sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN next_due_on < ")
+                        .bind::<Text, _>(iso(today))
+                        .sql(" THEN 1 ELSE 0 END), 0) AS BIGINT)"),
+                    sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN next_due_on > ")
+                        .bind::<Text, _>(soon.clone())
+                        .sql(" THEN 1 ELSE 0 END), 0) AS BIGINT)"),
+                ))
+                .load::<(Option<String>, i64, i64, i64)>(conn)?
+        };
+    }
+    let live = || {
+        p::table.filter(p::workspace_id.eq(scope.workspace_id.clone())).filter(p::deleted_at.is_null())
+    };
+    let mut out: BTreeMap<Option<String>, OwnerPlans> = BTreeMap::new();
+    let all = per_owner!(live());
+    let hidden = per_owner!(live().filter(of_hidden!(p::stakeholder_id, scope)));
+    for (rows, sign) in [(all, 1), (hidden, -1)] {
+        for (owner, total, overdue, on_track) in rows {
+            let counts = out.entry(owner).or_default();
+            counts.total += sign * total;
+            counts.overdue += sign * overdue;
+            counts.on_track += sign * on_track;
         }
     }
-    Ok(by_owner.into_iter().filter(|(_, n)| *n != 0).collect())
-}
-
-/// (all live plans, plans not yet due within 7 days i.e. on track) of visible live people.
-pub fn plan_totals(conn: &mut DbConnection, scope: &Scope, today: NaiveDate) -> QueryResult<(i64, i64)> {
-    let soon = iso(today + chrono::Days::new(crate::domain::cadence::DUE_SOON_DAYS));
-    let mut totals = (0, 0);
-    for (hidden, sign) in [(false, 1), (true, -1)] {
-        let (total, on_track): (i64, i64) = live_plans!(scope, hidden)
-            .select((
-                count_star(),
-                sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN next_due_on > ")
-                    .bind::<Text, _>(soon.clone())
-                    .sql(" THEN 1 ELSE 0 END), 0) AS BIGINT)"),
-            ))
-            .first(conn)?;
-        totals = (totals.0 + sign * total, totals.1 + sign * on_track);
-    }
-    Ok(totals)
+    out.retain(|_, c| c.total != 0);
+    Ok(out)
 }
 
 /// Points of visible people still open (neither done nor declined).
 pub fn open_points(conn: &mut DbConnection, scope: &Scope) -> QueryResult<i64> {
     fi::table
         .filter(fi::workspace_id.eq(&scope.workspace_id))
-        .filter(fi::stakeholder_id.ne_all(hidden_people!(scope)))
+        .filter(not_hidden!(fi::stakeholder_id, scope))
         .filter(fi::status.ne_all(vec!["done", "declined"]))
         .count()
         .get_result(conn)
@@ -257,23 +284,32 @@ pub fn submissions_by_period(
             out.entry(period.to_string()).or_default()[slot] += n;
         }
     }
-    let any = form_id.is_none();
-    let form = form_id.unwrap_or_default().to_string();
-    let hidden: Vec<(String, i64, i64, i64, i64)> = sub::table
-        .filter(sub::workspace_id.eq(scope.workspace_id.clone()))
-        .filter(sub::stakeholder_id.eq_any(hidden_people!(scope)))
-        .filter(sub::period.ge(from.to_string()))
-        .filter(sub::period.le(to.to_string()))
-        .filter(sub::form_id.eq(form).or(any.into_sql::<Bool>()))
-        .group_by(sub::period)
-        .select((
-            sub::period,
-            count_star(),
-            sql::<BigInt>("CAST(SUM(CASE WHEN nps >= 9 THEN 1 ELSE 0 END) AS BIGINT)"),
-            sql::<BigInt>("CAST(SUM(CASE WHEN nps BETWEEN 7 AND 8 THEN 1 ELSE 0 END) AS BIGINT)"),
-            sql::<BigInt>("CAST(SUM(CASE WHEN nps <= 6 THEN 1 ELSE 0 END) AS BIGINT)"),
-        ))
-        .load(conn)?;
+    macro_rules! per_period {
+        ($query:expr) => {
+            $query
+                .filter(sub::period.ge(from.to_string()))
+                .filter(sub::period.le(to.to_string()))
+                .group_by(sub::period)
+                .select((
+                    sub::period,
+                    count_star(),
+                    sql::<BigInt>("CAST(SUM(CASE WHEN nps >= 9 THEN 1 ELSE 0 END) AS BIGINT)"),
+                    sql::<BigInt>("CAST(SUM(CASE WHEN nps BETWEEN 7 AND 8 THEN 1 ELSE 0 END) AS BIGINT)"),
+                    sql::<BigInt>("CAST(SUM(CASE WHEN nps <= 6 THEN 1 ELSE 0 END) AS BIGINT)"),
+                ))
+                .load::<(String, i64, i64, i64, i64)>(conn)?
+        };
+    }
+    let hidden_sent = || {
+        sub::table
+            .filter(sub::workspace_id.eq(scope.workspace_id.clone()))
+            .filter(of_hidden!(sub::stakeholder_id, scope))
+    };
+    // One query shape per case, so the form filter can use the (form, person) index.
+    let hidden = match form_id {
+        Some(form) => per_period!(hidden_sent().filter(sub::form_id.eq(form.to_string()))),
+        None => per_period!(hidden_sent()),
+    };
     for (period, n, promoters, passives, detractors) in hidden {
         let counts = out.entry(period).or_default();
         for (slot, less) in [n, promoters, passives, detractors].into_iter().enumerate() {
@@ -319,13 +355,9 @@ pub fn interactions_by_month(
         }
     }
     // Only confidential people hide interactions (a deleted person's still happened).
-    let secret = s::table
-        .filter(s::workspace_id.eq(scope.workspace_id.clone()))
-        .filter(s::confidential.eq_any(scope.hidden_flags()))
-        .select(s::id);
     let touching = l::table
         .filter(l::workspace_id.eq(scope.workspace_id.clone()))
-        .filter(l::stakeholder_id.eq_any(secret))
+        .filter(l::stakeholder_id.eq_any(secret_people!(scope)))
         .select(l::interaction_id);
     let hidden: Vec<MonthKind> = i::table
         .filter(i::workspace_id.eq(scope.workspace_id.clone()))
@@ -429,20 +461,20 @@ pub fn unplanned_key_players(
     Ok(RiskList { total: key_players - planned.unwrap_or(0), items })
 }
 
-/// (plan id, stakeholder id, next due) of overdue live plans of visible people.
+/// (plan id, stakeholder id, next due) of overdue live plans of visible people, the
+/// earliest due first; `total` comes from `plan_counts`.
 pub fn overdue_plans(
     conn: &mut DbConnection,
     scope: &Scope,
     today: NaiveDate,
+    total: i64,
     limit: i64,
 ) -> QueryResult<RiskList<(String, String, String)>> {
-    let total = overdue_by_owner(conn, scope, today)?.iter().map(|(_, n)| n).sum();
-    let base = || {
-        live_plans!(scope, false)
-            .filter(p::next_due_on.lt(iso(today)))
-            .filter(p::stakeholder_id.ne_all(hidden_people!(scope)))
-    };
-    let items = base()
+    let items = p::table
+        .filter(p::workspace_id.eq(scope.workspace_id.clone()))
+        .filter(p::deleted_at.is_null())
+        .filter(p::next_due_on.lt(iso(today)))
+        .filter(not_hidden!(p::stakeholder_id, scope))
         .order((p::next_due_on.asc(), p::id.asc()))
         .limit(limit)
         .select((p::id, p::stakeholder_id, p::next_due_on))
@@ -493,7 +525,7 @@ pub fn stale_points(
     let base = || {
         fi::table
             .filter(fi::workspace_id.eq(scope.workspace_id.clone()))
-            .filter(fi::stakeholder_id.ne_all(hidden_people!(scope)))
+            .filter(not_hidden!(fi::stakeholder_id, scope))
             .filter(fi::response.is_null().or(fi::response.eq("")))
             .filter(fi::created_at.lt(cutoff))
     };

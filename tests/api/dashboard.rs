@@ -44,7 +44,6 @@ async fn aggregates_match_hand_computed_values(app: TestApp) {
     let e = person(&app, &m, json!({"name": "E", "group": "external", "stance": "advocate"})).await;
     let f = person(&app, &m, json!({"name": "F", "group": "external", "category": "customer", "influence": 5, "impact": 5, "stance": "critic", "confidential": true})).await;
     let g = person(&app, &m, json!({"name": "G", "group": "external", "influence": 3, "impact": 3})).await;
-    app.delete(&format!("/v1/stakeholders/{g}"), &m).await;
 
     let day = |n: u64| (Utc::now().date_naive() - Days::new(n)).to_string();
     for (who, cadence, starts, owner) in
@@ -121,6 +120,17 @@ async fn aggregates_match_hand_computed_values(app: TestApp) {
             .execute(&mut *app.conn())
             .unwrap();
     }
+    // G leaves an overdue plan, a submission and an open point, then is deleted: none of
+    // it may count any more.
+    let res = app.post("/v1/engagement-plans", &m, &json!({"stakeholder_id": g, "channel": "call", "cadence": "monthly", "starts_on": day(60), "owner": "Jo"})).await;
+    assert_eq!(res.status(), 201);
+    let res = app
+        .post(&format!("/v1/forms/{form_id}/submissions"), &m, &json!({"stakeholder_id": g, "period": previous, "answers": {"nps": 10}}))
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = app.post("/v1/feedback-items", &m, &json!({"stakeholder_id": g, "summary": "Gone"})).await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(app.delete(&format!("/v1/stakeholders/{g}"), &m).await.status(), 204);
     let account: Value = app.post("/v1/accounts", &m, &json!({"name": "Globex"})).await.json().await.unwrap();
     let contracts = format!("/v1/accounts/{}/contracts", account["id"].as_str().unwrap());
     let soon = (Utc::now().date_naive() + Days::new(30)).to_string();

@@ -62,7 +62,8 @@ GROUP BY workspace_id, key;
 
 -- Dashboards subtract what hidden people contributed; these find them without a scan.
 CREATE INDEX stakeholders_deleted ON stakeholders (workspace_id, deleted_at);
-CREATE INDEX engagement_plans_due_owner ON engagement_plans (workspace_id, next_due_on, owner, stakeholder_id) WHERE deleted_at IS NULL;
+-- Plan counts per owner (total, overdue, on track) read this index alone.
+CREATE INDEX engagement_plans_owner_due ON engagement_plans (workspace_id, owner, next_due_on, stakeholder_id) WHERE deleted_at IS NULL;
 -- Risk lists read the first few by influence (highest first), then name.
 CREATE INDEX stakeholders_stance_influence ON stakeholders (workspace_id, stance, influence DESC, name, id);
 CREATE INDEX stakeholders_veto_influence ON stakeholders (workspace_id, veto, influence DESC, name, id);
