@@ -19,6 +19,7 @@ use stakemap::db::schema::{
     submissions as sub,
 };
 use stakemap::db::{tx, DbConnection};
+use stakemap::domain::engagement::Plan;
 use stakemap::domain::form::{parse_questions, Audience, Form, FormStatus};
 use stakemap::domain::interaction::{Interaction, InteractionKind, Metrics};
 use stakemap::domain::patch::Mode;
@@ -126,10 +127,15 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
         Ok(())
     })
     .unwrap();
+    let mut planned = tally::Deltas::new();
     let plans: Vec<_> = (0..scaled(50_000))
         .map(|k| {
             let due =
                 today + chrono::Days::new(0) - chrono::Days::new(30) + chrono::Days::new((k % 60) as u64);
+            let mut plan = Plan::blank(ws, stakemap::time::now());
+            plan.next_due_on = due;
+            plan.owner = Some(format!("Owner {}", k % 40));
+            tally::add(&mut planned, tally::plan(&plan), 1);
             (
                 p::workspace_id.eq(ws.to_string()),
                 p::id.eq(format!("p-{k:06}")),
@@ -147,7 +153,6 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
         })
         .collect();
     // Everyone with a plan now counts as planned, by the service's own rule.
-    let mut planned = tally::Deltas::new();
     let with_plans: std::collections::BTreeSet<usize> = (0..scaled(50_000)).map(|k| (k * 2) % ids.len()).collect();
     for k in with_plans {
         tally::add(&mut planned, tally::planned(&everyone[k]), 1);

@@ -29,6 +29,8 @@ pub struct AppState {
     pub rate_limiter: crate::rate_limit::RateLimiter,
     /// Workspaces seen to exist; they are never deleted, so a hit is always right.
     known_workspaces: RwLock<HashSet<String>>,
+    /// Request counts and latencies for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             max_body_bytes,
             rate_limiter,
             known_workspaces: RwLock::new(HashSet::new()),
+            metrics: crate::metrics::Metrics::default(),
         }
     }
 

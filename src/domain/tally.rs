@@ -2,11 +2,13 @@
 //! `people/{p|c}/{dimension}/{value}` (p public, c confidential; live people only;
 //! `planned/{quadrant}` counts those with at least one live plan),
 //! `submissions/{form}/{period}/{n|promoters|passives|detractors}` and
-//! `interactions/{month}/{kind}/{n|impressions|clicks|shares|reactions}` (live only).
+//! `interactions/{month}/{kind}/{n|impressions|clicks|shares|reactions}` (live only) and
+//! `plans/{next_due_on}/{owner}` (live plans; empty = no owner).
 //! A write moves each counter by what the row adds after minus what it added before.
 
 use std::collections::BTreeMap;
 
+use super::engagement::Plan;
 use super::interaction::Interaction;
 use super::stakeholder::Stakeholder;
 use super::submission::Submission;
@@ -106,6 +108,14 @@ pub fn interaction(x: &Interaction) -> Vec<(String, i64)> {
         }
     }
     keys
+}
+
+/// The counter a live plan adds to: its due date and owner.
+pub fn plan(x: &Plan) -> Vec<(String, i64)> {
+    if x.deleted_at.is_some() {
+        return Vec::new();
+    }
+    vec![(format!("plans/{}/{}", x.next_due_on.format("%Y-%m-%d"), x.owner.as_deref().unwrap_or_default()), 1)]
 }
 
 /// Adds `sign` × each counter of `keys` to `into`.

@@ -1,4 +1,4 @@
-//! Liveness and readiness probes (no auth).
+//! Liveness and readiness probes and Prometheus metrics (no auth).
 
 use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
@@ -40,4 +40,18 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         return Err(ApiError::Unavailable);
     }
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+}
+
+/// Prometheus text: requests and latency histograms by route, method and status; the
+/// database pool's connections.
+#[utoipa::path(tag = "operations", responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain; version=0.0.4")))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.state();
+    let usage = crate::metrics::PoolUsage {
+        max: state.pool.max_size(),
+        open: pool.connections,
+        idle: pool.idle_connections,
+    };
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(state.metrics.render(&usage))
 }

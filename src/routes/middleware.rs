@@ -51,7 +51,11 @@ pub async fn request_context(
         response.headers_mut().insert(REQUEST_ID, value);
     }
     let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
-    let latency = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed().as_secs_f64();
+    let latency = elapsed * 1000.0;
+    if let Some(state) = response.request().app_data::<actix_web::web::Data<crate::startup::AppState>>() {
+        state.metrics.observe(&route, response.request().method().as_str(), status.as_u16(), elapsed);
+    }
     span.record("route", route.as_str());
     span.record("status", status.as_u16());
     span.record("latency_ms", latency);

@@ -36,7 +36,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Unauthenticated operational routes at the root.
 pub fn operations(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz).service(health::readyz);
+    cfg.service(health::healthz).service(health::readyz).service(health::metrics);
 }
 
 /// Every `/v1` route.

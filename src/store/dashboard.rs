@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use diesel::dsl::{count_star, sql};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::{BigInt, Bool};
 
 use crate::db::schema::{
     accounts as a, contracts as c, engagement_plans as p, feedback_items as fi,
@@ -203,44 +203,35 @@ pub struct OwnerPlans {
 }
 
 /// Per owner, live plans of the people the scope shows: overdue (due before `today`) and
-/// on track (not due within 7 days). All live plans (one pass over a covering index)
-/// less those of the few hidden people.
+/// on track (not due within 7 days). The due-date counters, less what the few hidden
+/// people's plans add.
 pub fn plan_counts(
     conn: &mut DbConnection,
     scope: &Scope,
     today: NaiveDate,
 ) -> QueryResult<BTreeMap<Option<String>, OwnerPlans>> {
-    let soon = iso(today + chrono::Days::new(crate::domain::cadence::DUE_SOON_DAYS));
-    macro_rules! per_owner {
-        ($query:expr) => {
-            $query
-                .group_by(p::owner)
-                .select((
-                    p::owner,
-                    count_star(),
-                    sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN next_due_on < ")
-                        .bind::<Text, _>(iso(today))
-                        .sql(" THEN 1 ELSE 0 END), 0) AS BIGINT)"),
-                    sql::<BigInt>("CAST(COALESCE(SUM(CASE WHEN next_due_on > ")
-                        .bind::<Text, _>(soon.clone())
-                        .sql(" THEN 1 ELSE 0 END), 0) AS BIGINT)"),
-                ))
-                .load::<(Option<String>, i64, i64, i64)>(conn)?
-        };
-    }
-    let live = || {
-        p::table.filter(p::workspace_id.eq(scope.workspace_id.clone())).filter(p::deleted_at.is_null())
-    };
+    let (today, soon) = (iso(today), iso(today + chrono::Days::new(crate::domain::cadence::DUE_SOON_DAYS)));
     let mut out: BTreeMap<Option<String>, OwnerPlans> = BTreeMap::new();
-    let all = per_owner!(live());
-    let hidden = per_owner!(live().filter(of_hidden!(p::stakeholder_id, scope)));
-    for (rows, sign) in [(all, 1), (hidden, -1)] {
-        for (owner, total, overdue, on_track) in rows {
-            let counts = out.entry(owner).or_default();
-            counts.total += sign * total;
-            counts.overdue += sign * overdue;
-            counts.on_track += sign * on_track;
+    let mut add = |owner: Option<String>, due: &str, n: i64| {
+        let counts = out.entry(owner).or_default();
+        counts.total += n;
+        counts.overdue += if due < today.as_str() { n } else { 0 };
+        counts.on_track += if due > soon.as_str() { n } else { 0 };
+    };
+    for (key, n) in tallies::read(conn, &scope.workspace_id, "plans/")? {
+        if let Some((due, owner)) = key.split_once('/') {
+            add((!owner.is_empty()).then(|| owner.to_string()), due, n);
         }
+    }
+    let hidden: Vec<(Option<String>, String, i64)> = p::table
+        .filter(p::workspace_id.eq(scope.workspace_id.clone()))
+        .filter(p::deleted_at.is_null())
+        .filter(of_hidden!(p::stakeholder_id, scope))
+        .group_by((p::owner, p::next_due_on))
+        .select((p::owner, p::next_due_on, count_star()))
+        .load(conn)?;
+    for (owner, due, n) in hidden {
+        add(owner, &due, -n);
     }
     out.retain(|_, c| c.total != 0);
     Ok(out)

@@ -142,7 +142,7 @@ async fn counters_equal_a_recount_after_every_kind_of_write(app: TestApp) {
     let recounted = recount(&mut conn, &ws);
     assert_eq!(kept, recounted, "counters kept by the writes vs a recount from the rows");
     // The fixture reached every kind of counter.
-    for family in ["/group/", "/category/", "/cell/", "/veto/", "/tag/", "/planned/", "submissions/", "interactions/"] {
+    for family in ["/group/", "/category/", "/cell/", "/veto/", "/tag/", "/planned/", "submissions/", "interactions/", "plans/"] {
         assert!(kept.keys().any(|k| k.contains(family)), "no {family} counter: {kept:?}");
     }
     assert!(kept.keys().any(|k| k.starts_with("people/c/")) && kept.keys().any(|k| k.starts_with("people/p/")));

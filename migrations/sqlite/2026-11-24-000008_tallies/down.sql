@@ -1,6 +1,5 @@
 DROP INDEX stakeholders_quadrant_influence;
 DROP INDEX stakeholders_veto_influence;
 DROP INDEX stakeholders_stance_influence;
-DROP INDEX engagement_plans_owner_due;
 DROP INDEX stakeholders_deleted;
 DROP TABLE tallies;

@@ -1,7 +1,8 @@
 -- Exact counters for the dashboards, kept in the same transaction as every write that
 -- changes them (store::tallies). Keys are paths: people/{p|c}/{dimension}/{value},
 -- submissions/{form}/{period}/{n|promoters|passives|detractors},
--- interactions/{month}/{kind}/{n|impressions|clicks|shares|reactions}.
+-- interactions/{month}/{kind}/{n|impressions|clicks|shares|reactions},
+-- plans/{next_due_on}/{owner}.
 CREATE TABLE tallies (workspace_id TEXT NOT NULL, key TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (workspace_id, key)) WITHOUT ROWID;
 
 -- Backfill from the rows already stored; from here on every write keeps them exact.
@@ -41,6 +42,8 @@ SELECT workspace_id, key, COUNT(*) FROM (
     FROM submissions WHERE nps IS NOT NULL
     UNION ALL
     SELECT workspace_id, 'interactions/' || occurred_month || '/' || kind || '/n' FROM interactions WHERE deleted_at IS NULL
+    UNION ALL
+    SELECT workspace_id, 'plans/' || next_due_on || '/' || COALESCE(owner, '') FROM engagement_plans WHERE deleted_at IS NULL
 ) AS keyed
 GROUP BY workspace_id, key;
 
@@ -62,8 +65,6 @@ GROUP BY workspace_id, key;
 
 -- Dashboards subtract what hidden people contributed; these find them without a scan.
 CREATE INDEX stakeholders_deleted ON stakeholders (workspace_id, deleted_at);
--- Plan counts per owner (total, overdue, on track) read this index alone.
-CREATE INDEX engagement_plans_owner_due ON engagement_plans (workspace_id, owner, next_due_on, stakeholder_id) WHERE deleted_at IS NULL;
 -- Risk lists read the first few by influence (highest first), then name.
 CREATE INDEX stakeholders_stance_influence ON stakeholders (workspace_id, stance, influence DESC, name, id);
 CREATE INDEX stakeholders_veto_influence ON stakeholders (workspace_id, veto, influence DESC, name, id);
