@@ -51,18 +51,29 @@ impl Metrics {
         out.push_str("# HELP stakemap_http_requests_total Requests answered, by route, method and status.\n");
         out.push_str("# TYPE stakemap_http_requests_total counter\n");
         for ((route, method, status), s) in series.iter() {
-            let _ = writeln!(out, "stakemap_http_requests_total{{{}}} {}", labels(route, method, *status), s.count);
+            let _ = writeln!(
+                out,
+                "stakemap_http_requests_total{{{}}} {}",
+                labels(route, method, *status),
+                s.count
+            );
         }
-        out.push_str("# HELP stakemap_http_request_duration_seconds Time to answer, by route, method and status.\n");
+        out.push_str(
+            "# HELP stakemap_http_request_duration_seconds Time to answer, by route, method and status.\n",
+        );
         out.push_str("# TYPE stakemap_http_request_duration_seconds histogram\n");
         for ((route, method, status), s) in series.iter() {
             let l = labels(route, method, *status);
             let mut cumulative = 0;
             for (bound, n) in BUCKETS.iter().zip(s.buckets) {
                 cumulative += n;
-                let _ = writeln!(out, "stakemap_http_request_duration_seconds_bucket{{{l},le=\"{bound}\"}} {cumulative}");
+                let _ = writeln!(
+                    out,
+                    "stakemap_http_request_duration_seconds_bucket{{{l},le=\"{bound}\"}} {cumulative}"
+                );
             }
-            let _ = writeln!(out, "stakemap_http_request_duration_seconds_bucket{{{l},le=\"+Inf\"}} {}", s.count);
+            let _ =
+                writeln!(out, "stakemap_http_request_duration_seconds_bucket{{{l},le=\"+Inf\"}} {}", s.count);
             let _ = writeln!(out, "stakemap_http_request_duration_seconds_sum{{{l}}} {}", s.sum);
             let _ = writeln!(out, "stakemap_http_request_duration_seconds_count{{{l}}} {}", s.count);
         }

@@ -57,8 +57,56 @@ pub fn document() -> OpenApi {
     optional_analysis(components);
     for (path, item) in doc.paths.paths.iter_mut() {
         add_problem_responses(path, item);
+        for op in operations(item) {
+            // Say "no auth" explicitly where the bearer token is not needed.
+            if op.security.is_none() {
+                op.security = Some(vec![utoipa::openapi::security::SecurityRequirement::default()]);
+            }
+        }
     }
+    unique_operation_ids(&mut doc);
+    doc.servers = Some(vec![utoipa::openapi::server::Server::new("/")]);
     doc
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+        .into_iter()
+        .filter_map(Option::as_mut)
+}
+
+/// Operation ids are handler names, which repeat across resources (`list`, `update`):
+/// made unique as generated clients need, `{tag}_{handler}` where that is unique, else
+/// `{resource}_{handler}` with the resource the path's last literal segment.
+fn unique_operation_ids(doc: &mut OpenApi) {
+    let tagged = |op: &Operation| {
+        let tag = op.tags.as_ref().and_then(|t| t.first()).cloned().unwrap_or_default();
+        format!("{tag}_{}", op.operation_id.as_deref().unwrap_or_default())
+    };
+    let mut uses = std::collections::BTreeMap::<String, usize>::new();
+    for item in doc.paths.paths.values_mut() {
+        for op in operations(item) {
+            *uses.entry(tagged(op)).or_default() += 1;
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for op in operations(item) {
+            let handler = op.operation_id.clone().unwrap_or_default();
+            let id = if uses[&tagged(op)] == 1 {
+                tagged(op)
+            } else {
+                let resource = path
+                    .split('/')
+                    .rfind(|s| !s.is_empty() && !s.starts_with('{') && *s != handler)
+                    .unwrap_or_default()
+                    .replace(['-', '.'], "_");
+                format!("{resource}_{handler}")
+            };
+            assert!(seen.insert(id.clone()), "operation id {id} is not unique: rename the handler");
+            op.operation_id = Some(id);
+        }
+    }
 }
 
 /// Analysis properties are absent for integration and stakeholder tokens, so none of

@@ -1,9 +1,10 @@
 //! Which exact dashboard counters a row adds to. A counter key is a path:
 //! `people/{p|c}/{dimension}/{value}` (p public, c confidential; live people only;
 //! `planned/{quadrant}` counts those with at least one live plan),
-//! `submissions/{form}/{period}/{n|promoters|passives|detractors}` and
-//! `interactions/{month}/{kind}/{n|impressions|clicks|shares|reactions}` (live only) and
-//! `plans/{next_due_on}/{owner}` (live plans; empty = no owner).
+//! `submissions/{form}/{period}/{n|promoters|passives|detractors}/{state}`,
+//! `interactions/{month}/{kind}/{n|impressions|clicks|shares|reactions}/{p|c}` (live only)
+//! and `plans/{next_due_on}/{state}/{owner}` (live plans; empty = no owner), where state
+//! is the person's (see `state`).
 //! A write moves each counter by what the row adds after minus what it added before.
 
 use std::collections::BTreeMap;
@@ -81,41 +82,78 @@ pub fn band(nps: i32) -> &'static str {
     }
 }
 
-/// The counters a submission adds to.
-pub fn submission(x: &Submission) -> Vec<(String, i64)> {
-    let prefix = format!("submissions/{}/{}/", x.form_id, x.period);
-    let mut keys = vec![(format!("{prefix}n"), 1)];
-    if let Some(nps) = x.nps {
-        keys.push((format!("{prefix}{}", band(nps)), 1));
+/// Who a person's rows count for: `p` live and public, `c` live and confidential, `d`
+/// deleted. Their submissions and plans carry it in their keys, so a dashboard reads
+/// the states a role may see instead of subtracting hidden people's rows.
+pub fn state(deleted: bool, confidential: bool) -> &'static str {
+    match (deleted, confidential) {
+        (true, _) => "d",
+        (false, true) => "c",
+        (false, false) => "p",
+    }
+}
+
+/// The state of a stakeholder.
+pub fn person_state(s: &Stakeholder) -> &'static str {
+    state(s.deleted_at.is_some(), s.analysis.confidential)
+}
+
+/// The counters of one submission by a person in `state`.
+pub fn submission_keys(form_id: &str, period: &str, nps: Option<i32>, state: &str) -> Vec<(String, i64)> {
+    let prefix = format!("submissions/{form_id}/{period}/");
+    let mut keys = vec![(format!("{prefix}n/{state}"), 1)];
+    if let Some(nps) = nps {
+        keys.push((format!("{prefix}{}/{state}", band(nps)), 1));
     }
     keys
 }
 
-/// The counters an interaction adds to: none once deleted.
-pub fn interaction(x: &Interaction) -> Vec<(String, i64)> {
-    if x.deleted_at.is_some() {
-        return Vec::new();
-    }
-    let prefix = format!("interactions/{}/{}/", x.occurred_at.format("%Y-%m"), x.kind.as_str());
-    let mut keys = vec![(format!("{prefix}n"), 1)];
-    if let Some(m) = &x.metrics {
-        for (name, value) in
-            [("impressions", m.impressions), ("clicks", m.clicks), ("shares", m.shares), ("reactions", m.reactions)]
-        {
-            if let Some(v) = value.filter(|v| *v != 0) {
-                keys.push((format!("{prefix}{name}"), v));
-            }
+/// The counters a submission by a person in `state` adds to.
+pub fn submission(x: &Submission, state: &str) -> Vec<(String, i64)> {
+    submission_keys(&x.form_id, &x.period, x.nps, state)
+}
+
+/// An interaction's metrics: impressions, clicks, shares, reactions.
+pub type MetricValues = [Option<i64>; 4];
+
+/// The metric names, in `MetricValues` order.
+pub const METRIC_NAMES: [&str; 4] = ["impressions", "clicks", "shares", "reactions"];
+
+/// The counters of one live interaction; `hidden` when it involves a confidential person
+/// (`c`, else `p`): roles that may not see them read only `p`.
+pub fn interaction_keys(month: &str, kind: &str, metrics: MetricValues, hidden: bool) -> Vec<(String, i64)> {
+    let state = if hidden { "c" } else { "p" };
+    let prefix = format!("interactions/{month}/{kind}/");
+    let mut keys = vec![(format!("{prefix}n/{state}"), 1)];
+    for (name, value) in METRIC_NAMES.iter().zip(metrics) {
+        if let Some(v) = value.filter(|v| *v != 0) {
+            keys.push((format!("{prefix}{name}/{state}"), v));
         }
     }
     keys
 }
 
-/// The counter a live plan adds to: its due date and owner.
-pub fn plan(x: &Plan) -> Vec<(String, i64)> {
+/// The counters an interaction adds to: none once deleted.
+pub fn interaction(x: &Interaction, hidden: bool) -> Vec<(String, i64)> {
     if x.deleted_at.is_some() {
         return Vec::new();
     }
-    vec![(format!("plans/{}/{}", x.next_due_on.format("%Y-%m-%d"), x.owner.as_deref().unwrap_or_default()), 1)]
+    let m = x.metrics.clone().unwrap_or_default();
+    let month = x.occurred_at.format("%Y-%m").to_string();
+    interaction_keys(&month, x.kind.as_str(), [m.impressions, m.clicks, m.shares, m.reactions], hidden)
+}
+
+/// The counter of one live plan: due date, its person's state, owner (last: free text).
+pub fn plan_keys(next_due_on: &str, owner: Option<&str>, state: &str) -> Vec<(String, i64)> {
+    vec![(format!("plans/{next_due_on}/{state}/{}", owner.unwrap_or_default()), 1)]
+}
+
+/// The counter a plan of a person in `state` adds to: none once deleted.
+pub fn plan(x: &Plan, state: &str) -> Vec<(String, i64)> {
+    if x.deleted_at.is_some() {
+        return Vec::new();
+    }
+    plan_keys(&x.next_due_on.format("%Y-%m-%d").to_string(), x.owner.as_deref(), state)
 }
 
 /// Adds `sign` × each counter of `keys` to `into`.
@@ -126,7 +164,7 @@ pub fn add(into: &mut Deltas, keys: Vec<(String, i64)>, sign: i64) {
 }
 
 /// What a write from `before` to `after` (either absent) changes, zero changes dropped.
-pub fn change<T>(before: Option<&T>, after: Option<&T>, keys: fn(&T) -> Vec<(String, i64)>) -> Deltas {
+pub fn change<T>(before: Option<&T>, after: Option<&T>, keys: impl Fn(&T) -> Vec<(String, i64)>) -> Deltas {
     let mut deltas = Deltas::new();
     if let Some(b) = before {
         add(&mut deltas, keys(b), -1);
@@ -151,14 +189,10 @@ mod tests {
 
     #[test]
     fn bands_follow_nps() {
-        assert_eq!([band(0), band(6), band(7), band(8), band(9), band(10)], [
-            "detractors",
-            "detractors",
-            "passives",
-            "passives",
-            "promoters",
-            "promoters"
-        ]);
+        assert_eq!(
+            [band(0), band(6), band(7), band(8), band(9), band(10)],
+            ["detractors", "detractors", "passives", "passives", "promoters", "promoters"]
+        );
     }
 
     #[test]

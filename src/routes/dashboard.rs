@@ -316,7 +316,8 @@ pub async fn engagement(
     let rows = monthly(&state, &auth, &months).await?;
     let scope = scope(&auth);
     let plans =
-        with_conn(&state, move |conn| Ok(store::plan_counts(conn, &scope, crate::time::now().date_naive())?)).await?;
+        with_conn(&state, move |conn| Ok(store::plan_counts(conn, &scope, crate::time::now().date_naive())?))
+            .await?;
     let (total, on_track) = plans.values().fold((0, 0), |(t, o), c| (t + c.total, o + c.on_track));
     let owners = plans.into_iter().filter(|(_, c)| c.overdue > 0).map(|(owner, c)| (owner, c.overdue));
     let by_month: Vec<Value> = months

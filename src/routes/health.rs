@@ -53,5 +53,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         open: pool.connections,
         idle: pool.idle_connections,
     };
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(state.metrics.render(&usage))
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render(&usage))
 }

@@ -1,26 +1,24 @@
 //! Dashboard aggregates, each computed by the database, never by loading rows into the
 //! process. Counts that would scan a big workspace's tables come from the exact counters
-//! (`store::tallies`); what hidden people (deleted, or confidential for roles that may
-//! not see them) contributed is then subtracted by queries that start from those few
-//! people. Date-dependent counts are index range scans.
+//! (`store::tallies`), kept apart by the state of the person a row belongs to, so a role
+//! reads only the states it may see. Lists of the first few are ordered index scans.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use diesel::dsl::{count_star, sql};
+use diesel::dsl::count_star;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool};
+use diesel::sql_types::Bool;
 
 use crate::db::schema::{
-    accounts as a, contracts as c, engagement_plans as p, feedback_items as fi,
-    interaction_stakeholders as l, interactions as i, stakeholders as s, submissions as sub,
+    accounts as a, contracts as c, engagement_plans as p, feedback_items as fi, stakeholders as s,
 };
 use crate::db::DbConnection;
 use crate::domain::cadence::iso;
+use crate::domain::form::Audience;
 use crate::domain::quadrant::quadrant;
 use crate::domain::stakeholder_enums::Quadrant;
 use crate::domain::tally;
-use crate::domain::form::Audience;
 use crate::store::{audience, tallies};
 
 /// Whose rows count: one workspace, confidential people only for roles that may see them.
@@ -36,6 +34,16 @@ impl Scope {
             vec![false]
         } else {
             vec![false, true]
+        }
+    }
+
+    /// The person states whose rows this scope counts: live public, and live
+    /// confidential when the role sees them (`domain::tally::state`).
+    fn states(&self) -> &'static [&'static str] {
+        if self.hide_confidential {
+            &["p"]
+        } else {
+            &["p", "c"]
         }
     }
 
@@ -67,14 +75,6 @@ macro_rules! secret_people {
             .filter(s::workspace_id.eq($scope.workspace_id.clone()))
             .filter(s::confidential.eq_any($scope.hidden_flags()))
             .select(s::id)
-    };
-}
-
-/// `$col` names one of the scope's hidden people (deleted, or confidential when hidden):
-/// two IN lists, each read from its own index.
-macro_rules! of_hidden {
-    ($col:expr, $scope:expr) => {
-        $col.eq_any(deleted_people!($scope)).or($col.eq_any(secret_people!($scope)))
     };
 }
 
@@ -150,14 +150,22 @@ pub fn audience_size(
     audience: &Audience,
 ) -> QueryResult<i64> {
     let sum = |dimension: &str, values: Vec<&str>| {
-        people.get(dimension).into_iter().flatten().filter(|(v, _)| values.contains(&v.as_str())).map(|(_, n)| n).sum()
+        people
+            .get(dimension)
+            .into_iter()
+            .flatten()
+            .filter(|(v, _)| values.contains(&v.as_str()))
+            .map(|(_, n)| n)
+            .sum()
     };
     let only_ids_empty = audience.stakeholder_ids.is_empty();
     let (groups, categories, tags) = (&audience.groups, &audience.categories, &audience.tags);
     Ok(match (groups.is_empty(), categories.is_empty(), tags.len()) {
         _ if audience.is_everyone() => people.get("group").map_or(0, |g| g.values().sum()),
         (false, true, 0) if only_ids_empty => sum("group", groups.iter().map(|g| g.as_str()).collect()),
-        (true, false, 0) if only_ids_empty => sum("category", categories.iter().map(|c| c.as_str()).collect()),
+        (true, false, 0) if only_ids_empty => {
+            sum("category", categories.iter().map(|c| c.as_str()).collect())
+        }
         (true, true, 1) if only_ids_empty => sum("tag", vec![tags[0].as_str()]),
         _ if scope.hide_confidential => audience::count_public(conn, &scope.workspace_id, audience)?,
         _ => audience::count(conn, &scope.workspace_id, audience)?,
@@ -203,8 +211,7 @@ pub struct OwnerPlans {
 }
 
 /// Per owner, live plans of the people the scope shows: overdue (due before `today`) and
-/// on track (not due within 7 days). The due-date counters, less what the few hidden
-/// people's plans add.
+/// on track (not due within 7 days), from the due-date counters of the visible states.
 pub fn plan_counts(
     conn: &mut DbConnection,
     scope: &Scope,
@@ -212,26 +219,18 @@ pub fn plan_counts(
 ) -> QueryResult<BTreeMap<Option<String>, OwnerPlans>> {
     let (today, soon) = (iso(today), iso(today + chrono::Days::new(crate::domain::cadence::DUE_SOON_DAYS)));
     let mut out: BTreeMap<Option<String>, OwnerPlans> = BTreeMap::new();
-    let mut add = |owner: Option<String>, due: &str, n: i64| {
-        let counts = out.entry(owner).or_default();
+    for (key, n) in tallies::read(conn, &scope.workspace_id, "plans/")? {
+        let mut parts = key.splitn(3, '/');
+        let (Some(due), Some(state), Some(owner)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        if !scope.states().contains(&state) {
+            continue;
+        }
+        let counts = out.entry((!owner.is_empty()).then(|| owner.to_string())).or_default();
         counts.total += n;
         counts.overdue += if due < today.as_str() { n } else { 0 };
         counts.on_track += if due > soon.as_str() { n } else { 0 };
-    };
-    for (key, n) in tallies::read(conn, &scope.workspace_id, "plans/")? {
-        if let Some((due, owner)) = key.split_once('/') {
-            add((!owner.is_empty()).then(|| owner.to_string()), due, n);
-        }
-    }
-    let hidden: Vec<(Option<String>, String, i64)> = p::table
-        .filter(p::workspace_id.eq(scope.workspace_id.clone()))
-        .filter(p::deleted_at.is_null())
-        .filter(of_hidden!(p::stakeholder_id, scope))
-        .group_by((p::owner, p::next_due_on))
-        .select((p::owner, p::next_due_on, count_star()))
-        .load(conn)?;
-    for (owner, due, n) in hidden {
-        add(owner, &due, -n);
     }
     out.retain(|_, c| c.total != 0);
     Ok(out)
@@ -253,7 +252,7 @@ pub type PeriodCounts = BTreeMap<String, [i64; 4]>;
 const BANDS: [&str; 4] = ["n", "promoters", "passives", "detractors"];
 
 /// Per period in `from..=to`: [submitted, promoters, passives, detractors] of the people
-/// the scope shows, optionally of one form: the counters, less what hidden people sent.
+/// the scope shows, optionally of one form, from the counters of the visible states.
 pub fn submissions_by_period(
     conn: &mut DbConnection,
     scope: &Scope,
@@ -267,44 +266,14 @@ pub fn submissions_by_period(
     };
     let mut out = PeriodCounts::new();
     for (key, n) in tallies::read(conn, &scope.workspace_id, &prefix)? {
-        // `{period}/{band}`, or `{form}/{period}/{band}` across forms.
-        let mut parts = key.rsplitn(3, '/');
-        let (Some(band), Some(period)) = (parts.next(), parts.next()) else { continue };
-        let Some(slot) = BANDS.iter().position(|b| *b == band) else { continue };
-        if (from..=to).contains(&period) {
-            out.entry(period.to_string()).or_default()[slot] += n;
-        }
-    }
-    macro_rules! per_period {
-        ($query:expr) => {
-            $query
-                .filter(sub::period.ge(from.to_string()))
-                .filter(sub::period.le(to.to_string()))
-                .group_by(sub::period)
-                .select((
-                    sub::period,
-                    count_star(),
-                    sql::<BigInt>("CAST(SUM(CASE WHEN nps >= 9 THEN 1 ELSE 0 END) AS BIGINT)"),
-                    sql::<BigInt>("CAST(SUM(CASE WHEN nps BETWEEN 7 AND 8 THEN 1 ELSE 0 END) AS BIGINT)"),
-                    sql::<BigInt>("CAST(SUM(CASE WHEN nps <= 6 THEN 1 ELSE 0 END) AS BIGINT)"),
-                ))
-                .load::<(String, i64, i64, i64, i64)>(conn)?
+        // `{period}/{band}/{state}`, or `{form}/{period}/{band}/{state}` across forms.
+        let mut parts = key.rsplitn(4, '/');
+        let (Some(state), Some(band), Some(period)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
         };
-    }
-    let hidden_sent = || {
-        sub::table
-            .filter(sub::workspace_id.eq(scope.workspace_id.clone()))
-            .filter(of_hidden!(sub::stakeholder_id, scope))
-    };
-    // One query shape per case, so the form filter can use the (form, person) index.
-    let hidden = match form_id {
-        Some(form) => per_period!(hidden_sent().filter(sub::form_id.eq(form.to_string()))),
-        None => per_period!(hidden_sent()),
-    };
-    for (period, n, promoters, passives, detractors) in hidden {
-        let counts = out.entry(period).or_default();
-        for (slot, less) in [n, promoters, passives, detractors].into_iter().enumerate() {
-            counts[slot] -= less;
+        let Some(slot) = BANDS.iter().position(|b| *b == band) else { continue };
+        if scope.states().contains(&state) && (from..=to).contains(&period) {
+            out.entry(period.to_string()).or_default()[slot] += n;
         }
     }
     out.retain(|_, c| c[0] != 0);
@@ -316,9 +285,9 @@ pub fn latest_nps_period(conn: &mut DbConnection, scope: &Scope) -> QueryResult<
     Ok(tallies::read(conn, &scope.workspace_id, "submissions/")?
         .into_iter()
         .filter_map(|(key, _)| {
-            let mut parts = key.rsplitn(3, '/');
-            let band = parts.next()?;
-            (band != "n").then(|| parts.next().map(str::to_string)).flatten()
+            let mut parts = key.rsplitn(4, '/');
+            let (_state, band, period) = (parts.next()?, parts.next()?, parts.next()?);
+            (band != "n").then(|| period.to_string())
         })
         .max())
 }
@@ -326,8 +295,8 @@ pub fn latest_nps_period(conn: &mut DbConnection, scope: &Scope) -> QueryResult<
 const METRICS: [&str; 5] = ["n", "impressions", "clicks", "shares", "reactions"];
 
 /// Per (month, kind): (count, impressions, clicks, shares, reactions) of live interactions
-/// in `from..=to` months; interactions involving hidden people are left out: the
-/// counters, less what the interactions touching a hidden person add.
+/// in `from..=to` months; those involving a confidential person only for roles that see
+/// them (the counters keep the two apart).
 pub fn interactions_by_month(
     conn: &mut DbConnection,
     scope: &Scope,
@@ -336,41 +305,16 @@ pub fn interactions_by_month(
 ) -> QueryResult<Vec<MonthKind>> {
     let mut out: BTreeMap<(String, String), [i64; 5]> = BTreeMap::new();
     for (key, n) in tallies::read(conn, &scope.workspace_id, "interactions/")? {
-        let mut parts = key.splitn(3, '/');
-        let (Some(month), Some(kind), Some(metric)) = (parts.next(), parts.next(), parts.next()) else {
+        let mut parts = key.splitn(4, '/');
+        let (Some(month), Some(kind), Some(metric), Some(state)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             continue;
         };
         let Some(slot) = METRICS.iter().position(|m| *m == metric) else { continue };
-        if (from..=to).contains(&month) {
+        let visible = state == "p" || !scope.hide_confidential;
+        if visible && (from..=to).contains(&month) {
             out.entry((month.to_string(), kind.to_string())).or_default()[slot] += n;
-        }
-    }
-    // Only confidential people hide interactions (a deleted person's still happened).
-    let touching = l::table
-        .filter(l::workspace_id.eq(scope.workspace_id.clone()))
-        .filter(l::stakeholder_id.eq_any(secret_people!(scope)))
-        .select(l::interaction_id);
-    let hidden: Vec<MonthKind> = i::table
-        .filter(i::workspace_id.eq(scope.workspace_id.clone()))
-        .filter(i::deleted_at.is_null())
-        .filter(i::occurred_month.ge(from.to_string()))
-        .filter(i::occurred_month.le(to.to_string()))
-        .filter(i::id.eq_any(touching))
-        .group_by((i::occurred_month, i::kind))
-        .select((
-            i::occurred_month,
-            i::kind,
-            count_star(),
-            sql::<BigInt>("CAST(COALESCE(SUM(impressions), 0) AS BIGINT)"),
-            sql::<BigInt>("CAST(COALESCE(SUM(clicks), 0) AS BIGINT)"),
-            sql::<BigInt>("CAST(COALESCE(SUM(shares), 0) AS BIGINT)"),
-            sql::<BigInt>("CAST(COALESCE(SUM(reactions), 0) AS BIGINT)"),
-        ))
-        .load(conn)?;
-    for (month, kind, n, impressions, clicks, shares, reactions) in hidden {
-        let sums = out.entry((month, kind)).or_default();
-        for (slot, less) in [n, impressions, clicks, shares, reactions].into_iter().enumerate() {
-            sums[slot] -= less;
         }
     }
     Ok(out

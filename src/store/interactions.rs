@@ -131,7 +131,7 @@ pub fn insert(conn: &mut DbConnection, x: &Interaction) -> QueryResult<()> {
     diesel::insert_into(i::table).values(Row::from(x)).execute(conn)?;
     replace_links(conn, x)?;
     refresh_contacts(conn, &x.workspace_id, &x.stakeholder_ids)?;
-    super::tallies::record(conn, &x.workspace_id, None, Some(x), crate::domain::tally::interaction)?;
+    super::row_tallies::interaction_written(conn, None, x)?;
     super::changes::record_write(conn, None, x).map(|_| ())
 }
 
@@ -174,7 +174,7 @@ pub fn save(conn: &mut DbConnection, before: &Interaction, after: &Interaction) 
         return Ok(false);
     }
     replace_links(conn, after)?;
-    super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), crate::domain::tally::interaction)?;
+    super::row_tallies::interaction_written(conn, Some(before), after)?;
     let mut touched = before.stakeholder_ids.clone();
     touched.extend(after.stakeholder_ids.iter().filter(|id| !before.stakeholder_ids.contains(id)).cloned());
     refresh_contacts(conn, &after.workspace_id, &touched)?;

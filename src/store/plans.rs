@@ -103,8 +103,10 @@ pub fn live_count(conn: &mut DbConnection, workspace_id: &str, stakeholder_id: &
 /// plans went from none to some (or back), the "planned" counters (key players without a
 /// plan is a dashboard risk).
 fn planned_counters(conn: &mut DbConnection, before: Option<&Plan>, after: &Plan) -> QueryResult<()> {
-    super::tallies::record(conn, &after.workspace_id, before, Some(after), crate::domain::tally::plan)?;
-    let live = |plan: Option<&Plan>, sid: &str| plan.is_some_and(|x| x.deleted_at.is_none() && x.stakeholder_id == sid) as i64;
+    super::row_tallies::plan_written(conn, before, after)?;
+    let live = |plan: Option<&Plan>, sid: &str| {
+        plan.is_some_and(|x| x.deleted_at.is_none() && x.stakeholder_id == sid) as i64
+    };
     let mut people = vec![after.stakeholder_id.as_str()];
     people.extend(before.map(|b| b.stakeholder_id.as_str()).filter(|sid| *sid != after.stakeholder_id));
     for sid in people {
@@ -137,12 +139,15 @@ pub fn set_last_contact(
         .filter(p::stakeholder_id.eq(stakeholder_id))
         .select(Row::as_select())
         .load(conn)?;
+    let state = super::row_tallies::state_of(conn, workspace_id, stakeholder_id)?;
     for row in plans {
         let before = Plan::from(row);
         let mut plan = before.clone();
         plan.last_contact_at = last.map(utc);
         plan.refresh(today());
-        super::tallies::record(conn, workspace_id, Some(&before), Some(&plan), crate::domain::tally::plan)?;
+        super::tallies::record(conn, workspace_id, Some(&before), Some(&plan), |x| {
+            crate::domain::tally::plan(x, state)
+        })?;
         diesel::update(p::table.filter(p::workspace_id.eq(workspace_id)).filter(p::id.eq(&plan.id)))
             .set((p::last_contact_at.eq(last), p::next_due_on.eq(iso(plan.next_due_on))))
             .execute(conn)?;

@@ -7,8 +7,8 @@ use super::stakeholder_row::StakeholderRow;
 use crate::db::schema::{stakeholder_tags, stakeholders};
 use crate::db::DbConnection;
 use crate::domain::history::HistoryOp;
-use crate::domain::tally;
 use crate::domain::stakeholder::Stakeholder;
+use crate::domain::tally;
 
 /// Inserts a new stakeholder, its tag rows and its "create" history entry.
 pub fn insert(conn: &mut DbConnection, s: &Stakeholder, actor: &str) -> QueryResult<()> {
@@ -68,6 +68,7 @@ pub fn save(
         replace_tags(conn, after)?;
     }
     super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::person)?;
+    super::row_tallies::person_written(conn, before, after)?;
     if super::plans::live_count(conn, &after.workspace_id, &after.id)? > 0 {
         super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::planned)?;
     }

@@ -63,9 +63,7 @@ impl From<Row> for Submission {
     }
 }
 
-versioned_store!(sub, Row, Submission, counters = |conn: &mut DbConnection, before, after: &Submission| {
-    super::tallies::record(conn, &after.workspace_id, before, Some(after), crate::domain::tally::submission)
-});
+versioned_store!(sub, Row, Submission, counters = super::row_tallies::submission_written);
 
 /// The id of the submission for (form, stakeholder, period), if any.
 pub fn existing(

@@ -37,7 +37,7 @@ pub fn record<T>(
     workspace_id: &str,
     before: Option<&T>,
     after: Option<&T>,
-    keys: fn(&T) -> Vec<(String, i64)>,
+    keys: impl Fn(&T) -> Vec<(String, i64)>,
 ) -> QueryResult<()> {
     apply(conn, workspace_id, &change(before, after, keys))
 }

@@ -5,7 +5,12 @@
 /// and, given `counters = fn(conn, before, after)`, move the dashboard counters too.
 macro_rules! versioned_store {
     ($t:ident, $row:ident, $domain:ty) => {
-        versioned_store!($t, $row, $domain, counters = |_: &mut DbConnection, _: Option<&$domain>, _: &$domain| QueryResult::Ok(()));
+        versioned_store!(
+            $t,
+            $row,
+            $domain,
+            counters = |_: &mut DbConnection, _: Option<&$domain>, _: &$domain| QueryResult::Ok(())
+        );
     };
     ($t:ident, $row:ident, $domain:ty, counters = $counters:expr) => {
         /// Inserts one and records the change.

@@ -125,7 +125,11 @@ async fn aggregates_match_hand_computed_values(app: TestApp) {
     let res = app.post("/v1/engagement-plans", &m, &json!({"stakeholder_id": g, "channel": "call", "cadence": "monthly", "starts_on": day(60), "owner": "Jo"})).await;
     assert_eq!(res.status(), 201);
     let res = app
-        .post(&format!("/v1/forms/{form_id}/submissions"), &m, &json!({"stakeholder_id": g, "period": previous, "answers": {"nps": 10}}))
+        .post(
+            &format!("/v1/forms/{form_id}/submissions"),
+            &m,
+            &json!({"stakeholder_id": g, "period": previous, "answers": {"nps": 10}}),
+        )
         .await;
     assert_eq!(res.status(), 201);
     let res = app.post("/v1/feedback-items", &m, &json!({"stakeholder_id": g, "summary": "Gone"})).await;

@@ -13,6 +13,7 @@ mod export;
 mod feedback;
 mod history;
 mod isolation;
+mod metrics_and_shutdown;
 mod network;
 mod newcomer;
 mod openapi_drift;

@@ -30,7 +30,8 @@ struct Counter {
 
 /// Non-zero counters of a workspace in `table`.
 fn counters(conn: &mut DbConnection, table: &str, ws: &str) -> BTreeMap<String, i64> {
-    let sql = format!("SELECT key, CAST(n AS BIGINT) AS n FROM {table} WHERE workspace_id = '{ws}' AND n <> 0");
+    let sql =
+        format!("SELECT key, CAST(n AS BIGINT) AS n FROM {table} WHERE workspace_id = '{ws}' AND n <> 0");
     let rows: Vec<Counter> = diesel::sql_query(sql).load(conn).unwrap();
     rows.into_iter().map(|c| (c.key, c.n)).collect()
 }
@@ -39,11 +40,15 @@ fn counters(conn: &mut DbConnection, table: &str, ws: &str) -> BTreeMap<String, 
 /// migration that created the counters, into a scratch table.
 fn recount(conn: &mut DbConnection, ws: &str) -> BTreeMap<String, i64> {
     let backend = if matches!(conn, DbConnection::Pg(_)) { "postgres" } else { "sqlite" };
-    let path = format!("{}/migrations/{backend}/2026-11-24-000008_tallies/up.sql", env!("CARGO_MANIFEST_DIR"));
+    let path =
+        format!("{}/migrations/{backend}/2026-11-24-000008_tallies/up.sql", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(path).unwrap();
-    conn.batch_execute("CREATE TABLE tallies_check (workspace_id TEXT NOT NULL, key TEXT NOT NULL, n BIGINT NOT NULL)")
-        .unwrap();
-    let code: String = text.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+    conn.batch_execute(
+        "CREATE TABLE tallies_check (workspace_id TEXT NOT NULL, key TEXT NOT NULL, n BIGINT NOT NULL)",
+    )
+    .unwrap();
+    let code: String =
+        text.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
     let backfills: Vec<String> = code
         .split(';')
         .filter(|s| s.trim_start().starts_with("INSERT INTO tallies "))
@@ -71,9 +76,18 @@ async fn counters_equal_a_recount_after_every_kind_of_write(app: TestApp) {
     let id = |v: &Value| v["id"].as_str().unwrap().to_string();
 
     let a = id(&app.create_stakeholder(&m, json!({"name": "A", "group": "external", "category": "customer", "influence": 5, "impact": 4, "stance": "critic", "veto": true, "tags": ["vip", "emea"]})).await);
-    let b = id(&app.create_stakeholder(&m, json!({"name": "B", "group": "team", "influence": 2, "impact": 5, "decision_role": "approver"})).await);
+    let b = id(&app
+        .create_stakeholder(
+            &m,
+            json!({"name": "B", "group": "team", "influence": 2, "impact": 5, "decision_role": "approver"}),
+        )
+        .await);
     let c = id(&app.create_stakeholder(&m, json!({"name": "C", "group": "internal", "relationship_status": "active", "confidential": true, "tags": ["vip"]})).await);
-    app.create_stakeholder(&app.token(&other, Role::Manager), json!({"name": "Elsewhere", "group": "team", "tags": ["vip"]})).await;
+    app.create_stakeholder(
+        &app.token(&other, Role::Manager),
+        json!({"name": "Elsewhere", "group": "team", "tags": ["vip"]}),
+    )
+    .await;
 
     // Updates of every counted field, confidentiality both ways, tags, delete, restore.
     let patch = |who: &str, body: Value| {
@@ -92,9 +106,15 @@ async fn counters_equal_a_recount_after_every_kind_of_write(app: TestApp) {
     let items: Vec<Value> = (0..5)
         .map(|i| json!({"source": "crm", "external_id": format!("K-{i}"), "name": format!("K{i}"), "group": "external", "tags": ["panel"]}))
         .collect();
-    json_of(app.post("/v1/stakeholders/batch", &crm, &json!({"mode": "upsert", "items": items})).await, 200).await;
-    let changed = json!([{"source": "crm", "external_id": "K-1", "name": "K1", "group": "internal", "tags": []}]);
-    json_of(app.post("/v1/stakeholders/batch", &crm, &json!({"mode": "upsert", "items": changed})).await, 200).await;
+    json_of(app.post("/v1/stakeholders/batch", &crm, &json!({"mode": "upsert", "items": items})).await, 200)
+        .await;
+    let changed =
+        json!([{"source": "crm", "external_id": "K-1", "name": "K1", "group": "internal", "tags": []}]);
+    json_of(
+        app.post("/v1/stakeholders/batch", &crm, &json!({"mode": "upsert", "items": changed})).await,
+        200,
+    )
+    .await;
     let res = app
         .request(Method::POST, "/v1/import/stakeholders?mode=upsert", &crm)
         .header("content-type", "text/csv")
@@ -120,30 +140,83 @@ async fn counters_equal_a_recount_after_every_kind_of_write(app: TestApp) {
     let at = (Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
     let long_ago = (Utc::now() - chrono::Duration::days(70)).to_rfc3339();
     let body = |kind: &str, when: &str, metrics: Value| json!({"stakeholder_ids": [a.clone(), c.clone()], "kind": kind, "occurred_at": when, "summary": "s", "metrics": metrics});
-    let i1 = id(&json_of(app.post("/v1/interactions", &m, &body("speaking", &at, json!({"impressions": 100, "clicks": 3}))).await, 201).await);
-    let i2 = id(&json_of(app.post("/v1/interactions", &m, &body("meeting", &at, json!(null))).await, 201).await);
+    let i1 = id(&json_of(
+        app.post("/v1/interactions", &m, &body("speaking", &at, json!({"impressions": 100, "clicks": 3})))
+            .await,
+        201,
+    )
+    .await);
+    let i2 =
+        id(&json_of(app.post("/v1/interactions", &m, &body("meeting", &at, json!(null))).await, 201).await);
     json_of(app.patch(&format!("/v1/interactions/{i1}"), &m, &json!({"kind": "interview", "occurred_at": long_ago, "metrics": {"impressions": 40, "reactions": 2}})).await, 200).await;
     assert_eq!(app.delete(&format!("/v1/interactions/{i2}"), &m).await.status(), 204);
-    let i3 = id(&json_of(app.post("/v1/interactions", &m, &body("social_share", &at, json!({"shares": 7}))).await, 201).await);
+    let i3 = id(&json_of(
+        app.post("/v1/interactions", &m, &body("social_share", &at, json!({"shares": 7}))).await,
+        201,
+    )
+    .await);
     assert_eq!(app.delete(&format!("/v1/interactions/{i3}"), &m).await.status(), 204);
     json_of(app.post(&format!("/v1/interactions/{i3}/restore"), &m, &json!({})).await, 200).await;
 
     // Submissions, one amended into another NPS band.
-    let form = id(&json_of(app.post("/v1/forms", &m, &json!({"title": "Pulse", "questions": [{"key": "nps", "type": "nps", "label": "n"}]})).await, 201).await);
+    let form = id(&json_of(
+        app.post(
+            "/v1/forms",
+            &m,
+            &json!({"title": "Pulse", "questions": [{"key": "nps", "type": "nps", "label": "n"}]}),
+        )
+        .await,
+        201,
+    )
+    .await);
     let period = Period::current().to_string();
-    let send = |who: &str, nps: i64| json!({"stakeholder_id": who, "period": period, "answers": {"nps": nps}});
-    let s1 = id(&json_of(app.post(&format!("/v1/forms/{form}/submissions"), &m, &send(&a, 10)).await, 201).await);
+    let send =
+        |who: &str, nps: i64| json!({"stakeholder_id": who, "period": period, "answers": {"nps": nps}});
+    let s1 =
+        id(&json_of(app.post(&format!("/v1/forms/{form}/submissions"), &m, &send(&a, 10)).await, 201).await);
     json_of(app.post(&format!("/v1/forms/{form}/submissions"), &m, &send(&c, 5)).await, 201).await;
-    let res = app.request(Method::PUT, &format!("/v1/submissions/{s1}"), &m).json(&json!({"answers": {"nps": 7}})).send().await.unwrap();
+    let res = app
+        .request(Method::PUT, &format!("/v1/submissions/{s1}"), &m)
+        .json(&json!({"answers": {"nps": 7}}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
+
+    // People whose rows exist change state: their submissions, plans and interactions
+    // move between the public, confidential and deleted counters.
+    json_of(patch(&a, json!({"confidential": false})).await, 200).await;
+    json_of(patch(&c, json!({"confidential": true})).await, 200).await;
+    let mid = counters(&mut app.conn(), "tallies", &ws);
+    assert_eq!(mid, recount(&mut app.conn(), &ws), "after confidentiality changes");
+    assert_eq!(app.delete(&format!("/v1/stakeholders/{a}"), &m).await.status(), 204);
+    let deleted = counters(&mut app.conn(), "tallies", &ws);
+    assert_eq!(deleted, recount(&mut app.conn(), &ws), "after deleting a person with rows");
+    json_of(app.post(&format!("/v1/stakeholders/{a}/restore"), &m, &json!({})).await, 200).await;
+    json_of(patch(&c, json!({"confidential": false})).await, 200).await;
 
     let mut conn = app.conn();
     let kept = counters(&mut conn, "tallies", &ws);
     let recounted = recount(&mut conn, &ws);
     assert_eq!(kept, recounted, "counters kept by the writes vs a recount from the rows");
     // The fixture reached every kind of counter.
-    for family in ["/group/", "/category/", "/cell/", "/veto/", "/tag/", "/planned/", "submissions/", "interactions/", "plans/"] {
+    for family in [
+        "/group/",
+        "/category/",
+        "/cell/",
+        "/veto/",
+        "/tag/",
+        "/planned/",
+        "submissions/",
+        "interactions/",
+        "plans/",
+    ] {
         assert!(kept.keys().any(|k| k.contains(family)), "no {family} counter: {kept:?}");
     }
-    assert!(kept.keys().any(|k| k.starts_with("people/c/")) && kept.keys().any(|k| k.starts_with("people/p/")));
+    assert!(mid.keys().any(|k| k.starts_with("people/c/")) && mid.keys().any(|k| k.starts_with("people/p/")));
+    // Interactions with a confidential person are kept apart, and rejoin when nobody is.
+    assert!(mid.keys().any(|k| k.starts_with("interactions/") && k.ends_with("/c")), "{mid:?}");
+    assert!(kept.keys().filter(|k| k.starts_with("interactions/")).all(|k| k.ends_with("/p")), "{kept:?}");
+    assert!(deleted.keys().any(|k| k.starts_with("submissions/") && k.ends_with("/d")), "{deleted:?}");
+    assert!(deleted.keys().any(|k| k.starts_with("plans/") && k.contains("/d/")), "{deleted:?}");
 }
