@@ -66,7 +66,31 @@ pub fn document() -> OpenApi {
     }
     unique_operation_ids(&mut doc);
     doc.servers = Some(vec![utoipa::openapi::server::Server::new("/")]);
-    doc
+    free_form_objects(doc)
+}
+
+/// `value_type = Object` fields (answers, custom fields, metrics maps) are free-form:
+/// say so with `additionalProperties: true`, or generated clients type them as empty.
+fn free_form_objects(doc: OpenApi) -> OpenApi {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let bare = map.get("type").is_some_and(|t| t == "object" || t == &serde_json::json!(["object", "null"]))
+                    && !map.contains_key("properties")
+                    && !map.contains_key("additionalProperties")
+                    && !map.contains_key("$ref");
+                if bare {
+                    map.insert("additionalProperties".into(), serde_json::Value::Bool(true));
+                }
+                map.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(&doc).expect("the document serializes");
+    walk(&mut value);
+    serde_json::from_value(value).expect("the patched document deserializes")
 }
 
 fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {

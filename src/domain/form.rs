@@ -38,7 +38,8 @@ pub struct Question {
     pub kind: QuestionType,
     /// Shown to the stakeholder (1–500).
     pub label: String,
-    /// Must be answered.
+    /// Must be answered (default false).
+    #[serde(default)]
     pub required: bool,
     /// Choices (choice types only; 1–50 distinct, ≤ 200 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
