@@ -377,6 +377,11 @@ async fn main() {
             .unwrap();
         let base = server.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(server.clone());
         run("PostgreSQL", format!("{base}/{name}")).await;
+        // STAKEMAP_BENCH_KEEP_POSTGRES keeps the database for a look at query plans.
+        if std::env::var("STAKEMAP_BENCH_KEEP_POSTGRES").is_ok() {
+            println!("kept PostgreSQL database {name}");
+            return;
+        }
         diesel::PgConnection::establish(&server)
             .unwrap()
             .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
