@@ -70,18 +70,22 @@ pub fn document() -> OpenApi {
 }
 
 /// `value_type = Object` fields (answers, custom fields, metrics maps) are free-form:
-/// say so with `additionalProperties: true`, or generated clients type them as empty.
+/// say so with `additionalProperties: true`, or generated clients type them as empty;
+/// and the shared parameters get their exact shape (`refine_parameter`).
 fn free_form_objects(doc: OpenApi) -> OpenApi {
     fn walk(value: &mut serde_json::Value) {
         match value {
             serde_json::Value::Object(map) => {
-                let bare = map.get("type").is_some_and(|t| t == "object" || t == &serde_json::json!(["object", "null"]))
+                let bare = map
+                    .get("type")
+                    .is_some_and(|t| t == "object" || t == &serde_json::json!(["object", "null"]))
                     && !map.contains_key("properties")
                     && !map.contains_key("additionalProperties")
                     && !map.contains_key("$ref");
                 if bare {
                     map.insert("additionalProperties".into(), serde_json::Value::Bool(true));
                 }
+                refine_parameter(map);
                 map.values_mut().for_each(walk);
             }
             serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
@@ -131,6 +135,28 @@ fn unique_operation_ids(doc: &mut OpenApi) {
             op.operation_id = Some(id);
         }
     }
+}
+
+/// Entity tags as the service reads them: `*`, or a comma list of quoted tags (optionally
+/// weak) of visible characters other than the quote and the comma.
+const ENTITY_TAGS: &str = r#"^(\*|(W/)?"[!#-+\--~]*"( *, *(W/)?"[!#-+\--~]*")*)$"#;
+
+/// Parameters that appear on many operations, described once: what `If-Match` and
+/// `If-None-Match` accept, and that `limit` is at least 1.
+fn refine_parameter(map: &mut serde_json::Map<String, serde_json::Value>) {
+    let (Some(name), Some(place)) =
+        (map.get("name").and_then(|v| v.as_str()), map.get("in").and_then(|v| v.as_str()))
+    else {
+        return;
+    };
+    let refinement = match (name, place) {
+        ("If-Match" | "If-None-Match", "header") => {
+            serde_json::json!({"type": "string", "pattern": ENTITY_TAGS})
+        }
+        ("limit", "query") => serde_json::json!({"type": "integer", "format": "int64", "minimum": 1}),
+        _ => return,
+    };
+    map.insert("schema".into(), refinement);
 }
 
 /// Analysis properties are absent for integration and stakeholder tokens, so none of

@@ -81,7 +81,10 @@ macro_rules! secret_people {
 /// `$col` names no hidden person.
 macro_rules! not_hidden {
     ($col:expr, $scope:expr) => {
-        $col.ne_all(deleted_people!($scope)).and($col.ne_all(secret_people!($scope)))
+        // NOT (… IN …), not `!= ALL (…)`: PostgreSQL hashes an IN list once, but
+        // re-runs an ALL subquery for every row.
+        diesel::dsl::not($col.eq_any(deleted_people!($scope)))
+            .and(diesel::dsl::not($col.eq_any(secret_people!($scope))))
     };
 }
 
