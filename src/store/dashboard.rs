@@ -369,7 +369,8 @@ pub fn unconvinced_vetoes(
 ) -> QueryResult<RiskList<RiskPerson>> {
     let vetoes = people.get("veto").into_iter().flatten();
     let total = vetoes.filter(|(stance, _)| *stance != "advocate").map(|(_, n)| n).sum();
-    let items = risk_people!(conn, scope, limit, s::veto.eq(true), s::stance.ne("advocate"));
+    // `WHERE veto` as the bare column, the very term of the partial index on veto holders.
+    let items = risk_people!(conn, scope, limit, s::veto, s::stance.ne("advocate"));
     Ok(RiskList { total, items })
 }
 

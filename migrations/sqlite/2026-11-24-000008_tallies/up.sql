@@ -75,9 +75,11 @@ HAVING SUM(CASE metric WHEN 'n' THEN 1 WHEN 'impressions' THEN COALESCE(impressi
     WHEN 'clicks' THEN COALESCE(clicks, 0) WHEN 'shares' THEN COALESCE(shares, 0)
     ELSE COALESCE(reactions, 0) END) <> 0;
 
--- Open and stale points and overdue plan lists leave out deleted people by this index.
-CREATE INDEX stakeholders_deleted ON stakeholders (workspace_id, deleted_at);
--- Risk lists read the first few by influence (highest first), then name.
+-- Open and stale points and overdue plan lists leave out deleted people by this index
+-- (partial: only deleted rows, so writes of live people do not touch it).
+CREATE INDEX stakeholders_deleted ON stakeholders (workspace_id, deleted_at) WHERE deleted_at IS NOT NULL;
+-- Risk lists read the first few by influence (highest first), then name (veto holders
+-- are few: a partial index).
 CREATE INDEX stakeholders_stance_influence ON stakeholders (workspace_id, stance, influence DESC, name, id);
-CREATE INDEX stakeholders_veto_influence ON stakeholders (workspace_id, veto, influence DESC, name, id);
+CREATE INDEX stakeholders_veto_influence ON stakeholders (workspace_id, influence DESC, name, id) WHERE veto;
 CREATE INDEX stakeholders_quadrant_influence ON stakeholders (workspace_id, quadrant, influence DESC, name, id);
