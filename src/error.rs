@@ -74,6 +74,9 @@ pub enum ApiError {
     /// The body's media type is not accepted.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The request's headers are larger than allowed.
+    #[error("{0}")]
+    HeadersTooLarge(String),
     /// One or more fields are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -123,6 +126,7 @@ impl ApiError {
             Self::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            Self::HeadersTooLarge(_) => ("headers-too-large", "Request header fields too large"),
             Self::Validation(_) => ("validation", "Validation failed"),
             Self::TooManyRequests(_) => ("rate-limited", "Too many requests"),
             Self::Unavailable => ("unavailable", "Service unavailable"),
@@ -167,6 +171,7 @@ impl ResponseError for ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,

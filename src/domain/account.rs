@@ -101,10 +101,8 @@ impl Patchable for Account {
     fn set(&mut self, field: &str, v: &Value) -> Result<(), FieldError> {
         match field {
             "name" => self.name = fields::required_text(field, v, 1, 200)?,
-            "source" => self.source = fields::text(field, v, 100, TextKind::Line)?.filter(|s| !s.is_empty()),
-            "external_id" => {
-                self.external_id = fields::text(field, v, 200, TextKind::Line)?.filter(|s| !s.is_empty())
-            }
+            "source" => self.source = fields::crm_key(field, v, 100)?,
+            "external_id" => self.external_id = fields::crm_key(field, v, 200)?,
             "industry" => self.industry = fields::text(field, v, 100, TextKind::Line)?,
             "status" => {
                 self.status = fields::choice(field, v, AccountStatus::parse, AccountStatus::expected)?

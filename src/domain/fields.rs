@@ -29,6 +29,25 @@ pub fn check_text(field: &str, text: &str, min: usize, max: usize, kind: TextKin
     Ok(())
 }
 
+/// Checks a CRM key part (source or external id): one line of at most `max`
+/// characters, no `/` or `\\`, and not `.` or `..`, so it can never be read as a path.
+pub fn check_crm_key(field: &str, key: &str, max: usize) -> Result<(), FieldError> {
+    check_text(field, key, 1, max, TextKind::Line)?;
+    if key.contains(['/', '\\']) || key == "." || key == ".." {
+        return Err(FieldError::new(field, "must not contain / or \\ nor be . or .."));
+    }
+    Ok(())
+}
+
+/// An optional CRM key part (see `check_crm_key`); empty is none.
+pub fn crm_key(field: &str, value: &Value, max: usize) -> Result<Option<String>, FieldError> {
+    let key = text(field, value, max, TextKind::Line)?.filter(|k| !k.is_empty());
+    if let Some(k) = &key {
+        check_crm_key(field, k, max)?;
+    }
+    Ok(key)
+}
+
 /// An optional string: `null` clears it.
 pub fn text(field: &str, value: &Value, max: usize, kind: TextKind) -> Result<Option<String>, FieldError> {
     match value {

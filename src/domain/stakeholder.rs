@@ -244,8 +244,8 @@ fn set_field(s: &mut Stakeholder, key: &str, v: &Value) -> Result<(), FieldError
                 fields::choice(key, v, RelationshipStatus::parse, RelationshipStatus::expected)?
         }
         "owner" => p.owner = fields::text(key, v, SHORT, TextKind::Line)?,
-        "source" => p.source = non_empty(key, fields::text(key, v, 100, TextKind::Line)?)?,
-        "external_id" => p.external_id = non_empty(key, fields::text(key, v, SHORT, TextKind::Line)?)?,
+        "source" => p.source = non_empty(key, fields::crm_key(key, v, 100)?)?,
+        "external_id" => p.external_id = non_empty(key, fields::crm_key(key, v, SHORT)?)?,
         "custom_fields" => p.custom_fields = fields::scalar_map(key, v, 50, 1000)?,
         "influence" => a.influence = fields::score(key, v)?,
         "impact" => a.impact = fields::score(key, v)?,

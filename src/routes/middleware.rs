@@ -12,6 +12,10 @@ use tracing::Instrument;
 
 use crate::error::{ApiError, PROBLEM_JSON};
 
+/// The most bytes of header names and values a request may carry (a bearer token and
+/// the usual headers take well under 4 KiB).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
 /// The request id header, echoed on every response.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -38,11 +42,18 @@ pub async fn request_context(
     );
     let started = Instant::now();
     let path = req.path().to_string();
-    let result = next.call(req).instrument(span.clone()).await;
-    let mut response = match result {
-        Ok(res) => res.map_into_boxed_body(),
-        Err(err) => return Err(err),
+    let header_bytes: usize =
+        req.headers().iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+    let result = if header_bytes > MAX_HEADER_BYTES {
+        let error = ApiError::HeadersTooLarge(format!(
+            "request headers are {header_bytes} bytes; at most {MAX_HEADER_BYTES}"
+        ));
+        let (request, _) = req.into_parts();
+        Ok(ServiceResponse::new(request, actix_web::ResponseError::error_response(&error)))
+    } else {
+        next.call(req).instrument(span.clone()).await.map(|res| res.map_into_boxed_body())
     };
+    let mut response = result?;
     let status = response.status();
     if status.as_u16() >= 400 && !is_problem(&response) {
         response = to_problem(response, &path);

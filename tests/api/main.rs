@@ -12,6 +12,7 @@ mod errors;
 mod export;
 mod feedback;
 mod history;
+mod hostile_input;
 mod isolation;
 mod metrics_and_shutdown;
 mod network;

@@ -14,7 +14,6 @@ use super::sync::{self, ItemResult, Outcome, SyncMode};
 use super::view::{StakeholderInput, StakeholderView};
 use crate::auth::{Auth, Role};
 use crate::db::{tx, DbConnection};
-use crate::domain::fields::{check_text, TextKind};
 use crate::domain::stakeholder::{self, Mode, Stakeholder};
 use crate::error::{ApiError, FieldError};
 use crate::routes::extractors::{json_object, read_body, BULK_BODY_BYTES};
@@ -46,7 +45,7 @@ pub struct BatchInput {
 }
 
 fn key_part(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
-    check_text(field, value, 1, max, TextKind::Line)
+    crate::domain::fields::check_crm_key(field, value, max)
 }
 
 /// Create or update the stakeholder holding a CRM key: 201 created, 200 updated or
