@@ -10,6 +10,7 @@ mod dashboard;
 mod engagement;
 mod errors;
 mod export;
+mod faults;
 mod feedback;
 mod history;
 mod hostile_input;
