@@ -52,7 +52,8 @@ struct Count {
 async fn sqlite_keeps_every_acknowledged_write_through_a_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     run(dir.path(), &["workspace", "create", "Acme"]);
-    let token = run(dir.path(), &["token", "--workspace", "acme", "--role", "integration"]).trim().to_string();
+    let token =
+        run(dir.path(), &["token", "--workspace", "acme", "--role", "integration"]).trim().to_string();
     let (mut server, url) = serve(dir.path());
 
     // One client sends batches of 200 new people until the server goes away.
@@ -94,7 +95,8 @@ async fn sqlite_keeps_every_acknowledged_write_through_a_sigkill() {
     let mut db = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
     let check: Vec<Check> = diesel::sql_query("PRAGMA integrity_check").load(&mut db).unwrap();
     assert_eq!(check.iter().map(|c| c.integrity_check.as_str()).collect::<Vec<_>>(), vec!["ok"]);
-    let fk: Vec<Count> = diesel::sql_query("SELECT COUNT(*) AS n FROM pragma_foreign_key_check").load(&mut db).unwrap();
+    let fk: Vec<Count> =
+        diesel::sql_query("SELECT COUNT(*) AS n FROM pragma_foreign_key_check").load(&mut db).unwrap();
     assert_eq!(fk[0].n, 0, "no dangling references");
     drop(db);
     let (mut again, url) = serve(dir.path());
@@ -102,8 +104,13 @@ async fn sqlite_keeps_every_acknowledged_write_through_a_sigkill() {
 
     let mut db = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
     use stakemap::db::schema::stakeholders as s;
-    let stored: HashSet<String> =
-        s::table.select(s::external_id).load::<Option<String>>(&mut db).unwrap().into_iter().flatten().collect();
+    let stored: HashSet<String> = s::table
+        .select(s::external_id)
+        .load::<Option<String>>(&mut db)
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
     let missing: Vec<&String> = acknowledged.difference(&stored).collect();
     assert!(missing.is_empty(), "{} acknowledged writes lost, e.g. {:?}", missing.len(), missing.first());
     // Batches commit whole or not at all: whole batches of 200 only.
