@@ -210,9 +210,7 @@ fn add_problem_responses(path: &str, item: &mut PathItem) {
                 .or_insert_with(|| problem_response(description).into());
         };
         let writes_body = matches!(method, "post" | "put" | "patch");
-        if writes_body || method == "get" {
-            add("400", "Malformed request: bad JSON, bad query string or tampered cursor");
-        }
+        add("400", "Malformed request: bad JSON, bad query string, malformed header or tampered cursor");
         if authenticated {
             add("401", "Missing, expired or invalid token");
             add("403", "The token's role may not do this (incl. writing or filtering on analysis fields)");

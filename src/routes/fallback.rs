@@ -38,6 +38,12 @@ impl RouteTable {
     }
 
     fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        // A literal path (`/v1/stakeholders/batch`) is its own resource, even where a
+        // template (`/v1/stakeholders/{id}`) would also match it.
+        let literal = self.routes.iter().find(|(def, _)| !def.is_prefix() && def.pattern() == Some(path));
+        if let Some((_, methods)) = literal {
+            return Some(methods.clone());
+        }
         let mut found: Option<Vec<String>> = None;
         for (def, methods) in &self.routes {
             if def.is_match(path) {

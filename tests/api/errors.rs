@@ -165,6 +165,10 @@ async fn protocol_errors(app: TestApp) {
     let allow = res.headers()["allow"].to_str().unwrap().to_string();
     assert_problem(res, 405).await;
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    // A literal path is its own resource, though `/v1/stakeholders/{id}` matches it too.
+    let res = app.request(Method::PUT, "/v1/stakeholders/batch", &admin).json(&json!({})).send().await.unwrap();
+    assert_eq!(res.headers()["allow"], "POST");
+    assert_problem(res, 405).await;
     let res = app
         .request(Method::PUT, &format!("/v1/stakeholders/{}", uuid::Uuid::new_v4()), &admin)
         .json(&json!({}))
