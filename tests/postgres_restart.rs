@@ -29,6 +29,15 @@ fn setting(name: &str) -> Option<String> {
     }
 }
 
+/// Starts the server again if the test fails while it is down (ignoring "already running").
+struct StartOnDrop(String);
+
+impl Drop for StartOnDrop {
+    fn drop(&mut self) {
+        let _ = Command::new("sh").args(["-c", &self.0]).status();
+    }
+}
+
 fn shell(command: &str) {
     let status = Command::new("sh").args(["-c", command]).status().unwrap();
     assert!(status.success(), "{command}");
@@ -117,6 +126,7 @@ async fn postgres_restart_under_load() {
         }));
     }
     tokio::time::sleep(Duration::from_millis(1000)).await;
+    let _restart = StartOnDrop(start.clone());
     shell(&stop);
     // Longer than the pool's 5 s wait for a connection, after which requests get 503.
     tokio::time::sleep(Duration::from_secs(8)).await;

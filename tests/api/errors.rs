@@ -166,7 +166,8 @@ async fn protocol_errors(app: TestApp) {
     assert_problem(res, 405).await;
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
     // A literal path is its own resource, though `/v1/stakeholders/{id}` matches it too.
-    let res = app.request(Method::PUT, "/v1/stakeholders/batch", &admin).json(&json!({})).send().await.unwrap();
+    let res =
+        app.request(Method::PUT, "/v1/stakeholders/batch", &admin).json(&json!({})).send().await.unwrap();
     assert_eq!(res.headers()["allow"], "POST");
     assert_problem(res, 405).await;
     let res = app
