@@ -58,11 +58,16 @@ pub fn interaction_written(
 ) -> QueryResult<()> {
     let ws = &after.workspace_id;
     let mut deltas = Deltas::new();
-    if let Some(b) = before {
-        let hidden = any_confidential(conn, ws, &b.stakeholder_ids)?;
-        tally::add(&mut deltas, tally::interaction(b, hidden), -1);
-    }
     let hidden = any_confidential(conn, ws, &after.stakeholder_ids)?;
+    if let Some(b) = before {
+        // The same people as now need no second lookup.
+        let was_hidden = if b.stakeholder_ids == after.stakeholder_ids {
+            hidden
+        } else {
+            any_confidential(conn, ws, &b.stakeholder_ids)?
+        };
+        tally::add(&mut deltas, tally::interaction(b, was_hidden), -1);
+    }
     tally::add(&mut deltas, tally::interaction(after, hidden), 1);
     apply(conn, ws, &deltas)
 }

@@ -69,7 +69,10 @@ pub fn save(
     }
     super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::person)?;
     super::row_tallies::person_written(conn, before, after)?;
-    if super::plans::live_count(conn, &after.workspace_id, &after.id)? > 0 {
+    // Only a change of quadrant, confidentiality or deletion can move the "planned"
+    // counter: skip the plan lookup on every other save (the CRM batch's hot path).
+    let planned_key_changes = tally::planned(before) != tally::planned(after);
+    if planned_key_changes && super::plans::live_count(conn, &after.workspace_id, &after.id)? > 0 {
         super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::planned)?;
     }
     let op = match (before.deleted_at, after.deleted_at) {
