@@ -1,7 +1,9 @@
 # Multi-stage build: compile in the Rust image, run in a slim Debian image as a non-root user.
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
+# The bundled SQLite's compile flags (see the comments there).
+COPY .cargo .cargo
 COPY src src
 COPY migrations migrations
 RUN cargo build --release --locked --bin stakemap && strip target/release/stakemap

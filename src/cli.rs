@@ -94,7 +94,7 @@ pub fn parse_ttl(text: &str) -> Result<i64, String> {
 pub fn run(cli: Cli) -> Result<(), String> {
     if matches!(cli.command, Some(Command::Openapi)) {
         let doc = crate::openapi::document();
-        println!("{}", doc.to_pretty_json().map_err(|e| e.to_string())?);
+        println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?);
         return Ok(());
     }
     crate::telemetry::init(cli.settings.log_format.as_deref());

@@ -14,6 +14,14 @@ pub const DEFAULT_LIMIT: i64 = 50;
 /// Largest page; a larger `limit` is clamped to this.
 pub const MAX_LIMIT: i64 = 500;
 
+/// The cursor parameter `key`; absent or empty means the first page.
+pub fn cursor_param<'a>(
+    params: &'a std::collections::HashMap<String, String>,
+    key: &str,
+) -> Option<&'a String> {
+    params.get(key).filter(|c| !c.is_empty())
+}
+
 /// Parses `limit`: default 50, clamped to 500, below 1 or not a number is 422.
 pub fn limit(raw: Option<&str>) -> Result<i64, ApiError> {
     match raw {
@@ -37,12 +45,16 @@ pub struct SortKey<F> {
     pub descending: bool,
 }
 
-/// Parses `sort=-influence,name` against a field parser; unknown or repeated fields are 422.
+/// Parses `sort=-influence,name` against a field parser: unknown fields or more than five
+/// are 422; a field named again adds nothing (its first mention decides).
 pub fn parse_sort<F: PartialEq + Copy>(
     raw: &str,
     parse: impl Fn(&str) -> Option<F>,
     allowed: &str,
 ) -> Result<Vec<SortKey<F>>, ApiError> {
+    if raw.split(',').count() > 5 {
+        return Err(ApiError::invalid("sort", "at most 5 sort fields"));
+    }
     let mut keys: Vec<SortKey<F>> = Vec::new();
     for part in raw.split(',') {
         let part = part.trim();
@@ -53,13 +65,9 @@ pub fn parse_sort<F: PartialEq + Copy>(
         let field = parse(name).ok_or_else(|| {
             ApiError::invalid("sort", format!("unknown sort field '{name}'; use {allowed}"))
         })?;
-        if keys.iter().any(|k| k.field == field) {
-            return Err(ApiError::invalid("sort", format!("'{name}' is named twice")));
+        if !keys.iter().any(|k| k.field == field) {
+            keys.push(SortKey { field, descending });
         }
-        keys.push(SortKey { field, descending });
-    }
-    if keys.len() > 5 {
-        return Err(ApiError::invalid("sort", "at most 5 sort fields"));
     }
     Ok(keys)
 }
@@ -163,7 +171,8 @@ mod tests {
             vec![SortKey { field: 1, descending: true }, SortKey { field: 0, descending: false }]
         );
         assert!(parse_sort("c", parse, "a, b").is_err());
-        assert!(parse_sort("a,-a", parse, "a, b").is_err());
+        assert_eq!(parse_sort("a,-a", parse, "a, b").unwrap(), vec![SortKey { field: 0, descending: false }]);
+        assert!(parse_sort("a,b,a,b,a,b", parse, "a, b").is_err());
     }
 }
 
@@ -183,7 +192,7 @@ impl IdPage {
         codec: &CursorCodec,
     ) -> Result<IdPage, ApiError> {
         let limit = limit(params.get("limit").map(String::as_str))?;
-        let after = match params.get("cursor") {
+        let after = match cursor_param(params, "cursor") {
             Some(cursor) => Some(codec.decode(cursor, "id")?.id),
             None => None,
         };

@@ -84,6 +84,11 @@ pub fn run(listener: TcpListener, state: AppState, cors_origins: Vec<String>) ->
     let document = crate::openapi::document();
     let route_table = web::Data::new(routes::fallback::RouteTable::from_openapi(&document));
     let spec = web::Data::new(document);
+    // Database work runs on the blocking thread pool. A thread more than there are pooled
+    // connections would only wait for one, and each holds its own allocator heap: with the
+    // default of hundreds, 32 concurrent clients doubled the peak memory.
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let blocking_threads = (state.pool.max_size() as usize).div_ceil(workers).max(2);
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -106,6 +111,8 @@ pub fn run(listener: TcpListener, state: AppState, cors_origins: Vec<String>) ->
             .wrap(Compress::default())
             .wrap(from_fn(routes::middleware::request_context))
     })
+    .workers(workers)
+    .worker_max_blocking_threads(blocking_threads)
     .shutdown_timeout(30)
     .listen(listener)?
     .run();

@@ -7,8 +7,7 @@
 //! commands that stop and start the server; `.ci/run` sets all three).
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_stakemap");
+#[path = "support/binary.rs"]
+mod binary;
 
 fn setting(name: &str) -> Option<String> {
     match std::env::var(name) {
@@ -56,32 +56,11 @@ async fn postgres_restart_under_load() {
     PgConnection::establish(&server).unwrap().batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
     let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = Command::new(BIN)
-            .args(args)
-            .current_dir(dir.path())
-            .env_clear()
-            .env("STAKEMAP_DATABASE_URL", &url)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let env = [("STAKEMAP_DATABASE_URL", url.as_str())];
+    let run = |args: &[&str]| binary::run(dir.path(), &env, args);
     run(&["workspace", "create", "Acme"]);
     let token = run(&["token", "--workspace", "acme", "--role", "manager"]).trim().to_string();
-    let mut service = Command::new(BIN)
-        .arg("serve")
-        .current_dir(dir.path())
-        .env_clear()
-        .env("STAKEMAP_DATABASE_URL", &url)
-        .env("STAKEMAP_LISTEN", "127.0.0.1:0")
-        .env("STAKEMAP_RATE_LIMIT", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let line = BufReader::new(service.stdout.take().unwrap()).lines().next().unwrap().unwrap();
-    let base = line.strip_prefix("listening on ").unwrap().to_string();
+    let (mut service, base) = binary::serve(dir.path(), &env);
 
     // Four writers create people without pause, noting every acknowledged id and status.
     let acknowledged = Arc::new(Mutex::new(HashSet::new()));

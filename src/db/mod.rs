@@ -23,7 +23,14 @@ pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, String> {
     manager.open().map_err(|e| format!("cannot open the database: {e}"))?;
     r2d2::Pool::builder()
         .max_size(size.max(1))
-        .min_idle(Some(1))
+        // A PostgreSQL connection can die with its server and is checked before use; a
+        // SQLite one cannot, and the check would cost a query on every request.
+        .test_on_check_out(matches!(url, DatabaseUrl::Postgres(_)))
+        // No connections opened in the background: r2d2 replaces a checked-out idle
+        // connection on its own thread, and a one-shot command (`token`, `workspace`)
+        // exiting while that thread is inside libpq's TLS handshake crashed in OpenSSL's
+        // exit-time cleanup. A connection is opened when a request needs one and kept.
+        .min_idle(Some(0))
         .connection_timeout(POOL_TIMEOUT)
         .build(manager)
         .map_err(|e| format!("cannot build the connection pool: {e}"))

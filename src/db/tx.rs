@@ -1,11 +1,19 @@
 //! Write transactions that behave the same on both backends.
 
+use std::sync::{Mutex, PoisonError};
+
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::Connection;
 
 use super::DbConnection;
 
 type Manager = <DbConnection as Connection>::TransactionManager;
+
+/// SQLite has one writer at a time. Writers of this process queue here rather than on
+/// SQLite's busy handler, which sleeps between retries (1, 2, 5 … up to 100 ms) and so
+/// keeps colliding writers waiting far longer than a write takes. Other processes on the
+/// same file still meet `busy_timeout`.
+static SQLITE_WRITER: Mutex<()> = Mutex::new(());
 
 /// Runs `f` in a write transaction, committing on `Ok` and rolling back on `Err`.
 ///
@@ -17,12 +25,18 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    match conn {
+    // Held until the transaction ends, when this function returns.
+    let _writer = match conn {
         DbConnection::Sqlite(inner) => {
-            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?
+            let turn = SQLITE_WRITER.lock().unwrap_or_else(PoisonError::into_inner);
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            Some(turn)
         }
-        DbConnection::Pg(_) => Manager::begin_transaction(conn)?,
-    }
+        DbConnection::Pg(_) => {
+            Manager::begin_transaction(conn)?;
+            None
+        }
+    };
     match f(conn) {
         Ok(value) => {
             Manager::commit_transaction(conn)?;

@@ -19,11 +19,11 @@ fn check(q: &Question, v: &Value) -> Result<(), String> {
     };
     let options = || q.options.clone().unwrap_or_default();
     match q.kind {
-        QuestionType::Nps => match v.as_i64() {
+        QuestionType::Nps => match super::fields::integer(v) {
             Some(0..=10) if v.is_i64() || v.is_u64() => Ok(()),
             _ => Err("must be an integer from 0 to 10".into()),
         },
-        QuestionType::Rating => match v.as_i64() {
+        QuestionType::Rating => match super::fields::integer(v) {
             Some(x) if (v.is_i64() || v.is_u64()) && in_bounds(x as f64) => Ok(()),
             _ => Err(format!("must be an integer{}", bounds())),
         },

@@ -115,7 +115,7 @@ impl Patchable for Contract {
             "title" => self.title = fields::required_text(field, v, 1, 200)?,
             "value_minor" => {
                 self.value_minor =
-                    v.as_i64().filter(|n| (0..=MAX_VALUE_MINOR).contains(n)).ok_or_else(|| {
+                    fields::integer(v).filter(|n| (0..=MAX_VALUE_MINOR).contains(n)).ok_or_else(|| {
                         FieldError::new(field, "must be an integer from 0 to 10^18 (minor units)")
                     })?
             }

@@ -99,11 +99,19 @@ pub fn required_choice<E>(
         .ok_or_else(|| FieldError::new(field, "is required and cannot be null"))
 }
 
+/// An integer, also when written with a zero fraction (`5.0`), as JSON Schema counts it.
+pub fn integer(value: &Value) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every integer up to here is exact
+    value
+        .as_i64()
+        .or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT).map(|f| f as i64))
+}
+
 /// An optional 1–5 score.
 pub fn score(field: &str, value: &Value) -> Result<Option<i32>, FieldError> {
     match value {
         Value::Null => Ok(None),
-        Value::Number(n) => match n.as_i64() {
+        Value::Number(_) => match integer(value) {
             Some(v @ 1..=5) => Ok(Some(v as i32)),
             _ => Err(FieldError::new(field, "must be an integer from 1 to 5, or null")),
         },

@@ -30,6 +30,7 @@ crate::string_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Question {
     /// Answer key: 1–50 of a–z, 0–9, `_`; unique in the form.
+    #[schema(min_length = 1, max_length = 50, pattern = "^[a-z0-9_]+$")]
     pub key: String,
     /// Answer type. nps: integer 0–10; rating: integer min..max (default 1–5);
     /// single_choice: one option; multi_choice: distinct options; text: ≤ 5000
@@ -37,6 +38,7 @@ pub struct Question {
     #[serde(rename = "type")]
     pub kind: QuestionType,
     /// Shown to the stakeholder (1–500).
+    #[schema(min_length = 1, max_length = 500, format = "line")]
     pub label: String,
     /// Must be answered (default false).
     #[serde(default)]

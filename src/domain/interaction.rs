@@ -27,12 +27,16 @@ crate::string_enum!(
 #[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize, ToSchema)]
 pub struct Metrics {
     /// Times seen.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000.0)]
     pub impressions: Option<i64>,
     /// Clicks.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000.0)]
     pub clicks: Option<i64>,
     /// Shares.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000.0)]
     pub shares: Option<i64>,
     /// Reactions.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000.0)]
     pub reactions: Option<i64>,
 }
 
@@ -116,8 +120,7 @@ fn metrics(field: &str, v: &Value) -> Result<Option<Metrics>, FieldError> {
         let n = match value {
             Value::Null => None,
             _ => Some(
-                value
-                    .as_i64()
+                fields::integer(value)
                     .filter(|n| (0..=1_000_000_000_000).contains(n))
                     .ok_or_else(|| FieldError::new(&path, "must be a non-negative integer"))?,
             ),
@@ -179,11 +182,9 @@ impl Patchable for Interaction {
                 self.occurred_at = crate::time::truncate(at);
             }
             "summary" => {
-                self.summary = fields::required_text(field, v, 1, 2000).or_else(|_| {
-                    fields::text(field, v, 2000, TextKind::Free)?
-                        .filter(|s| !s.trim().is_empty())
-                        .ok_or_else(|| FieldError::new(field, "is required (1–2000 characters)"))
-                })?
+                self.summary = fields::text(field, v, 2000, TextKind::Free)?
+                    .filter(|s| !s.is_empty())
+                    .ok_or_else(|| FieldError::new(field, "is required (1–2000 characters)"))?
             }
             "outcome" => self.outcome = fields::text(field, v, 2000, TextKind::Free)?,
             "sentiment" => self.sentiment = fields::choice(field, v, Sentiment::parse, Sentiment::expected)?,

@@ -12,6 +12,9 @@ pub struct Period {
 }
 
 impl Period {
+    /// The first month the service knows (2000-01); `parse` refuses earlier ones.
+    pub const FIRST: Period = Period { year: 2000, month: 1 };
+
     /// Parses exactly `YYYY-MM` (years 2000–2999).
     pub fn parse(text: &str) -> Option<Period> {
         let (y, m) = text.split_once('-')?;

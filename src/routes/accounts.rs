@@ -42,24 +42,33 @@ pub struct AccountPage {
 #[allow(dead_code)]
 pub struct AccountInput {
     /// 1–200; required on create.
+    #[schema(min_length = 1, max_length = 200, format = "line")]
     name: Option<String>,
     /// CRM system; with `external_id`.
+    #[schema(max_length = 100, format = "crm-key-or-empty")]
     source: Option<String>,
     /// CRM id; unique per workspace with `source` (409 when taken).
+    #[schema(max_length = 200, format = "crm-key-or-empty")]
     external_id: Option<String>,
     /// ≤ 100.
+    #[schema(max_length = 100, format = "line")]
     industry: Option<String>,
     /// Default prospect.
     status: Option<AccountStatus>,
     /// ≤ 200.
+    #[schema(max_length = 200, format = "line")]
     owner: Option<String>,
     /// ≤ 50 items of ≤ 500.
+    #[schema(schema_with = crate::openapi::constraints::lines::<50, 500>)]
     business_goals: Option<Vec<String>>,
     /// ≤ 50 items of ≤ 500.
+    #[schema(schema_with = crate::openapi::constraints::lines::<50, 500>)]
     kpis: Option<Vec<String>>,
     /// ≤ 50 items of ≤ 500.
+    #[schema(schema_with = crate::openapi::constraints::lines::<50, 500>)]
     pain_points: Option<Vec<String>>,
     /// ≤ 50 items of ≤ 200.
+    #[schema(schema_with = crate::openapi::constraints::lines::<50, 200>)]
     competitors: Option<Vec<String>>,
 }
 
@@ -167,7 +176,7 @@ pub async fn get(
     params(("status" = Option<AccountStatus>, Query, description = "Only this status"),
            ("owner" = Option<String>, Query, description = "Only this owner"),
            ("include_deleted" = Option<bool>, Query, description = "Also deleted accounts"),
-           ("sort" = Option<String>, Query, description = "Only `name` (the default) is supported"),
+           ("sort" = Option<String>, Query, pattern = "^name$", description = "Only `name` (the default) is supported"),
            ("limit" = Option<i64>, Query, description = "Default 50, above 500 clamped"),
            ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
     responses((status = 200, body = AccountPage)),
@@ -201,7 +210,7 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let after = match params.get("cursor") {
+    let after = match pagination::cursor_param(&params, "cursor") {
         Some(cursor) => {
             let p = state.cursors.decode(cursor, SORT)?;
             let name = p

@@ -44,10 +44,12 @@ pub struct ApiKeyList {
 #[allow(dead_code)]
 pub struct ApiKeyInput {
     /// 1–200.
+    #[schema(min_length = 1, max_length = 200, format = "line")]
     name: String,
     /// admin, manager, contributor, viewer or integration.
     role: Role,
     /// RFC 3339, in the future.
+    #[schema(format = DateTime)]
     expires_at: Option<String>,
 }
 

@@ -53,7 +53,7 @@ pub struct ChangePage {
 #[utoipa::path(tag = "sync",
     params(("after" = Option<String>, Query, description = "`next_cursor` of the previous call; omit to start from the beginning"),
            ("limit" = Option<i64>, Query, description = "Default 50, above 500 clamped"),
-           ("types" = Option<String>, Query, description = "Comma list of stakeholder, account, contract, relationship, plan, interaction, submission, feedback_item")),
+           ("types" = Option<String>, Query, format = "entity-types", description = "Comma list of stakeholder, account, contract, relationship, plan, interaction, submission, feedback_item")),
     responses((status = 200, body = ChangePage)), security(("bearer" = [])))]
 #[get("/changes")]
 pub async fn changes(
@@ -63,7 +63,7 @@ pub async fn changes(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(&[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration])?;
     let limit = pagination::limit(params.get("limit").map(String::as_str))?;
-    let after = match params.get("after") {
+    let after = match pagination::cursor_param(&params, "after") {
         Some(cursor) => state
             .cursors
             .decode(cursor, SORT)?

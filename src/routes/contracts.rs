@@ -38,20 +38,27 @@ pub struct ContractList {
 #[allow(dead_code)]
 pub struct ContractInput {
     /// 1–200; required on create.
+    #[schema(min_length = 1, max_length = 200, format = "line")]
     title: Option<String>,
     /// Minor units, 0 to 10^18; required on create.
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_000.0)]
     value_minor: Option<i64>,
     /// ISO 4217; required on create.
+    #[schema(pattern = "^[A-Z]{3}$")]
     currency: Option<String>,
     /// YYYY-MM-DD; required on create.
+    #[schema(format = Date)]
     start_date: Option<String>,
     /// YYYY-MM-DD, not before start_date.
+    #[schema(format = Date)]
     end_date: Option<String>,
     /// Default active.
     status: Option<ContractStatus>,
     /// ≤ 2000.
+    #[schema(max_length = 2000, format = "text")]
     kpi_terms: Option<String>,
     /// ≤ 2000; required when terminated.
+    #[schema(max_length = 2000, format = "text")]
     status_reason: Option<String>,
 }
 

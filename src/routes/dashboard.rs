@@ -219,7 +219,7 @@ fn months(params: &HashMap<String, String>) -> Result<Vec<Period>, ApiError> {
     let to = parse("to")?.unwrap_or_else(Period::current);
     let from = match parse("from")? {
         Some(f) => f,
-        None => (0..11).fold(to, |p, _| p.previous()),
+        None => (0..11).fold(to, |p, _| p.previous()).max(Period::FIRST),
     };
     let mut out = vec![from];
     while *out.last().expect("not empty") < to {
@@ -250,11 +250,18 @@ pub struct FeedbackMonth {
     pub nps: Nps,
 }
 
+/// The months of a form's results, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackMonths {
+    /// One entry per month of the window.
+    pub items: Vec<FeedbackMonth>,
+}
+
 /// Per month of a form: expected, submitted, response rate and NPS.
 #[utoipa::path(tag = "dashboard",
-    params(("form_id" = String, Query, description = "The form"), ("from" = Option<String>, Query, description = "YYYY-MM; default 11 months before `to`"),
-           ("to" = Option<String>, Query, description = "YYYY-MM; default the current month")),
-    responses((status = 200, body = Vec<FeedbackMonth>)), security(("bearer" = [])))]
+    params(("form_id" = String, Query, description = "The form"), ("from" = Option<String>, Query, format = "month", description = "YYYY-MM; default 11 months before `to`"),
+           ("to" = Option<String>, Query, format = "month", description = "YYYY-MM; default the current month")),
+    responses((status = 200, body = FeedbackMonths)), security(("bearer" = [])))]
 #[get("/dashboard/feedback")]
 pub async fn feedback(
     auth: Auth,
@@ -289,7 +296,7 @@ pub async fn feedback(
             .collect::<Vec<_>>())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(json!({"items": rows})))
+    Ok(HttpResponse::Ok().json(FeedbackMonths { items: rows }))
 }
 
 type MonthRows = Vec<store::MonthKind>;
@@ -302,7 +309,7 @@ async fn monthly(state: &web::Data<AppState>, auth: &Auth, months: &[Period]) ->
 
 /// Interactions per month by kind; overdue plans by owner; share of plans on track.
 #[utoipa::path(tag = "dashboard",
-    params(("from" = Option<String>, Query, description = "YYYY-MM; default 11 months before `to`"), ("to" = Option<String>, Query, description = "YYYY-MM; default the current month")),
+    params(("from" = Option<String>, Query, format = "month", description = "YYYY-MM; default 11 months before `to`"), ("to" = Option<String>, Query, format = "month", description = "YYYY-MM; default the current month")),
     responses((status = 200, description = "`{months: [{month, total, by_kind}], overdue_by_owner: [{owner, count}], plans: {total, on_track, share_on_track}}`", body = Object)),
     security(("bearer" = [])))]
 #[get("/dashboard/engagement")]
@@ -343,7 +350,7 @@ pub async fn engagement(
 /// Per month: meetings, speaking (speaking + interview), social shares, and the sums of
 /// reactions, clicks and impressions over all interactions.
 #[utoipa::path(tag = "dashboard",
-    params(("from" = Option<String>, Query, description = "YYYY-MM; default 11 months before `to`"), ("to" = Option<String>, Query, description = "YYYY-MM; default the current month")),
+    params(("from" = Option<String>, Query, format = "month", description = "YYYY-MM; default 11 months before `to`"), ("to" = Option<String>, Query, format = "month", description = "YYYY-MM; default the current month")),
     responses((status = 200, description = "`{months: [{month, meetings, speaking, social_shares, reactions, clicks, impressions}]}`", body = Object)),
     security(("bearer" = [])))]
 #[get("/dashboard/advocacy")]

@@ -19,7 +19,7 @@ use crate::store;
 /// `format=csv` gives one CSV whose `record` column says person, relationship, account or
 /// contract. Admin and manager only.
 #[utoipa::path(tag = "export",
-    params(("format" = Option<String>, Query, description = "json (default) or csv")),
+    params(("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
     responses((status = 200, description = "The anonymised map", content((AnonMap = "application/json"), (String = "text/csv")))),
     security(("bearer" = [])))]
 #[get("/export/anonymized")]

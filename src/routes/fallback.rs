@@ -12,25 +12,17 @@ pub struct RouteTable {
 
 impl RouteTable {
     /// Builds the table from the generated OpenAPI document.
-    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
-        let routes = doc
-            .paths
-            .paths
-            .iter()
+    pub fn from_openapi(doc: &serde_json::Value) -> Self {
+        let routes = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
             .map(|(path, item)| {
-                let mut methods: Vec<String> = Vec::new();
-                let ops = [
-                    ("GET", item.get.is_some()),
-                    ("POST", item.post.is_some()),
-                    ("PUT", item.put.is_some()),
-                    ("PATCH", item.patch.is_some()),
-                    ("DELETE", item.delete.is_some()),
-                ];
-                for (name, present) in ops {
-                    if present {
-                        methods.push(name.to_string());
-                    }
-                }
+                let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+                    .into_iter()
+                    .filter(|m| item.get(m.to_lowercase()).is_some())
+                    .map(str::to_string)
+                    .collect();
                 (ResourceDef::new(path.as_str()), methods)
             })
             .collect();

@@ -40,12 +40,16 @@ pub struct FeedbackItemPage {
 #[allow(dead_code)]
 pub struct FeedbackItemInput {
     /// Who raised it.
+    #[schema(format = "uuid")]
     stakeholder_id: String,
     /// The submission it came from (must be that stakeholder's).
+    #[schema(format = "uuid")]
     submission_id: Option<String>,
     /// 1–500.
+    #[schema(min_length = 1, max_length = 500, format = "line")]
     summary: String,
     /// ≤ 5000.
+    #[schema(max_length = 5000, format = "text")]
     detail: Option<String>,
 }
 
@@ -56,10 +60,13 @@ pub struct FeedbackItemPatch {
     /// New status; done and declined need a response.
     status: Option<PointStatus>,
     /// What was done, or why not (≤ 5000).
+    #[schema(max_length = 5000, format = "text")]
     response: Option<String>,
     /// 1–500.
+    #[schema(nullable = false, min_length = 1, max_length = 500, format = "line")]
     summary: Option<String>,
     /// ≤ 5000.
+    #[schema(max_length = 5000, format = "text")]
     detail: Option<String>,
 }
 

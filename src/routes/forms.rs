@@ -45,6 +45,7 @@ pub struct FormView {
     #[serde(flatten)]
     pub form: Form,
     /// The latest version's questions.
+    #[schema(min_items = 1, max_items = 100)]
     pub questions: Vec<Question>,
     /// Every version, oldest first.
     pub versions: Vec<VersionSummary>,
@@ -64,8 +65,10 @@ pub struct FormPage {
 #[allow(dead_code)]
 pub struct FormInput {
     /// 1–200.
+    #[schema(min_length = 1, max_length = 200, format = "line")]
     title: String,
     /// ≤ 2000.
+    #[schema(max_length = 2000, format = "text")]
     description: Option<String>,
     /// Who it is for (any match); omitted or empty = every stakeholder.
     audience: Option<Audience>,
@@ -78,12 +81,15 @@ pub struct FormInput {
 #[allow(dead_code)]
 pub struct FormPatch {
     /// 1–200.
+    #[schema(nullable = false, min_length = 1, max_length = 200, format = "line")]
     title: Option<String>,
     /// ≤ 2000.
+    #[schema(max_length = 2000, format = "text")]
     description: Option<String>,
     /// Replaces the audience.
     audience: Option<Audience>,
     /// open or archived.
+    #[schema(nullable = false)]
     status: Option<FormStatus>,
 }
 

@@ -40,14 +40,18 @@ pub struct InteractionPage {
 #[allow(dead_code)]
 pub struct InteractionInput {
     /// 1–100 stakeholders (required on create).
+    #[schema(schema_with = crate::openapi::constraints::uuids::<1, 100>)]
     stakeholder_ids: Option<Vec<String>>,
     /// Required on create.
     kind: Option<InteractionKind>,
     /// RFC 3339, not in the future (required on create).
+    #[schema(format = DateTime)]
     occurred_at: Option<String>,
     /// 1–2000 (required on create).
+    #[schema(min_length = 1, max_length = 2000, format = "text")]
     summary: Option<String>,
     /// ≤ 2000.
+    #[schema(max_length = 2000, format = "text")]
     outcome: Option<String>,
     /// How it went.
     sentiment: Option<Sentiment>,
@@ -148,8 +152,8 @@ fn timestamp(
 #[utoipa::path(tag = "engagement",
     params(("stakeholder_id" = Option<String>, Query, description = "Only those involving this stakeholder"),
            ("kind" = Option<InteractionKind>, Query, description = "Only this kind"),
-           ("from" = Option<String>, Query, description = "occurred_at at or after (RFC 3339)"),
-           ("to" = Option<String>, Query, description = "occurred_at before (RFC 3339)"),
+           ("from" = Option<String>, Query, format = DateTime, description = "occurred_at at or after (RFC 3339)"),
+           ("to" = Option<String>, Query, format = DateTime, description = "occurred_at before (RFC 3339)"),
            ("limit" = Option<i64>, Query, description = "Default 50, above 500 clamped"),
            ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page")),
     responses((status = 200, body = InteractionPage)), security(("bearer" = [])))]
@@ -176,7 +180,7 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let before = match params.get("cursor") {
+    let before = match pagination::cursor_param(&params, "cursor") {
         Some(cursor) => {
             let p = state.cursors.decode(cursor, SORT)?;
             let at =

@@ -44,7 +44,7 @@ pub fn load(
     tag = "relationships",
     params(
         ("account_id" = Option<String>, Query, description = "Only this account's stakeholders and the links among them"),
-        ("format" = Option<String>, Query, description = "json (default), mermaid or dot"),
+        ("format" = Option<String>, Query, pattern = "^(json|mermaid|dot)$", description = "json (default), mermaid or dot"),
     ),
     responses((status = 200, description = "The network", content(
         (Network = "application/json"),

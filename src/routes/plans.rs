@@ -41,20 +41,25 @@ pub struct PlanPage {
 #[allow(dead_code)]
 pub struct PlanInput {
     /// Required on create; a live stakeholder the caller can see.
+    #[schema(format = "uuid")]
     stakeholder_id: Option<String>,
     /// Required on create.
     channel: Option<Channel>,
     /// Required on create.
     cadence: Option<Cadence>,
     /// ≤ 200.
+    #[schema(max_length = 200, format = "line")]
     owner: Option<String>,
     /// Default medium.
     priority: Option<Priority>,
     /// ≤ 2000.
+    #[schema(max_length = 2000, format = "text")]
     objective: Option<String>,
     /// ≤ 2000.
+    #[schema(max_length = 2000, format = "text")]
     next_step: Option<String>,
     /// YYYY-MM-DD; default today (UTC).
+    #[schema(nullable = false, format = Date)]
     starts_on: Option<String>,
 }
 

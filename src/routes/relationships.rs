@@ -36,14 +36,18 @@ pub struct RelationshipPage {
 #[allow(dead_code)]
 pub struct RelationshipInput {
     /// Source stakeholder (404 if not visible in this workspace).
+    #[schema(format = "uuid")]
     from_id: String,
     /// Target stakeholder; a self-link is 422.
+    #[schema(format = "uuid")]
     to_id: String,
     /// Kind of link.
     kind: RelationshipKind,
     /// ≤ 200 characters.
+    #[schema(max_length = 200, format = "line")]
     label: Option<String>,
     /// 1–5.
+    #[schema(minimum = 1, maximum = 5)]
     strength: Option<i32>,
 }
 

@@ -96,8 +96,8 @@ async fn load(
 /// Every due date of every plan in the window (default: today and the next 30 days,
 /// at most 366 days), overdue first: a plan's overdue date is listed even before `from`.
 #[utoipa::path(tag = "engagement",
-    params(("from" = Option<String>, Query, description = "YYYY-MM-DD; default today (UTC)"),
-           ("to" = Option<String>, Query, description = "YYYY-MM-DD; default from + 30 days"),
+    params(("from" = Option<String>, Query, format = Date, description = "YYYY-MM-DD; default today (UTC)"),
+           ("to" = Option<String>, Query, format = Date, description = "YYYY-MM-DD; default from + 30 days"),
            ("owner" = Option<String>, Query, description = "Only this owner's plans")),
     responses((status = 200, body = Schedule)), security(("bearer" = [])))]
 #[get("/schedule")]
@@ -113,8 +113,8 @@ pub async fn schedule(
 /// date with a stable UID (`<plan>-<date>@stakemap`). Calendar apps cannot send headers,
 /// so this route alone also takes the token as `?token=`.
 #[utoipa::path(tag = "engagement",
-    params(("from" = Option<String>, Query, description = "YYYY-MM-DD; default today (UTC)"),
-           ("to" = Option<String>, Query, description = "YYYY-MM-DD; default from + 30 days"),
+    params(("from" = Option<String>, Query, format = Date, description = "YYYY-MM-DD; default today (UTC)"),
+           ("to" = Option<String>, Query, format = Date, description = "YYYY-MM-DD; default from + 30 days"),
            ("owner" = Option<String>, Query, description = "Only this owner's plans"),
            ("token" = Option<String>, Query, description = "The bearer token, for calendar apps")),
     responses((status = 200, description = "text/calendar", body = String, content_type = "text/calendar")),

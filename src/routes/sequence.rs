@@ -57,7 +57,7 @@ pub async fn sequence(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let limit = pagination::limit(params.get("limit").map(String::as_str))? as usize;
-    let after = match params.get("cursor") {
+    let after = match pagination::cursor_param(&params, "cursor") {
         Some(c) => {
             let p = state.cursors.decode(c, SORT)?;
             Some(key_from(&p.values, p.id).ok_or_else(|| ApiError::BadRequest("invalid cursor".into()))?)

@@ -45,8 +45,10 @@ pub struct SubmissionPage {
 #[allow(dead_code)]
 pub struct SubmissionInput {
     /// Who answers; taken from the token for stakeholder tokens (any other id is 403).
+    #[schema(format = "uuid")]
     stakeholder_id: Option<String>,
     /// `YYYY-MM`; default the current month (UTC); future months are 422.
+    #[schema(format = "month")]
     period: Option<String>,
     /// `{question_key: value}` checked against the form's latest version.
     #[schema(value_type = Object)]

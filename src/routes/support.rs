@@ -58,11 +58,17 @@ fn parse(value: &HeaderValue) -> Option<Precondition> {
     if text == "*" {
         return Some(Precondition::Any);
     }
+    // Lenient on purpose: a tag sent without its quotes (`If-Match: 3`, a common client
+    // slip) means the quoted one; only a value with no tag at all is malformed.
     let tags: Vec<String> = text
         .split(',')
         .map(|t| t.trim())
-        .map(|t| t.strip_prefix("W/").unwrap_or(t).to_string())
-        .filter(|t| t.len() >= 2 && t.starts_with('"') && t.ends_with('"'))
+        .map(|t| t.strip_prefix("W/").unwrap_or(t))
+        .filter(|t| !t.is_empty())
+        .map(|t| match t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
+            true => t.to_string(),
+            false => format!("\"{t}\""),
+        })
         .collect();
     (!tags.is_empty()).then_some(Precondition::Tags(tags))
 }

@@ -78,15 +78,36 @@ pub struct DeliveryPage {
 }
 
 /// Create / patch body.
+/// Fields a create body must carry.
+pub const REQUIRED_ON_CREATE: &[&str] = &["url", "events"];
+
 #[derive(Debug, serde::Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct WebhookInput {
     /// http(s) URL, ≤ 2000 characters.
+    #[schema(nullable = false, max_length = 2000, format = "http-url")]
     url: Option<String>,
     /// 1–50 event names or `*`.
+    #[schema(schema_with = event_names)]
     events: Option<Vec<String>>,
     /// Default true.
+    #[schema(nullable = false)]
     active: Option<bool>,
+}
+
+/// Every event a webhook can subscribe to, `*` first.
+fn all_events() -> Vec<String> {
+    let mut names = vec!["*".to_string()];
+    for t in EntityType::ALL {
+        names.extend(ChangeKind::ALL.iter().map(|k| format!("{}.{}", t.as_str(), k.as_str())));
+    }
+    names
+}
+
+fn event_names() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let item = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(all_events()));
+    ArrayBuilder::new().items(item).min_items(Some(1)).max_items(Some(50)).into()
 }
 
 fn known_event(name: &str) -> bool {
@@ -104,7 +125,7 @@ fn apply(hook: &mut WebhookRow, body: &Map<String, Value>, creating: bool) -> Re
         .collect();
     match body.get("url") {
         Some(Value::String(url))
-            if url.len() <= 2000
+            if url.chars().count() <= 2000
                 && (url.starts_with("https://") || url.starts_with("http://"))
                 && url.split("://").nth(1).is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
                 && !url.chars().any(char::is_control) =>

@@ -3,37 +3,19 @@
 //! a 2xx is there.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_stakemap");
-
 fn run(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new(BIN).args(args).current_dir(dir).env_clear().output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    crate::binary::run(dir, &[], args)
 }
 
-/// Starts `stakemap serve` in `dir` on a free port; returns the child and its base URL.
 fn serve(dir: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .current_dir(dir)
-        .env_clear()
-        .env("STAKEMAP_LISTEN", "127.0.0.1:0")
-        .env("STAKEMAP_RATE_LIMIT", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let line = BufReader::new(child.stdout.take().unwrap()).lines().next().unwrap().unwrap();
-    let url = line.strip_prefix("listening on ").unwrap().to_string();
-    (child, url)
+    crate::binary::serve(dir, &[])
 }
 
 #[derive(QueryableByName)]

@@ -1,5 +1,7 @@
 //! Black-box API tests: a real server over HTTP on SQLite and (when configured) PostgreSQL.
 
+#[path = "../support/binary.rs"]
+mod binary;
 mod helpers;
 
 mod accounts;
@@ -24,6 +26,7 @@ mod pagination;
 mod receiver;
 mod relationships;
 mod roles;
+mod spec_conformance;
 mod stakeholders_crud;
 mod stakeholders_filters;
 mod startup_config;

@@ -21,6 +21,7 @@ const DEFAULT_TTL: i64 = 30 * 86_400;
 #[allow(dead_code)]
 pub struct AccessTokenInput {
     /// Seconds, 60 to 7,776,000 (90 days); default 30 days.
+    #[schema(minimum = 60, maximum = 7776000)]
     ttl_seconds: Option<i64>,
 }
 
@@ -56,9 +57,9 @@ pub async fn issue(
     }
     let ttl = match body.get("ttl_seconds") {
         None | Some(Value::Null) => DEFAULT_TTL,
-        Some(v) => v.as_i64().filter(|t| (MIN_TTL..=MAX_TTL).contains(t)).ok_or_else(|| {
-            ApiError::invalid("ttl_seconds", format!("must be an integer from {MIN_TTL} to {MAX_TTL}"))
-        })?,
+        Some(v) => crate::domain::fields::integer(v).filter(|t| (MIN_TTL..=MAX_TTL).contains(t)).ok_or_else(
+            || ApiError::invalid("ttl_seconds", format!("must be an integer from {MIN_TTL} to {MAX_TTL}")),
+        )?,
     };
     let who = auth.clone();
     let person = with_conn(&state, move |conn| load_visible(conn, &who, &id, false)).await?;

@@ -81,8 +81,12 @@ pub async fn upsert(
         Precondition::from_header(&req, header::IF_MATCH)?,
         Precondition::from_header(&req, header::IF_NONE_MATCH)?,
     ) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::BadRequest("send If-Match or If-None-Match, not both".into()))
+        // Evaluated in RFC 9110 order, `If-Match: *` then `If-None-Match: *` can never
+        // both hold: whatever exists, the answer is 412.
+        (Some(Precondition::Any), Some(Precondition::Any)) => {
+            return Err(ApiError::PreconditionFailed(
+                "If-Match: * and If-None-Match: * cannot both hold; send one".into(),
+            ))
         }
         (Some(Precondition::Any), None) => SyncMode::UpdateOnly,
         (None, Some(Precondition::Any)) => SyncMode::CreateOnly,

@@ -31,9 +31,16 @@ fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> H
     HttpResponse::build(status).insert_header((header::ETAG, tag)).json(StakeholderView::for_role(s, role))
 }
 
-/// Cross-row rules of a write: the CRM key is free and the account exists (422 otherwise).
-pub(super) fn ensure_references(conn: &mut DbConnection, s: &Stakeholder) -> Result<(), ApiError> {
-    if let Some(account) = &s.profile.account_id {
+/// Cross-row rules of a write: the CRM key is free (409) and a newly set account exists
+/// (422). An account that was deleted after it was linked does not block other changes,
+/// such as deleting the stakeholder.
+pub(super) fn ensure_references(
+    conn: &mut DbConnection,
+    before: Option<&Stakeholder>,
+    s: &Stakeholder,
+) -> Result<(), ApiError> {
+    let account_changed = before.is_none_or(|b| b.profile.account_id != s.profile.account_id);
+    if let Some(account) = s.profile.account_id.as_ref().filter(|_| account_changed) {
         let live = crate::store::accounts::find(conn, &s.workspace_id, account)?
             .is_some_and(|a| a.deleted_at.is_none());
         if !live {
@@ -79,7 +86,7 @@ pub async fn create(
     let actor = auth.sub.clone();
     let s = with_conn(&state, move |conn| {
         tx::write(conn, |c| {
-            ensure_references(c, &s)?;
+            ensure_references(c, None, &s)?;
             store::insert(c, &s, &actor)?;
             Ok(s)
         })
@@ -205,7 +212,7 @@ where
             },
             &change,
             |c, before, after| {
-                ensure_references(c, after)?;
+                ensure_references(c, Some(before), after)?;
                 Ok(store::save(c, before, after, &who.sub)?)
             },
         )

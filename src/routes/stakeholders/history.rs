@@ -70,7 +70,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(READERS)?;
     let limit = pagination::limit(params.get("limit").map(String::as_str))?;
-    let before = match params.get("cursor") {
+    let before = match pagination::cursor_param(&params, "cursor") {
         Some(cursor) => {
             let position = state.cursors.decode(cursor, SORT)?;
             let at = position

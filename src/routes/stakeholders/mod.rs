@@ -33,7 +33,15 @@ pub fn load_visible(
 
 /// Registers the stakeholder routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(handlers::create)
+    // The batch path goes first, with a catch-all for its other methods: otherwise a
+    // GET or PATCH there would reach the `{id}` handlers as stakeholder "batch" (404),
+    // where the answer is 405 with `Allow: POST`.
+    cfg.service(crm::batch)
+        .route(
+            "/stakeholders/batch",
+            actix_web::web::route().to(crate::routes::fallback::not_found_or_method),
+        )
+        .service(handlers::create)
         .service(handlers::list)
         .service(handlers::get)
         .service(handlers::update)
@@ -42,7 +50,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(history::list)
         .service(access_token::issue)
         .service(crm::upsert)
-        .service(crm::batch)
         .service(crm::import)
         .service(crm::export);
 }

@@ -45,7 +45,9 @@ pub struct ListParams {
     /// Comma list of fields, `-` for descending; default `name`. Fields: name, email,
     /// organization, owner, group, category, relationship_status, created_at, updated_at,
     /// and (analysis, 403 for integration) influence, impact, stance, decision_role,
-    /// quadrant. Nulls sort last either way; id is the final tiebreak.
+    /// quadrant. Nulls sort last either way; id is the final tiebreak. At most 5 fields; a
+    /// field named again adds nothing.
+    #[param(format = "stakeholder-sort")]
     sort: Option<String>,
     /// Page size, default 50; values above 500 are clamped to 500.
     limit: Option<i64>,
@@ -123,7 +125,7 @@ pub fn parse(params: &HashMap<String, String>, role: Role) -> Result<ListRequest
             RelationshipStatus::expected,
             &mut errors,
         ),
-        account_id: text(params, "account_id", &mut errors),
+        account_id: crate::routes::support::uuid_param(params, "account_id", &mut errors),
         owner: text(params, "owner", &mut errors),
         tag: text(params, "tag", &mut errors),
         q: text(params, "q", &mut errors),
@@ -178,7 +180,13 @@ pub fn parse(params: &HashMap<String, String>, role: Role) -> Result<ListRequest
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    Ok(ListRequest { filter, sort, sort_text, limit, cursor: params.get("cursor").cloned() })
+    Ok(ListRequest {
+        filter,
+        sort,
+        sort_text,
+        limit,
+        cursor: pagination::cursor_param(params, "cursor").cloned(),
+    })
 }
 
 /// Whether `include_deleted=true` was asked for (single-resource GET).

@@ -116,7 +116,7 @@ pub fn upsert(
                 return Ok((current, Outcome::Unchanged));
             }
             next.bump();
-            ensure_references(conn, &next)?;
+            ensure_references(conn, Some(&current), &next)?;
             if !store::save(conn, &current, &next, &auth.sub)? {
                 return Err(ApiError::Conflict("the stakeholder changed concurrently; retry".into()));
             }
@@ -135,7 +135,7 @@ pub fn create(
 ) -> Result<Stakeholder, ApiError> {
     let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
     stakeholder::apply(&mut s, body, auth.role, Mode::Create)?;
-    ensure_references(conn, &s)?;
+    ensure_references(conn, None, &s)?;
     store::insert(conn, &s, &auth.sub)?;
     Ok(s)
 }

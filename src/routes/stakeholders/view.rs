@@ -81,43 +81,57 @@ pub struct StakeholderPage {
 #[allow(dead_code)]
 pub struct StakeholderInput {
     /// 1–200 characters; required on create.
+    #[schema(min_length = 1, max_length = 200, format = "line")]
     pub name: Option<String>,
     /// Email address, ≤ 254 characters.
+    #[schema(max_length = 254, format = "email-address")]
     pub email: Option<String>,
     /// ≤ 50 characters.
+    #[schema(max_length = 50, format = "line")]
     pub phone: Option<String>,
     /// ≤ 200 characters.
+    #[schema(max_length = 200, format = "line")]
     pub title: Option<String>,
     /// ≤ 200 characters.
+    #[schema(max_length = 200, format = "line")]
     pub organization: Option<String>,
     /// ≤ 200 characters.
+    #[schema(max_length = 200, format = "line")]
     pub department: Option<String>,
     /// Account UUID.
+    #[schema(format = "uuid")]
     pub account_id: Option<String>,
     /// Required on create.
     pub group: Option<Group>,
     /// Category.
     pub category: Option<Category>,
     /// ≤ 50 distinct tags of 1–50 characters.
+    #[schema(schema_with = crate::openapi::constraints::lines::<50, 50>)]
     pub tags: Option<Vec<String>>,
     /// Relationship status.
     pub relationship_status: Option<RelationshipStatus>,
     /// ≤ 200 characters.
+    #[schema(max_length = 200, format = "line")]
     pub owner: Option<String>,
     /// CRM system; given together with `external_id`.
+    #[schema(max_length = 100, format = "crm-key-or-empty")]
     pub source: Option<String>,
     /// CRM id; unique per workspace with `source` (409 when taken).
+    #[schema(max_length = 200, format = "crm-key-or-empty")]
     pub external_id: Option<String>,
     /// ≤ 50 keys; values string (≤ 1000), number, boolean or null.
     #[schema(value_type = Option<Object>)]
     pub custom_fields: Option<Map<String, Value>>,
     /// Analysis: 1–5 or null.
+    #[schema(minimum = 1, maximum = 5)]
     pub influence: Option<i32>,
     /// Analysis: 1–5 or null.
+    #[schema(minimum = 1, maximum = 5)]
     pub impact: Option<i32>,
     /// Analysis: null resets to `unknown`.
     pub stance: Option<Stance>,
     /// Analysis: ≤ 2000 characters.
+    #[schema(max_length = 2000, format = "text")]
     pub stance_reason: Option<String>,
     /// Analysis.
     pub segments: Option<Vec<Segment>>,
@@ -126,16 +140,22 @@ pub struct StakeholderInput {
     /// Analysis: null resets to false.
     pub veto: Option<bool>,
     /// Analysis: ≤ 2000 characters.
+    #[schema(max_length = 2000, format = "text")]
     pub goals: Option<String>,
     /// Analysis: ≤ 2000 characters.
+    #[schema(max_length = 2000, format = "text")]
     pub concerns: Option<String>,
     /// Analysis: ≤ 2000 characters.
+    #[schema(max_length = 2000, format = "text")]
     pub pitch: Option<String>,
     /// Analysis: ≤ 50 items of ≤ 500 characters.
+    #[schema(schema_with = crate::openapi::constraints::lines::<50, 500>)]
     pub rights: Option<Vec<String>>,
     /// Analysis: ≤ 50 items of ≤ 500 characters.
+    #[schema(schema_with = crate::openapi::constraints::lines::<50, 500>)]
     pub responsibilities: Option<Vec<String>>,
     /// Analysis: ≤ 10000 characters.
+    #[schema(max_length = 10000, format = "text")]
     pub notes: Option<String>,
     /// Analysis: null resets to false.
     pub confidential: Option<bool>,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Property-based API tests: schemathesis against the live service from
+# Property-based API tests, run by .ci/run: schemathesis against the live service from
 # openapi/openapi.json, every operation, every check, on SQLite and PostgreSQL.
 # Usage: tests/tools/live/schemathesis.sh BINARY [POSTGRES_SERVER_URL]
 set -euo pipefail
@@ -13,7 +13,7 @@ source "$root/tests/tools/live/lib.sh"
 schemathesis_on() {
   echo "== schemathesis on $1"
   start "st-$1" "$2"
-  schemathesis run "$spec" --url "$url" -H "Authorization: Bearer $token" \
+  schemathesis --config-file "$root/tests/tools/live/schemathesis.toml" run "$spec" --url "$url" -H "Authorization: Bearer $token" \
     --checks all --phases examples,coverage,fuzzing,stateful --max-examples 30 \
     --workers 2 --request-timeout 30 --suppress-health-check too_slow \
     --report junit --report-dir "$work/report-$1" --seed 1

@@ -10,6 +10,9 @@ use utoipa_actix_web::AppExt;
 
 use crate::error::{FieldError, Problem};
 
+mod bodies;
+pub mod constraints;
+
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(
@@ -42,7 +45,7 @@ carries `X-Request-Id` (echoed when the client sent one of up to 128 visible ASC
 struct BaseDoc;
 
 /// Builds the complete document (the same one `/openapi.json` serves).
-pub fn document() -> OpenApi {
+pub fn document() -> serde_json::Value {
     let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(BaseDoc::openapi())
@@ -66,13 +69,14 @@ pub fn document() -> OpenApi {
     }
     unique_operation_ids(&mut doc);
     doc.servers = Some(vec![utoipa::openapi::server::Server::new("/")]);
-    free_form_objects(doc)
+    refine(doc)
 }
 
-/// `value_type = Object` fields (answers, custom fields, metrics maps) are free-form:
-/// say so with `additionalProperties: true`, or generated clients type them as empty;
-/// and the shared parameters get their exact shape (`refine_parameter`).
-fn free_form_objects(doc: OpenApi) -> OpenApi {
+/// What the derive macros cannot say, applied to the JSON: free-form objects (answers,
+/// custom fields) get `additionalProperties: true`, or generated clients type them as
+/// empty; custom formats become patterns and shared parameters get their exact shape
+/// (`constraints`); request bodies get their rules (`bodies`).
+fn refine(doc: OpenApi) -> serde_json::Value {
     fn walk(value: &mut serde_json::Value) {
         match value {
             serde_json::Value::Object(map) => {
@@ -85,7 +89,8 @@ fn free_form_objects(doc: OpenApi) -> OpenApi {
                 if bare {
                     map.insert("additionalProperties".into(), serde_json::Value::Bool(true));
                 }
-                refine_parameter(map);
+                constraints::resolve_format(map);
+                constraints::refine_parameter(map);
                 map.values_mut().for_each(walk);
             }
             serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
@@ -94,7 +99,8 @@ fn free_form_objects(doc: OpenApi) -> OpenApi {
     }
     let mut value = serde_json::to_value(&doc).expect("the document serializes");
     walk(&mut value);
-    serde_json::from_value(value).expect("the patched document deserializes")
+    bodies::shape(&mut value);
+    value
 }
 
 fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
@@ -135,28 +141,6 @@ fn unique_operation_ids(doc: &mut OpenApi) {
             op.operation_id = Some(id);
         }
     }
-}
-
-/// Entity tags as the service reads them: `*`, or a comma list of quoted tags (optionally
-/// weak) of visible characters other than the quote and the comma.
-const ENTITY_TAGS: &str = r#"^(\*|(W/)?"[!#-+\--~]*"( *, *(W/)?"[!#-+\--~]*")*)$"#;
-
-/// Parameters that appear on many operations, described once: what `If-Match` and
-/// `If-None-Match` accept, and that `limit` is at least 1.
-fn refine_parameter(map: &mut serde_json::Map<String, serde_json::Value>) {
-    let (Some(name), Some(place)) =
-        (map.get("name").and_then(|v| v.as_str()), map.get("in").and_then(|v| v.as_str()))
-    else {
-        return;
-    };
-    let refinement = match (name, place) {
-        ("If-Match" | "If-None-Match", "header") => {
-            serde_json::json!({"type": "string", "pattern": ENTITY_TAGS})
-        }
-        ("limit", "query") => serde_json::json!({"type": "integer", "format": "int64", "minimum": 1}),
-        _ => return,
-    };
-    map.insert("schema".into(), refinement);
 }
 
 /// Analysis properties are absent for integration and stakeholder tokens, so none of
@@ -223,7 +207,9 @@ fn add_problem_responses(path: &str, item: &mut PathItem) {
             add("413", "Request body too large");
             add("415", "Body is not application/json");
         }
-        if matches!(method, "put" | "patch" | "delete") || path.ends_with("/restore") {
+        let conditional =
+            op.parameters.iter().flatten().any(|p| p.name == "If-Match" || p.name == "If-None-Match");
+        if conditional || matches!(method, "put" | "patch" | "delete") || path.ends_with("/restore") {
             add("412", "`If-Match` names a stale version");
         }
         if writes_body || method == "get" {

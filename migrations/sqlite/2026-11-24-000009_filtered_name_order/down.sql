@@ -1,0 +1,16 @@
+DROP INDEX stakeholders_group;
+CREATE INDEX stakeholders_group ON stakeholders (workspace_id, stakeholder_group);
+DROP INDEX stakeholders_category;
+CREATE INDEX stakeholders_category ON stakeholders (workspace_id, category);
+DROP INDEX stakeholders_stance;
+CREATE INDEX stakeholders_stance ON stakeholders (workspace_id, stance);
+DROP INDEX stakeholders_decision_role;
+CREATE INDEX stakeholders_decision_role ON stakeholders (workspace_id, decision_role);
+DROP INDEX stakeholders_relationship_status;
+CREATE INDEX stakeholders_relationship_status ON stakeholders (workspace_id, relationship_status);
+DROP INDEX stakeholders_quadrant;
+CREATE INDEX stakeholders_quadrant ON stakeholders (workspace_id, quadrant);
+DROP INDEX stakeholders_owner;
+CREATE INDEX stakeholders_owner ON stakeholders (workspace_id, owner);
+DROP INDEX stakeholders_account;
+CREATE INDEX stakeholders_account ON stakeholders (workspace_id, account_id);
