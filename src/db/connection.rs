@@ -1,11 +1,14 @@
 //! The one connection type serving both backends, and the pool manager that opens it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
+
+use super::group_commit::SqliteWriter;
 
 /// A connection to whichever backend the database URL names.
 #[derive(diesel::MultiConnection)]
@@ -50,16 +53,24 @@ impl DatabaseUrl {
     }
 }
 
-/// Opens connections for r2d2, surfacing the driver's own error.
-#[derive(Debug, Clone)]
+/// Opens connections for r2d2, surfacing the driver's own error. For SQLite it also owns
+/// the file's writer connection, which lives as long as the pool.
+#[derive(Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    _writer: Option<Arc<SqliteWriter>>,
 }
 
 impl ConnectionManager {
-    /// A manager for the given database.
-    pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+    /// A manager for the given database; for SQLite this opens the writer connection.
+    pub fn new(url: DatabaseUrl) -> Result<Self, diesel::ConnectionError> {
+        let mut manager = Self { url, _writer: None };
+        if let DatabaseUrl::Sqlite(_) = manager.url {
+            let writer = SqliteWriter::register(manager.open()?)
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+            manager._writer = writer;
+        }
+        Ok(manager)
     }
 
     /// Opens one connection and applies the per-connection settings.

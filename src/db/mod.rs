@@ -1,6 +1,7 @@
 //! Database access: the connection pool, migrations and transactions.
 
 mod connection;
+mod group_commit;
 pub mod schema;
 pub mod tx;
 
@@ -18,9 +19,13 @@ pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 
 /// Builds the pool and checks one connection can be opened, reporting the driver's error.
 pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, String> {
-    let manager = ConnectionManager::new(url.clone());
-    // Open one connection directly first: r2d2 would only say "timed out".
-    manager.open().map_err(|e| format!("cannot open the database: {e}"))?;
+    // Open one connection directly first (the SQLite writer, or a check for PostgreSQL):
+    // r2d2 would only say "timed out".
+    let manager =
+        ConnectionManager::new(url.clone()).map_err(|e| format!("cannot open the database: {e}"))?;
+    if url.is_postgres() {
+        manager.open().map_err(|e| format!("cannot open the database: {e}"))?;
+    }
     r2d2::Pool::builder()
         .max_size(size.max(1))
         // A PostgreSQL connection can die with its server and is checked before use; a

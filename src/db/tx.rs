@@ -5,26 +5,33 @@ use std::sync::{Mutex, PoisonError};
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::Connection;
 
+use super::group_commit::SqliteWriter;
 use super::DbConnection;
 
 type Manager = <DbConnection as Connection>::TransactionManager;
 
-/// SQLite has one writer at a time. Writers of this process queue here rather than on
-/// SQLite's busy handler, which sleeps between retries (1, 2, 5 … up to 100 ms) and so
-/// keeps colliding writers waiting far longer than a write takes. Other processes on the
-/// same file still meet `busy_timeout`.
+/// SQLite writes of this process to a file without a registered writer (none is, outside
+/// a pool) queue here rather than on SQLite's busy handler, which sleeps between retries
+/// (1, 2, 5 … up to 100 ms) and so keeps colliding writers waiting far longer than a write
+/// takes. Other processes on the same file still meet `busy_timeout`.
 static SQLITE_WRITER: Mutex<()> = Mutex::new(());
 
 /// Runs `f` in a write transaction, committing on `Ok` and rolling back on `Err`.
 ///
-/// SQLite gets `BEGIN IMMEDIATE`: a deferred transaction that reads and then writes can
-/// fail at once with "database is locked" when two writers race, whereas an immediate one
-/// takes the write lock up front and queues behind `busy_timeout`.
+/// SQLite: on the file's writer connection, grouped with concurrent writes
+/// (`group_commit`). Otherwise `BEGIN IMMEDIATE`: a deferred transaction that reads and
+/// then writes can fail at once with "database is locked" when two writers race, whereas
+/// an immediate one takes the write lock up front and queues behind `busy_timeout`.
 pub fn write<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    if matches!(conn, DbConnection::Sqlite(_)) {
+        if let Some(writer) = SqliteWriter::of(conn) {
+            return writer.write(conn, f);
+        }
+    }
     // Held until the transaction ends, when this function returns.
     let _writer = match conn {
         DbConnection::Sqlite(inner) => {

@@ -8,24 +8,34 @@ use crate::db::schema::tallies as t;
 use crate::db::DbConnection;
 use crate::domain::tally::{change, Deltas};
 
-macro_rules! upsert {
-    ($conn:expr, $ws:expr, $key:expr, $n:expr) => {
-        diesel::insert_into(t::table)
-            .values((t::workspace_id.eq($ws), t::key.eq($key), t::n.eq($n)))
-            .on_conflict((t::workspace_id, t::key))
-            .do_update()
-            .set(t::n.eq(t::n + excluded(t::n)))
-            .execute($conn)
-    };
-}
-
-/// Moves each counter by its delta (one upsert per key: an atomic increment on both
-/// databases, so concurrent writers stay exact).
+/// Moves each counter by its delta, exactly under concurrent writers.
+///
+/// PostgreSQL: one upsert per key, an atomic increment. SQLite: an increment, and an
+/// insert when no row was there. Its writers are serialised, so the pair cannot race, and
+/// both statements stay in diesel's prepared-statement cache, which an upsert does not
+/// (it was a twentieth of a create's time, re-parsed for every key).
 pub fn apply(conn: &mut DbConnection, workspace_id: &str, deltas: &Deltas) -> QueryResult<()> {
     for (key, n) in deltas.iter().filter(|(_, n)| **n != 0) {
         match conn {
-            DbConnection::Pg(c) => upsert!(c, workspace_id, key, n)?,
-            DbConnection::Sqlite(c) => upsert!(c, workspace_id, key, n)?,
+            DbConnection::Pg(c) => diesel::insert_into(t::table)
+                .values((t::workspace_id.eq(workspace_id), t::key.eq(key), t::n.eq(n)))
+                .on_conflict((t::workspace_id, t::key))
+                .do_update()
+                .set(t::n.eq(t::n + excluded(t::n)))
+                .execute(c)?,
+            DbConnection::Sqlite(c) => {
+                let moved =
+                    diesel::update(t::table.filter(t::workspace_id.eq(workspace_id)).filter(t::key.eq(key)))
+                        .set(t::n.eq(t::n + n))
+                        .execute(c)?;
+                if moved == 0 {
+                    diesel::insert_into(t::table)
+                        .values((t::workspace_id.eq(workspace_id), t::key.eq(key), t::n.eq(n)))
+                        .execute(c)?
+                } else {
+                    moved
+                }
+            }
         };
     }
     Ok(())
