@@ -74,7 +74,7 @@ pub async fn round(pool: &Pool, client: &reqwest::Client, config: &WorkerConfig)
         let finish_pool = pool.clone();
         web::block(move || -> Result<(), ApiError> {
             let mut conn = finish_pool.get()?;
-            Ok(webhooks::finish(&mut conn, &item.delivery, ok, status, error, retry_at)?)
+            tx::write(&mut conn, |c| Ok(webhooks::finish(c, &item.delivery, ok, status, error, retry_at)?))
         })
         .await??;
     }

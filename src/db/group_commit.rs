@@ -146,7 +146,22 @@ impl SqliteWriter {
             (open.group.clone(), open.members)
         };
 
-        let outcome = run_in_savepoint(&mut state.conn, f);
+        let outcome = if members == 1 {
+            // First in the transaction: nothing of anyone else's to keep, so no savepoint
+            // (whose statement journal copies every page the write touches); a failure
+            // rolls the whole transaction back.
+            let outcome = panic::catch_unwind(AssertUnwindSafe(|| f(&mut state.conn)));
+            if !matches!(outcome, Ok(Ok(_))) {
+                let rolled_back = Manager::rollback_transaction(&mut state.conn);
+                state.open = None;
+                drop(state);
+                group.finish(rolled_back.map_err(|e| e.to_string()));
+                return settle(outcome, Ok(()));
+            }
+            outcome
+        } else {
+            run_in_savepoint(&mut state.conn, f)
+        };
 
         let committed = if self.queued.load(Ordering::SeqCst) > 0 && members < MAX_GROUP {
             // A writer is waiting for the lock: it joins this transaction and either commits
@@ -164,17 +179,24 @@ impl SqliteWriter {
             }
             committed
         };
+        settle(outcome, committed)
+    }
+}
 
-        match outcome {
-            Ok(Ok(value)) => match committed {
-                Ok(()) => Ok(value),
-                Err(message) => {
-                    Err(DieselError::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message)).into())
-                }
-            },
-            Ok(Err(err)) => Err(err),
-            Err(panic) => panic::resume_unwind(panic),
-        }
+/// A member's result: its own failure or panic, else the group's commit outcome.
+fn settle<T, E>(outcome: std::thread::Result<Result<T, E>>, committed: Result<(), String>) -> Result<T, E>
+where
+    E: From<DieselError>,
+{
+    match outcome {
+        Ok(Ok(value)) => match committed {
+            Ok(()) => Ok(value),
+            Err(message) => {
+                Err(DieselError::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message)).into())
+            }
+        },
+        Ok(Err(err)) => Err(err),
+        Err(panic) => panic::resume_unwind(panic),
     }
 }
 
@@ -311,7 +333,7 @@ mod tests {
         assert!(groups < 6 * 20 / 2, "{groups} transactions for 120 writes: they did not group");
     }
 
-    /// A write that panics rolls back its own rows; the writer goes on serving.
+    /// A lone write that panics or fails rolls back its rows; the writer goes on serving.
     #[test]
     fn a_panicking_write_leaves_the_writer_usable() {
         let dir = tempfile::tempdir().unwrap();
@@ -326,6 +348,11 @@ mod tests {
             });
         }));
         assert!(panicked.is_err());
+        let refused = tx::write(&mut conn, |c| -> Result<(), Failure> {
+            c.batch_execute("INSERT INTO t (v) VALUES ('refused')")?;
+            Err(Failure::Refused)
+        });
+        assert!(matches!(refused, Err(Failure::Refused)));
         tx::write(&mut conn, |c| c.batch_execute("INSERT INTO t (v) VALUES ('kept')")).unwrap();
         assert_eq!(count(&mut conn), 1);
     }

@@ -125,11 +125,15 @@ pub async fn idempotency(
             let bytes = to_bytes(body).await.unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes).to_string();
             let outcome = if status.is_server_error() {
-                db(&state, move |c| Ok(store::release(c, &ws, &scoped)?)).await
+                db(&state, move |c| crate::db::tx::write(c, |c| Ok(store::release(c, &ws, &scoped)?))).await
             } else {
                 let headers = serde_json::to_string(&kept).unwrap_or_default();
-                db(&state, move |c| Ok(store::complete(c, &ws, &scoped, status.as_u16(), &text, &headers)?))
-                    .await
+                db(&state, move |c| {
+                    crate::db::tx::write(c, |c| {
+                        Ok(store::complete(c, &ws, &scoped, status.as_u16(), &text, &headers)?)
+                    })
+                })
+                .await
             };
             if let Err(e) = outcome {
                 tracing::error!(error = %e, "could not store the idempotent response");
