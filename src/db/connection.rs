@@ -53,22 +53,23 @@ impl DatabaseUrl {
     }
 }
 
-/// Opens connections for r2d2, surfacing the driver's own error. For SQLite it also owns
-/// the file's writer connection, which lives as long as the pool.
+/// Opens connections for r2d2, surfacing the driver's own error. For SQLite it also holds
+/// the file's writer connection, which lives as long as the pool, and marks every
+/// connection it opens as served by it.
 #[derive(Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
-    _writer: Option<Arc<SqliteWriter>>,
+    writer: Option<Arc<SqliteWriter>>,
 }
 
 impl ConnectionManager {
     /// A manager for the given database; for SQLite this opens the writer connection.
     pub fn new(url: DatabaseUrl) -> Result<Self, diesel::ConnectionError> {
-        let mut manager = Self { url, _writer: None };
+        let mut manager = Self { url, writer: None };
         if let DatabaseUrl::Sqlite(_) = manager.url {
             let writer = SqliteWriter::register(manager.open()?)
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-            manager._writer = writer;
+            manager.writer = writer;
         }
         Ok(manager)
     }
@@ -78,9 +79,10 @@ impl ConnectionManager {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)?;
-                // WAL lets readers run beside the writer; busy_timeout makes writers queue
-                // (a 64 MiB page cache keeps a large workspace's indexes in memory);
-                // instead of failing; NORMAL sync is durable across process crashes in WAL.
+                // WAL lets readers run beside the writer; busy_timeout makes writers of
+                // other processes queue instead of failing; NORMAL sync is durable across
+                // process crashes in WAL; a 64 MiB page cache keeps a large workspace's
+                // indexes in memory.
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
@@ -88,6 +90,9 @@ impl ConnectionManager {
                      PRAGMA wal_autocheckpoint = 8000;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                if let Some(writer) = &self.writer {
+                    writer.serve(&mut conn).map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                }
                 Ok(DbConnection::Sqlite(conn))
             }
             DatabaseUrl::Postgres(url) => {

@@ -1,27 +1,29 @@
 //! Group commit for SQLite: every write of the process to one database file runs on that
 //! file's single writer connection, and writes that arrive while another is running join
-//! its transaction, each in its own savepoint, so one commit (one WAL append, one sync
-//! point) serves them all.
+//! its transaction, each after the first in its own savepoint, so one commit (one WAL
+//! append, one sync point) serves them all.
 //!
 //! Why: SQLite has one writer at a time anyway, and a create touches a page in each of
 //! some twenty indexes. Committed one by one, every create appended all those pages to
 //! the WAL again and re-read them (a connection drops its page cache whenever another
 //! connection wrote); grouped, the pages shared by the group are written once, and the
 //! writer's cache stays warm. Creates on the large dataset went from 1,306 to about
-//! 2,200 a second (`bench/README.md`).
+//! 2,300 a second (`bench/README.md`).
 //!
 //! A write is acknowledged only after the commit that holds it: `write` returns when its
 //! group has committed (or failed, when every member gets the error). A member whose work
-//! fails rolls back to its savepoint and leaves the others' work in place.
+//! fails rolls back to its savepoint and leaves the others' work in place; the first one
+//! has nobody else's work to keep and rolls back the transaction.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 
 use diesel::connection::{SimpleConnection, TransactionManager};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::Text;
-use diesel::{Connection, RunQueryDsl};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, QueryResult, RunQueryDsl};
 
 use super::DbConnection;
 
@@ -43,8 +45,16 @@ const BACKSTOP_CHECKPOINT_PAGES: usize = 32_000;
 /// and creates were no slower (2,126 and 2,216 a second).
 const WRITER_CACHE_KIB: usize = 24_576;
 
+diesel::define_sql_function! {
+    /// The id of the writer that serves this connection's file, set on every connection a
+    /// pool opens: a cached statement, where asking SQLite for the file's name cost about
+    /// a twentieth of a create.
+    fn stakemap_writer() -> BigInt;
+}
+
 /// One database file's writer connection and its open group.
 pub struct SqliteWriter {
+    id: i64,
     key: String,
     state: Mutex<State>,
     /// Writers waiting for `state`: while any wait, the running one leaves the group open.
@@ -91,41 +101,53 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The writers of this process, by database file; the pool's manager holds each one.
+/// The writers of this process, one per database file; the pools' managers hold them.
 static WRITERS: Mutex<Vec<Weak<SqliteWriter>>> = Mutex::new(Vec::new());
+static NEXT_ID: AtomicI64 = AtomicI64::new(1);
 
 impl SqliteWriter {
-    /// Wraps an open SQLite connection as its file's writer and registers it; an in-memory
-    /// database (one per connection) gets none.
+    /// The writer of the file `conn` has open: the registered one if another pool of this
+    /// process has it, else `conn` registered as the writer. None for an in-memory database
+    /// (one per connection).
     pub fn register(mut conn: DbConnection) -> Result<Option<Arc<Self>>, DieselError> {
         let key = file_of(&mut conn)?;
         if key.is_empty() {
             return Ok(None);
+        }
+        let mut writers = lock(&WRITERS);
+        writers.retain(|w| w.strong_count() > 0);
+        if let Some(existing) = writers.iter().filter_map(Weak::upgrade).find(|w| w.key == key) {
+            return Ok(Some(existing));
         }
         // Checkpoints run outside the writer's lock (`checkpoint`); this only bounds the
         // WAL should they fall behind.
         conn.batch_execute(&format!("PRAGMA wal_autocheckpoint = {BACKSTOP_CHECKPOINT_PAGES}"))?;
         conn.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
         let writer = Arc::new(Self {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             key,
             state: Mutex::new(State { conn, open: None }),
             queued: AtomicUsize::new(0),
             groups: AtomicUsize::new(0),
         });
-        let mut writers = lock(&WRITERS);
-        writers.retain(|w| w.strong_count() > 0);
         writers.push(Arc::downgrade(&writer));
         Ok(Some(writer))
     }
 
-    /// The registered writer of the file `conn` has open, if any (none for `:memory:`).
-    pub fn of(conn: &mut DbConnection) -> Option<Arc<Self>> {
-        let key = file_of(conn).ok().filter(|k| !k.is_empty())?;
-        lock(&WRITERS).iter().filter_map(Weak::upgrade).find(|w| w.key == key)
+    /// Marks a connection to this writer's file as served by it (see `of`).
+    pub fn serve(&self, conn: &mut SqliteConnection) -> QueryResult<()> {
+        let id = self.id;
+        stakemap_writer_utils::register_impl(conn, move || id)
     }
 
-    /// Runs `f` in the open group's transaction (opening one if none is), in a savepoint;
-    /// returns once the group has committed. `pooled` is the caller's own connection to the
+    /// The writer serving `conn`, if a pool's manager marked it (`serve`).
+    pub fn of(conn: &mut DbConnection) -> Option<Arc<Self>> {
+        let id: i64 = diesel::select(stakemap_writer()).get_result(conn).ok()?;
+        lock(&WRITERS).iter().filter_map(Weak::upgrade).find(|w| w.id == id)
+    }
+
+    /// Runs `f` in the open group's transaction (opening one if none is), in a savepoint
+    /// unless it is the first; returns once the group has committed. `pooled` is the caller's own connection to the
     /// same file, which runs the periodic checkpoint outside the writer's lock.
     pub fn write<T, E, F>(&self, pooled: &mut DbConnection, f: F) -> Result<T, E>
     where
@@ -330,6 +352,7 @@ mod tests {
         assert_eq!(count(&mut conn), kept);
         let writer = SqliteWriter::of(&mut conn).unwrap();
         let groups = writer.groups.load(Ordering::Relaxed);
+        assert!(groups > 0, "the writes did not go through the writer");
         assert!(groups < 6 * 20 / 2, "{groups} transactions for 120 writes: they did not group");
     }
 
@@ -357,7 +380,8 @@ mod tests {
         assert_eq!(count(&mut conn), 1);
     }
 
-    /// Each file has its own writer; an in-memory database has none.
+    /// Each file has one writer, shared by the pools of a process; an in-memory database
+    /// has none.
     #[test]
     fn writers_are_per_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -370,6 +394,8 @@ mod tests {
         };
         let ((a, _keep_a), (b, _keep_b)) = (open("a.db"), open("b.db"));
         assert!(!Arc::ptr_eq(&a, &b));
+        let (again, _keep_again) = open("a.db");
+        assert!(Arc::ptr_eq(&a, &again));
         let memory = ConnectionManager::new(DatabaseUrl::Sqlite(":memory:".into())).unwrap();
         assert!(SqliteWriter::of(&mut memory.open().unwrap()).is_none());
     }

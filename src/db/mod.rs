@@ -30,7 +30,7 @@ pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, String> {
         .max_size(size.max(1))
         // A PostgreSQL connection can die with its server and is checked before use; a
         // SQLite one cannot, and the check would cost a query on every request.
-        .test_on_check_out(matches!(url, DatabaseUrl::Postgres(_)))
+        .test_on_check_out(url.is_postgres())
         // No connections opened in the background: r2d2 replaces a checked-out idle
         // connection on its own thread, and a one-shot command (`token`, `workspace`)
         // exiting while that thread is inside libpq's TLS handshake crashed in OpenSSL's
