@@ -39,13 +39,13 @@ enum Command {
         /// admin, manager, contributor, viewer, integration or stakeholder.
         #[arg(long)]
         role: String,
-        /// Subject recorded as the actor of changes.
-        #[arg(long, default_value = "cli")]
-        sub: String,
+        /// Subject recorded as the actor of changes; default a unique `cli:<uuid>`.
+        #[arg(long)]
+        sub: Option<String>,
         /// The stakeholder a stakeholder-role token speaks for.
         #[arg(long)]
         stakeholder_id: Option<String>,
-        /// Lifetime: e.g. 90s, 30m, 1h, 7d.
+        /// Lifetime: e.g. 90s, 30m, 1h, 7d; at most 24h (90d for the stakeholder role).
         #[arg(long, default_value = "1h")]
         ttl: String,
     },
@@ -141,6 +141,15 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 return Err("--stakeholder-id is required for the stakeholder role".into());
             }
             let ttl = parse_ttl(&ttl)?;
+            let max = crate::auth::jwt::max_ttl(role);
+            if ttl > max {
+                return Err(format!(
+                    "--ttl may be at most {} hours for the {} role",
+                    max / 3600,
+                    role.as_str()
+                ));
+            }
+            let sub = sub.unwrap_or_else(|| format!("cli:{}", uuid::Uuid::new_v4()));
             let ws = store::workspaces::by_slug(&mut conn, &workspace)
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("no workspace with slug '{workspace}'"))?;

@@ -36,6 +36,10 @@ pub struct Problem {
     /// The request path the problem occurred on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
+    /// The record a 409 conflicts with (an existing submission, a created resource).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = "uuid")]
+    pub existing_id: Option<String>,
     /// One entry per invalid field (validation failures only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
@@ -65,6 +69,9 @@ pub enum ApiError {
     /// Conflicts with the current state (duplicate key, existing record).
     #[error("{0}")]
     Conflict(String),
+    /// Conflicts with an existing record the caller may know of (its id, if any).
+    #[error("{0}")]
+    ConflictWith(String, Option<String>),
     /// An `If-Match` / `If-None-Match` precondition did not hold.
     #[error("{0}")]
     PreconditionFailed(String),
@@ -122,7 +129,7 @@ impl ApiError {
             Self::Forbidden(_) => ("forbidden", "Forbidden"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
-            Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::Conflict(_) | Self::ConflictWith(..) => ("conflict", "Conflict"),
             Self::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
@@ -152,6 +159,10 @@ impl ApiError {
             status: self.status_code().as_u16(),
             detail,
             instance: None,
+            existing_id: match self {
+                Self::ConflictWith(_, id) => id.clone(),
+                _ => None,
+            },
             errors: match self {
                 Self::Validation(errors) => Some(errors.clone()),
                 _ => None,
@@ -168,7 +179,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::ConflictWith(..) => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,

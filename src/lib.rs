@@ -1,5 +1,6 @@
 //! stakemap: a headless REST/JSON service for stakeholder management.
 
+pub mod access;
 pub mod auth;
 pub mod bootstrap;
 pub mod cli;

@@ -31,6 +31,8 @@ pub struct AppState {
     known_workspaces: RwLock<HashSet<String>>,
     /// Request counts and latencies for `/metrics`.
     pub metrics: crate::metrics::Metrics,
+    /// API keys recently checked for revocation.
+    pub live_keys: crate::auth::revocation::LiveKeys,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             rate_limiter,
             known_workspaces: RwLock::new(HashSet::new()),
             metrics: crate::metrics::Metrics::default(),
+            live_keys: Default::default(),
         }
     }
 

@@ -3,36 +3,16 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 
-use super::Role;
+use crate::access::{permission, Role};
 use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::store;
 
-/// The authenticated caller: who, in which workspace, with which role.
-#[derive(Debug, Clone)]
-pub struct Auth {
-    /// Subject claim (the actor recorded on changes).
-    pub sub: String,
-    /// Workspace every query is scoped to.
-    pub workspace_id: String,
-    /// The caller's role.
-    pub role: Role,
-    /// The stakeholder a `stakeholder` token speaks for.
-    pub stakeholder_id: Option<String>,
-}
-
-impl Auth {
-    /// Fails with 403 unless the caller has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!("the {} role may not do this", self.role.as_str())))
-        }
-    }
-}
+/// The authenticated caller (see `access::Viewer`); a handler that takes it has passed
+/// authentication and the permission table.
+pub type Auth = crate::access::Viewer;
 
 fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
     let value = req
@@ -49,11 +29,35 @@ fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
     }
 }
 
-async fn authenticate(req: HttpRequest) -> Result<Auth, ApiError> {
+/// Authenticates the bearer token and authorizes the request against the permission
+/// table. The result is kept on the request, so a middleware that needed it first (the
+/// idempotency replay) and the handler's extractor check a token once.
+pub async fn authenticate(req: HttpRequest) -> Result<Auth, ApiError> {
+    if let Some(auth) = req.extensions().get::<Auth>() {
+        return Ok(auth.clone());
+    }
     let token = bearer(&req)?.to_string();
-    verify(&req, &token).await
+    let auth = verify(&req, &token).await?;
+    req.extensions_mut().insert(auth.clone());
+    Ok(auth)
 }
 
+/// The permission table's word on this request for this caller: 403 for a role the table
+/// does not list (and for an operation missing from the table: closed by default).
+pub fn authorize(req: &HttpRequest, auth: &Auth) -> Result<(), ApiError> {
+    match permission(req.method().as_str(), req.path()) {
+        Some(p) if p.allows(auth.role) => match p.ids_are_uuids(req.path()) {
+            true => Ok(()),
+            // Ids that are not UUIDs never reach the database.
+            false => Err(ApiError::NotFound(format!("no resource at {}", req.path()))),
+        },
+        _ => Err(ApiError::Forbidden(format!("the {} role may not do this", auth.role.as_str()))),
+    }
+}
+
+/// Checks the token (signature and claims), then the permission table for its role, then
+/// what needs the database (the workspace exists, the key or person behind the token is
+/// still there): a role refused by the table is 403 whatever else holds.
 async fn verify(req: &HttpRequest, token: &str) -> Result<Auth, ApiError> {
     let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered at startup").clone();
     let claims = state.jwt.verify(token).map_err(|e| ApiError::Unauthorized(e.0))?;
@@ -62,8 +66,16 @@ async fn verify(req: &HttpRequest, token: &str) -> Result<Auth, ApiError> {
     if role == Role::Stakeholder && claims.stakeholder_id.is_none() {
         return Err(ApiError::Unauthorized("stakeholder token lacks 'stakeholder_id'".into()));
     }
-    if !state.known_workspace(&claims.ws) {
-        let ws = claims.ws.clone();
+    // Ids that are not UUIDs never reach the database.
+    let is_uuid = |id: &str| uuid::Uuid::parse_str(id).is_ok();
+    if !is_uuid(&claims.ws) || !claims.stakeholder_id.as_deref().is_none_or(is_uuid) {
+        return Err(ApiError::Unauthorized("token names a malformed workspace or stakeholder id".into()));
+    }
+    let auth = Auth { sub: claims.sub, workspace_id: claims.ws, role, stakeholder_id: claims.stakeholder_id };
+    authorize(req, &auth)?;
+    let claims = &auth;
+    if !state.known_workspace(&claims.workspace_id) {
+        let ws = claims.workspace_id.clone();
         let pool = state.pool.clone();
         let exists = web::block(move || -> Result<bool, ApiError> {
             let mut conn = pool.get()?;
@@ -73,10 +85,14 @@ async fn verify(req: &HttpRequest, token: &str) -> Result<Auth, ApiError> {
         if !exists {
             return Err(ApiError::Unauthorized("token names an unknown workspace".into()));
         }
-        state.remember_workspace(&claims.ws);
+        state.remember_workspace(&claims.workspace_id);
     }
-    state.rate_limiter.check(&format!("{}/{}", claims.ws, claims.sub)).map_err(ApiError::TooManyRequests)?;
-    Ok(Auth { sub: claims.sub, workspace_id: claims.ws, role, stakeholder_id: claims.stakeholder_id })
+    still_live(&state, &auth.workspace_id, &auth.sub, role, auth.stakeholder_id.as_deref()).await?;
+    state
+        .rate_limiter
+        .check(&format!("{}/{}", auth.workspace_id, auth.sub))
+        .map_err(ApiError::TooManyRequests)?;
+    Ok(auth)
 }
 
 impl FromRequest for Auth {
@@ -112,4 +128,54 @@ impl FromRequest for CalendarAuth {
             verify(&req, token).await.map(CalendarAuth)
         })
     }
+}
+
+/// A token outlives nothing it came from: one from an API key stops within
+/// `revocation::RECHECK` of the key's revocation; a stakeholder's stops the moment
+/// their person is deleted.
+async fn still_live(
+    state: &web::Data<AppState>,
+    ws: &str,
+    sub: &str,
+    role: Role,
+    stakeholder_id: Option<&str>,
+) -> Result<(), ApiError> {
+    let key_id = sub.strip_prefix(super::revocation::API_KEY_SUB_PREFIX).map(str::to_string);
+    let person = stakeholder_id.filter(|_| role == Role::Stakeholder).map(str::to_string);
+    if let Some(id) = &key_id {
+        if let Some(live) = state.live_keys.cached(id) {
+            return live
+                .then_some(())
+                .ok_or_else(|| ApiError::Unauthorized("the API key was revoked".into()));
+        }
+    }
+    if key_id.is_none() && person.is_none() {
+        return Ok(());
+    }
+    let (pool, ws) = (state.pool.clone(), ws.to_string());
+    let (key_live, person_live) = web::block(move || -> Result<(Option<bool>, bool), ApiError> {
+        let mut conn = pool.get()?;
+        let key_live = match &key_id {
+            Some(id) => Some(store::api_keys::is_live(&mut conn, &ws, id)?),
+            None => None,
+        };
+        let person_live = match &person {
+            Some(id) => {
+                store::stakeholders::find(&mut conn, &ws, id)?.is_some_and(|p| p.deleted_at.is_none())
+            }
+            None => true,
+        };
+        Ok((key_live, person_live))
+    })
+    .await??;
+    if let (Some(id), Some(live)) = (sub.strip_prefix(super::revocation::API_KEY_SUB_PREFIX), key_live) {
+        state.live_keys.remember(id, live);
+        if !live {
+            return Err(ApiError::Unauthorized("the API key was revoked".into()));
+        }
+    }
+    if !person_live {
+        return Err(ApiError::Unauthorized("the stakeholder this token speaks for no longer exists".into()));
+    }
+    Ok(())
 }

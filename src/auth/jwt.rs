@@ -25,8 +25,34 @@ pub struct Claims {
     pub iat: Option<i64>,
     /// Issuer.
     pub iss: String,
-    /// Audience.
-    pub aud: String,
+    /// Audience: one string, or an array containing ours (identity providers send arrays).
+    pub aud: Audience,
+    /// Not before, seconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+}
+
+/// The `aud` claim in either of its JSON shapes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Audience {
+    /// `"aud": "stakemap"`.
+    One(String),
+    /// `"aud": ["stakemap", "other"]`.
+    Many(Vec<String>),
+}
+
+/// The longest an HS256 token of a stakeholder may live (a feedback link's token).
+pub const MAX_STAKEHOLDER_TTL: i64 = 90 * 86_400;
+/// The longest any other HS256 token may live.
+pub const MAX_TTL: i64 = 86_400;
+
+/// The longest lifetime allowed for a token of `role`.
+pub fn max_ttl(role: Role) -> i64 {
+    match role {
+        Role::Stakeholder => MAX_STAKEHOLDER_TTL,
+        _ => MAX_TTL,
+    }
 }
 
 /// Everything needed to issue and check tokens.
@@ -75,7 +101,8 @@ impl JwtKeys {
             exp: now + ttl_seconds,
             iat: Some(now),
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: Audience::One(self.audience.clone()),
+            nbf: None,
         })
     }
 
@@ -97,9 +124,22 @@ impl JwtKeys {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        decode::<Claims>(token, &key, &validation)
+        validation.validate_nbf = true;
+        let claims = decode::<Claims>(token, &key, &validation)
             .map(|data| data.claims)
-            .map_err(|e| TokenRejected(describe(&e)))
+            .map_err(|e| TokenRejected(describe(&e)))?;
+        if claims.sub.trim().is_empty() {
+            return Err(TokenRejected("token has an empty 'sub' claim".into()));
+        }
+        // Our own tokens have a bounded life; an identity provider's (other algorithms)
+        // follow its policy.
+        if header.alg == Algorithm::HS256 {
+            let max = Role::parse(&claims.role).map_or(MAX_TTL, max_ttl);
+            if claims.exp - chrono::Utc::now().timestamp() > max {
+                return Err(TokenRejected(format!("token lives longer than the {max} seconds allowed")));
+            }
+        }
+        Ok(claims)
     }
 }
 
@@ -107,6 +147,7 @@ fn describe(err: &jsonwebtoken::errors::Error) -> String {
     use jsonwebtoken::errors::ErrorKind;
     match err.kind() {
         ErrorKind::ExpiredSignature => "token expired".into(),
+        ErrorKind::ImmatureSignature => "token not valid yet ('nbf' is in the future)".into(),
         ErrorKind::InvalidSignature => "invalid token signature".into(),
         ErrorKind::InvalidIssuer => "wrong token issuer".into(),
         ErrorKind::InvalidAudience => "wrong token audience".into(),

@@ -2,8 +2,8 @@
 
 mod extractor;
 pub mod jwt;
-mod role;
+pub mod revocation;
 
-pub use extractor::{Auth, CalendarAuth};
+pub use crate::access::Role;
+pub use extractor::{authenticate, Auth, CalendarAuth};
 pub use jwt::{Claims, JwtKeys};
-pub use role::Role;

@@ -60,6 +60,7 @@ pub fn document() -> serde_json::Value {
     optional_analysis(components);
     for (path, item) in doc.paths.paths.iter_mut() {
         add_problem_responses(path, item);
+        describe_roles(path, item);
         for op in operations(item) {
             // Say "no auth" explicitly where the bearer token is not needed.
             if op.security.is_none() {
@@ -101,6 +102,28 @@ fn refine(doc: OpenApi) -> serde_json::Value {
     walk(&mut value);
     bodies::shape(&mut value);
     value
+}
+
+/// Each authenticated operation's description ends with its roles, from the one
+/// permission table the server enforces.
+fn describe_roles(path: &str, item: &mut PathItem) {
+    let ops: [(&str, &mut Option<Operation>); 5] = [
+        ("GET", &mut item.get),
+        ("POST", &mut item.post),
+        ("PUT", &mut item.put),
+        ("PATCH", &mut item.patch),
+        ("DELETE", &mut item.delete),
+    ];
+    for (method, op) in ops {
+        let (Some(op), Some(permission)) = (op.as_mut(), crate::access::permission(method, path)) else {
+            continue;
+        };
+        let text = match op.description.take().filter(|d| !d.is_empty()) {
+            Some(d) => format!("{d}\n\n{}", permission.describe()),
+            None => permission.describe(),
+        };
+        op.description = Some(text);
+    }
 }
 
 fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::network::{load as load_network, READERS};
+use super::network::load as load_network;
 use super::support::with_conn;
 use crate::auth::Auth;
 use crate::domain::account::Account;
@@ -40,7 +40,6 @@ pub async fn map(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let (account, network) = with_conn(&state, move |conn| {
         let account = super::accounts::load_visible(conn, &auth, &id)?;
         let network = load_network(conn, &auth, Some(&id))?;

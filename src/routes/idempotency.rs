@@ -50,14 +50,9 @@ pub async fn idempotency(
         ));
     };
     let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered").clone();
-    // Scope keys to the caller; without a valid token the handler answers 401 anyway.
-    let token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .map(|(_, t)| t.trim().to_string());
-    let Some(claims) = token.and_then(|t| state.jwt.verify(&t).ok()) else {
+    // A replay is served only to a caller who passes the same authentication and
+    // authorization as a fresh call; anyone else goes on to the handler, which refuses them.
+    let Ok(auth) = crate::auth::authenticate(req.request().clone()).await else {
         return next.call(req).await.map(|r| r.map_into_boxed_body());
     };
     let mut body = web::BytesMut::new();
@@ -81,7 +76,10 @@ pub async fn idempotency(
     hasher.update(b"\n");
     hasher.update(&body);
     let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    let (ws, scoped) = (claims.ws.clone(), format!("{}\u{1f}{key}", claims.sub));
+    // Keyed by the whole credential: the same `sub` with another role or person is
+    // another caller.
+    let credential = [auth.sub.as_str(), auth.role.as_str(), auth.stakeholder_id.as_deref().unwrap_or("")];
+    let (ws, scoped) = (auth.workspace_id.clone(), format!("{}\u{1f}{key}", credential.join("\u{1f}")));
     let (ws2, scoped2) = (ws.clone(), scoped.clone());
     let claim =
         match db(&state, move |c| crate::db::tx::write(c, |c| Ok(store::claim(c, &ws2, &scoped2, &hash)?)))
@@ -120,10 +118,15 @@ pub async fn idempotency(
                         .map(|v| (h.as_str().to_string(), v.to_string()))
                 })
                 .collect();
+            let secret = carries_secret(res.headers());
             let (request, response) = res.into_parts();
             let (head, body) = response.into_parts();
             let bytes = to_bytes(body).await.unwrap_or_default();
-            let text = String::from_utf8_lossy(&bytes).to_string();
+            let (status, text, kept) = match secret {
+                // The secret was shown once; a retry learns what was created, not the secret.
+                true => secret_tombstone(&kept),
+                false => (status, String::from_utf8_lossy(&bytes).to_string(), kept),
+            };
             let outcome = if status.is_server_error() {
                 db(&state, move |c| crate::db::tx::write(c, |c| Ok(store::release(c, &ws, &scoped)?))).await
             } else {
@@ -141,4 +144,34 @@ pub async fn idempotency(
             Ok(ServiceResponse::new(request, head.set_body(BoxBody::new(bytes))))
         }
     }
+}
+
+/// Whether a response carries a secret (`Cache-Control: no-store`), which is never stored.
+fn carries_secret(headers: &header::HeaderMap) -> bool {
+    headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|d| d.trim().eq_ignore_ascii_case("no-store")))
+}
+
+/// What a retry of a secret-carrying request gets instead: 409 naming the created
+/// resource (from `Location`), with no trace of the secret.
+fn secret_tombstone(kept: &[(String, String)]) -> (StatusCode, String, Vec<(String, String)>) {
+    let location = kept.iter().find(|(name, _)| name == header::LOCATION.as_str()).map(|(_, v)| v.clone());
+    let id = location.as_deref().and_then(|l| l.rsplit('/').next()).map(str::to_string);
+    let detail = match &id {
+        Some(id) => format!(
+            "this Idempotency-Key already created {id}; its secret was shown once and is not replayed"
+        ),
+        None => {
+            "this Idempotency-Key was already used; the secret it returned was shown once and is not replayed"
+                .to_string()
+        }
+    };
+    let error = ApiError::ConflictWith(detail, id);
+    let body = serde_json::to_string(&error.problem()).unwrap_or_default();
+    let mut headers =
+        vec![(header::CONTENT_TYPE.as_str().to_string(), crate::error::PROBLEM_JSON.to_string())];
+    headers.extend(location.map(|l| (header::LOCATION.as_str().to_string(), l)));
+    (StatusCode::CONFLICT, body, headers)
 }

@@ -6,14 +6,11 @@ use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::support::with_conn;
-use crate::auth::{Auth, Role};
+use crate::auth::Auth;
 use crate::domain::network::{to_dot, to_mermaid, Network};
 use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::store;
-
-/// Roles that may see the network (it carries analysis: influence, quadrant, stance).
-pub const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer];
 
 /// Loads the network for the caller, optionally one account's (404 if that account is not visible).
 pub fn load(
@@ -59,7 +56,6 @@ pub async fn network(
     state: web::Data<AppState>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let format = params.get("format").map(String::as_str).unwrap_or("json").to_string();
     if !matches!(format.as_str(), "json" | "mermaid" | "dot") {
         return Err(ApiError::invalid("format", "must be one of: json, mermaid, dot"));

@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::stakeholders::load_visible;
 use super::support::{created, with_conn, with_etag, Precondition};
 use super::versioned;
-use crate::auth::{Auth, Role};
+use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::domain::cadence::{Cadence, PlanStatus};
 use crate::domain::engagement::{Channel, Plan, Priority};
@@ -22,10 +22,6 @@ use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
 use crate::startup::AppState;
 use crate::store::{interactions, plans as store};
-
-/// Roles that read plans.
-pub const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer];
-const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor];
 
 /// A page of plans.
 #[derive(Debug, Serialize, ToSchema)]
@@ -115,7 +111,6 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
     let mut plan = Plan::blank(&auth.workspace_id, crate::time::now());
     apply(&mut plan, &body, Mode::Create)?;
     let plan = with_conn(&state, move |conn| {
@@ -139,7 +134,6 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let plan = with_conn(&state, move |conn| load(conn, &auth, &id, false)).await?;
     Ok(with_etag(StatusCode::OK, plan.version, &plan))
 }
@@ -159,7 +153,6 @@ pub async fn list(
     state: web::Data<AppState>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let mut errors = Vec::new();
     let mut filter =
         store::Filter { hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
@@ -197,8 +190,6 @@ versioned_handlers!(
     id: "Plan id",
     resource: Plan,
     input: PlanInput,
-    writers: WRITERS,
-    deleters: WRITERS,
     update_doc: "Merge-patch a plan.",
     remove_doc: "Soft-delete a plan.",
     restore_doc: "Restore a deleted plan.",

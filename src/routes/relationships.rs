@@ -11,16 +11,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::stakeholders::load_visible;
 use super::support::{check_if_match, etag, with_conn, Precondition};
-use crate::auth::{Auth, Role};
+use crate::auth::Auth;
 use crate::db::tx;
 use crate::domain::relationship::{self, Relationship, RelationshipKind};
 use crate::error::ApiError;
 use crate::pagination::IdPage;
 use crate::startup::AppState;
 use crate::store::relationships::{self as store, Scope};
-
-const READERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer];
-const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor];
 
 /// A page of relationships.
 #[derive(Debug, Serialize, ToSchema)]
@@ -75,7 +72,6 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
     let rel = relationship::parse_new(&auth.workspace_id, &body, crate::time::now())?;
     let who = auth.clone();
     let rel = with_conn(&state, move |conn| {
@@ -109,7 +105,6 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let (ws, scope) = (auth.workspace_id.clone(), scope(&auth));
     let rel = with_conn(&state, move |conn| Ok(store::find(conn, &ws, &id, &scope)?)).await?;
     Ok(respond(StatusCode::OK, rel.ok_or_else(|| ApiError::not_found("relationship"))?))
@@ -134,7 +129,6 @@ pub async fn list(
     state: web::Data<AppState>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let mut scope = scope(&auth);
     let mut errors = Vec::new();
     scope.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
@@ -169,7 +163,6 @@ async fn set_deleted(
     id: String,
     delete: bool,
 ) -> Result<Relationship, ApiError> {
-    auth.require(WRITERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
     let (ws, scope) = (auth.workspace_id.clone(), Scope { include_deleted: !delete, ..scope(&auth) });
     with_conn(&state, move |conn| {

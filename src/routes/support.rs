@@ -21,6 +21,10 @@ where
     .await?
 }
 
+/// On every response that carries a secret or a token: kept by no cache, and never
+/// stored for an `Idempotency-Key` replay.
+pub const NO_STORE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-store");
+
 /// The strong ETag of a resource version.
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")

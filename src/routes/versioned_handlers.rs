@@ -12,8 +12,6 @@ macro_rules! versioned_handlers {
         id: $id_doc:literal,
         resource: $ty:ty,
         input: $input:ty,
-        writers: $writers:expr,
-        deleters: $deleters:expr,
         update_doc: $update_doc:literal,
         remove_doc: $remove_doc:literal,
         restore_doc: $restore_doc:literal $(,)?
@@ -32,7 +30,6 @@ macro_rules! versioned_handlers {
             id: web::Path<String>,
             body: web::Json<Map<String, Value>>,
         ) -> Result<HttpResponse, ApiError> {
-            auth.require($writers)?;
             let if_match = Precondition::from_header(&req, actix_web::http::header::IF_MATCH)?;
             let body = body.into_inner();
             let saved = with_conn(&state, move |conn| {
@@ -51,7 +48,6 @@ macro_rules! versioned_handlers {
             security(("bearer" = [])))]
         #[delete($path)]
         pub async fn remove(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-            auth.require($deleters)?;
             let if_match = Precondition::from_header(&req, actix_web::http::header::IF_MATCH)?;
             with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, crate::routes::versioned::mark_deleted)).await?;
             Ok(HttpResponse::NoContent().finish())
@@ -64,7 +60,6 @@ macro_rules! versioned_handlers {
             security(("bearer" = [])))]
         #[post($restore_path)]
         pub async fn restore(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-            auth.require($deleters)?;
             let if_match = Precondition::from_header(&req, actix_web::http::header::IF_MATCH)?;
             let saved = with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, crate::routes::versioned::mark_restored)).await?;
             Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::support::with_conn;
-use crate::auth::{Auth, Role};
+use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
@@ -172,7 +172,6 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin])?;
     let now = crate::time::now().naive_utc();
     let mut raw = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut raw);
@@ -195,6 +194,7 @@ pub async fn create(
     })
     .await?;
     Ok(HttpResponse::Created()
+        .insert_header(crate::routes::support::NO_STORE)
         .insert_header(("Location", format!("/v1/webhooks/{}", hook.id)))
         .json(CreatedWebhook { webhook: hook.into(), secret }))
 }
@@ -203,7 +203,6 @@ pub async fn create(
 #[utoipa::path(tag = "sync", responses((status = 200, body = WebhookList)), security(("bearer" = [])))]
 #[get("/webhooks")]
 pub async fn list(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin])?;
     let items = with_conn(&state, move |conn| Ok(store::list(conn, &auth.workspace_id)?)).await?;
     Ok(HttpResponse::Ok()
         .json(WebhookList { items: items.into_iter().map(Webhook::from).collect(), next_cursor: None }))
@@ -217,7 +216,6 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin])?;
     let hook = with_conn(&state, move |conn| load(conn, &auth, &id)).await?;
     Ok(HttpResponse::Ok().json(Webhook::from(hook)))
 }
@@ -233,7 +231,6 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin])?;
     let hook = with_conn(&state, move |conn| {
         tx::write(conn, |c| {
             let mut hook = load(c, &auth, &id)?;
@@ -256,7 +253,6 @@ pub async fn remove(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin])?;
     with_conn(&state, move |conn| {
         tx::write(conn, |c| {
             load(c, &auth, &id)?;
@@ -279,7 +275,6 @@ pub async fn deliveries(
     id: web::Path<String>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(&[Role::Admin])?;
     let page = IdPage::from_params(&params, &state.cursors)?;
     let query = page.clone();
     let items = with_conn(&state, move |conn| {

@@ -102,3 +102,15 @@ pub fn authenticate(conn: &mut DbConnection, secret: &str) -> QueryResult<Option
         .execute(conn)?;
     Ok(Some(key))
 }
+
+/// Whether a key exists in the workspace, unrevoked and unexpired.
+pub fn is_live(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<bool> {
+    let now = crate::time::now().naive_utc();
+    let key: Option<ApiKey> = k::table
+        .filter(k::workspace_id.eq(workspace_id))
+        .filter(k::id.eq(id))
+        .select(ApiKey::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(key.is_some_and(|k| k.revoked_at.is_none() && k.expires_at.is_none_or(|e| e > now)))
+}

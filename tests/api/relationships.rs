@@ -140,28 +140,27 @@ async fn relationship_rules_and_roles(app: TestApp) {
     app.post("/v1/relationships", &m, &json!({"from_id": a, "to_id": secret, "kind": "influences"})).await;
     assert_eq!(count(&app), 2);
 
-    // Contributors write; viewers read; integration and stakeholder tokens see nothing.
+    // Relationships are analysis: admin and manager write them; contributors and viewers
+    // read them; integration and stakeholder tokens see nothing.
     let contributor = app.token(&ws, Role::Contributor);
-    assert_eq!(
-        app.post(
-            "/v1/relationships",
-            &contributor,
-            &json!({"from_id": b, "to_id": a, "kind": "collaborates"})
-        )
-        .await
-        .status(),
-        201
-    );
     assert_problem(
         app.post(
             "/v1/relationships",
             &contributor,
-            &json!({"from_id": b, "to_id": secret, "kind": "collaborates"}),
+            &json!({"from_id": b, "to_id": a, "kind": "collaborates"}),
         )
         .await,
-        404,
+        403,
     )
     .await;
+    assert_problem(app.delete(&path, &contributor).await, 403).await;
+    assert_eq!(count(&app), 2, "a refused write writes nothing");
+    assert_eq!(
+        app.post("/v1/relationships", &m, &json!({"from_id": b, "to_id": a, "kind": "collaborates"}))
+            .await
+            .status(),
+        201
+    );
     let viewer = app.token(&ws, Role::Viewer);
     let seen: Value = app.get("/v1/relationships", &viewer).await.json().await.unwrap();
     assert_eq!(seen["items"].as_array().unwrap().len(), 2, "the edge to a confidential person is hidden");

@@ -21,11 +21,6 @@ use crate::store::stakeholders as store;
 
 pub(crate) use super::load_visible;
 
-pub(super) const READERS: &[Role] =
-    &[Role::Admin, Role::Manager, Role::Contributor, Role::Viewer, Role::Integration];
-const WRITERS: &[Role] = &[Role::Admin, Role::Manager, Role::Contributor, Role::Integration];
-const DELETERS: &[Role] = &[Role::Admin, Role::Manager, Role::Integration];
-
 fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> HttpResponse {
     let tag = etag(s.version);
     HttpResponse::build(status).insert_header((header::ETAG, tag)).json(StakeholderView::for_role(s, role))
@@ -80,7 +75,6 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
     let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
     stakeholder::apply(&mut s, &body, auth.role, Mode::Create)?;
     let actor = auth.sub.clone();
@@ -117,7 +111,6 @@ pub async fn get(
     id: web::Path<String>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let include_deleted = query::include_deleted(&params)?;
     let if_none_match = Precondition::from_header(&req, header::IF_NONE_MATCH)?;
     let who = auth.clone();
@@ -141,7 +134,6 @@ pub async fn list(
     state: web::Data<AppState>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let request = query::parse(&params, auth.role)?;
     let after = match &request.cursor {
         Some(cursor) => {
@@ -243,7 +235,6 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(WRITERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
     let role = auth.role;
     let body = body.into_inner();
@@ -271,7 +262,6 @@ pub async fn delete(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(DELETERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
     modify(&state, &auth, id.into_inner(), if_match, false, versioned::mark_deleted).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -292,7 +282,6 @@ pub async fn restore(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(DELETERS)?;
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
     let s = modify(&state, &auth, id.into_inner(), if_match, true, versioned::mark_restored).await?;
     Ok(respond(actix_web::http::StatusCode::OK, s, auth.role))

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
 
-use super::handlers::{load_visible, READERS};
+use super::handlers::load_visible;
 use crate::auth::Auth;
 use crate::domain::history::{visible_changes, HistoryOp};
 use crate::error::ApiError;
@@ -68,7 +68,6 @@ pub async fn list(
     id: web::Path<String>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.require(READERS)?;
     let limit = pagination::limit(params.get("limit").map(String::as_str))?;
     let before = match pagination::cursor_param(&params, "cursor") {
         Some(cursor) => {

@@ -1,4 +1,4 @@
-//! Roles and what each may see and do.
+//! Roles and what each may see.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
