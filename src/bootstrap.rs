@@ -76,6 +76,7 @@ pub fn build(config: &Config, ready: Ready) -> Result<Application, String> {
     let worker = crate::webhook_worker::WorkerConfig {
         poll: config.webhook_poll,
         retry_base: config.webhook_retry_base,
+        keys: ready.jwt.clone(),
     };
     if config.webhook_worker {
         tokio::spawn(crate::webhook_worker::run(ready.pool.clone(), worker));

@@ -26,6 +26,8 @@ pub struct WorkerConfig {
     pub poll: Duration,
     /// First retry delay; doubled after each failure.
     pub retry_base: Duration,
+    /// The server keys webhook signing secrets are derived from.
+    pub keys: crate::auth::JwtKeys,
 }
 
 /// The delay before attempt `attempts + 1`.
@@ -34,9 +36,17 @@ pub fn backoff(base: Duration, attempts: i32) -> Duration {
     base.saturating_mul(factor).min(MAX_BACKOFF)
 }
 
-async fn send(client: &reqwest::Client, claimed: &Claimed) -> (bool, Option<i32>, Option<String>) {
+async fn send(
+    client: &reqwest::Client,
+    claimed: &Claimed,
+    keys: &crate::auth::JwtKeys,
+) -> (bool, Option<i32>, Option<String>) {
     let body = claimed.delivery.payload.clone();
-    let header = signature::sign(&claimed.secret, chrono::Utc::now().timestamp(), &body);
+    let secret = match claimed.secret.is_empty() {
+        true => keys.webhook_secret(&claimed.delivery.webhook_id),
+        false => claimed.secret.clone(),
+    };
+    let header = signature::sign(&secret, chrono::Utc::now().timestamp(), &body);
     let result = client
         .post(&claimed.url)
         .header("Content-Type", "application/json")
@@ -65,7 +75,7 @@ pub async fn round(pool: &Pool, client: &reqwest::Client, config: &WorkerConfig)
     .await??;
     let count = claimed.len();
     for item in claimed {
-        let (ok, status, error) = send(client, &item).await;
+        let (ok, status, error) = send(client, &item, &config.keys).await;
         let retry_at = (!ok && item.delivery.attempts < MAX_ATTEMPTS).then(|| {
             let wait = chrono::Duration::from_std(backoff(config.retry_base, item.delivery.attempts))
                 .unwrap_or(chrono::Duration::hours(6));

@@ -77,6 +77,23 @@ impl JwtKeys {
         Self { secret, public_key, issuer, audience }
     }
 
+    /// A secret derived from the server secret for `label` (a webhook's signing secret):
+    /// nothing needs storing, and the database alone does not reveal it.
+    pub fn derive_secret(&self, label: &str) -> String {
+        use base64::Engine;
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(b"stakemap derived secret\n");
+        mac.update(label.as_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// A webhook's signing secret, derived from the server secret and the webhook's id (the
+    /// database holds none; hooks made before this keep the secret stored with them).
+    pub fn webhook_secret(&self, webhook_id: &str) -> String {
+        format!("whsec_{}", self.derive_secret(&format!("webhook:{webhook_id}")))
+    }
+
     /// Signs claims with the server secret (HS256).
     pub fn sign(&self, claims: &Claims) -> String {
         encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(&self.secret))

@@ -3,8 +3,6 @@
 use std::collections::HashMap;
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use base64::Engine;
-use rand::RngCore;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -173,16 +171,16 @@ pub async fn create(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let now = crate::time::now().naive_utc();
-    let mut raw = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut raw);
-    let secret = format!("whsec_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw));
+    let id = uuid::Uuid::now_v7().to_string();
+    let secret = state.jwt.webhook_secret(&id);
     let mut hook = WebhookRow {
         workspace_id: auth.workspace_id.clone(),
-        id: uuid::Uuid::now_v7().to_string(),
+        id,
         url: String::new(),
         events: "[]".into(),
         active: true,
-        secret: secret.clone(),
+        // Not stored: derived again from the server secret at each delivery.
+        secret: String::new(),
         version: 1,
         created_at: now,
         updated_at: now,

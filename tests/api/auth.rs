@@ -76,6 +76,25 @@ async fn every_bad_token_is_401_problem_json() {
     refused(&app, &hs256(&stakeholder, SECRET.as_bytes()), "stakeholder without stakeholder_id").await;
     let unknown_ws = with(good.clone(), "ws", json!(uuid::Uuid::new_v4().to_string()));
     refused(&app, &hs256(&unknown_ws, SECRET.as_bytes()), "unknown workspace").await;
+    // Hygiene: nbf in the future, an empty sub, a lifetime beyond the role's maximum, a
+    // malformed workspace id.
+    let now = chrono::Utc::now().timestamp();
+    refused(&app, &hs256(&with(good.clone(), "nbf", json!(now + 300)), SECRET.as_bytes()), "nbf ahead").await;
+    refused(&app, &hs256(&with(good.clone(), "sub", json!("")), SECRET.as_bytes()), "empty sub").await;
+    refused(&app, &hs256(&with(good.clone(), "sub", json!("  ")), SECRET.as_bytes()), "blank sub").await;
+    let long = with(good.clone(), "exp", json!(now + 25 * 3600));
+    refused(&app, &hs256(&long, SECRET.as_bytes()), "an admin-side token living 25 h").await;
+    refused(&app, &hs256(&with(good.clone(), "ws", json!("ws\u{0}x")), SECRET.as_bytes()), "NUL ws").await;
+    let ok = |c: &Value| hs256(c, SECRET.as_bytes());
+    assert_eq!(status_with_token(&app, &ok(&with(good.clone(), "nbf", json!(now - 5)))).await.status(), 200);
+    assert_eq!(
+        status_with_token(&app, &ok(&with(good.clone(), "exp", json!(now + 23 * 3600)))).await.status(),
+        200
+    );
+    // `aud` as an array (identity providers send them) containing ours; not without it.
+    let array = with(good.clone(), "aud", json!(["other", "stakemap"]));
+    assert_eq!(status_with_token(&app, &ok(&array)).await.status(), 200);
+    refused(&app, &ok(&with(good.clone(), "aud", json!(["other", "evil"]))), "aud array without ours").await;
     // An RS256 token is refused when no public key is configured.
     let rsa = EncodingKey::from_rsa_pem(include_bytes!("../fixtures/rsa_private.pem")).unwrap();
     refused(&app, &encode(&Header::new(Algorithm::RS256), &good, &rsa).unwrap(), "RS256 without key").await;

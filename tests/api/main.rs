@@ -8,6 +8,7 @@ mod accounts;
 mod auth;
 mod changes_feed;
 mod concurrency;
+mod credentials;
 mod dashboard;
 mod engagement;
 mod errors;

@@ -58,6 +58,19 @@ fn workspace_and_token_commands() {
     let (ok, token, _) = run(&["token", "--workspace", "globex-china", "--role", "viewer", "--ttl", "2h"]);
     assert!(ok);
     assert_eq!(token.trim().split('.').count(), 3, "prints only the JWT");
+    // Every CLI token names its own subject unless --sub is passed; the ttl is capped.
+    let sub_of = |jwt: &str| {
+        use base64::Engine;
+        let payload = jwt.trim().split('.').nth(1).unwrap();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()["sub"].as_str().unwrap().to_string()
+    };
+    let (_, second, _) = run(&["token", "--workspace", "globex-china", "--role", "viewer"]);
+    assert_ne!(sub_of(&token), sub_of(&second), "two CLI tokens share a sub");
+    let (_, named, _) = run(&["token", "--workspace", "globex-china", "--role", "viewer", "--sub", "ops"]);
+    assert_eq!(sub_of(&named), "ops");
+    let (ok, _, err) = run(&["token", "--workspace", "globex-china", "--role", "admin", "--ttl", "2d"]);
+    assert!(!ok && err.contains("at most 24 hours"), "{err}");
     let (ok, _, err) = run(&["token", "--workspace", "nope", "--role", "viewer"]);
     assert!(!ok && err.contains("no workspace"));
     let (ok, _, err) = run(&["token", "--workspace", "globex-china", "--role", "stakeholder"]);
