@@ -24,6 +24,7 @@ mod newcomer;
 mod openapi_drift;
 mod operations;
 mod pagination;
+mod permissions;
 mod receiver;
 mod relationships;
 mod roles;
