@@ -21,6 +21,14 @@ impl Viewer {
         self.role.sees_confidential()
     }
 
+    /// The `confidential` values of the people this caller may see (a filter's operand).
+    pub fn confidential_values(&self) -> &'static [bool] {
+        match self.sees_confidential() {
+            true => &[false, true],
+            false => &[false],
+        }
+    }
+
     /// Whether analysis fields are visible.
     pub fn sees_analysis(&self) -> bool {
         self.role.sees_analysis()

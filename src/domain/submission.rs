@@ -21,7 +21,10 @@ pub struct Submission {
     /// `{question_key: value}`.
     #[schema(value_type = Object)]
     pub answers: Map<String, Value>,
-    /// The token subject that submitted it (the stakeholder, or a colleague on their behalf).
+    /// The token subject that submitted it (the stakeholder, or a colleague on their
+    /// behalf). An internal actor: absent in answers to stakeholder tokens.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[schema(required = false)]
     pub submitted_by: String,
     /// +1 on every amendment.
     pub version: i64,
@@ -37,6 +40,16 @@ pub struct Submission {
     #[serde(skip)]
     #[schema(ignore)]
     pub workspace_id: String,
+}
+
+impl Submission {
+    /// The submission as shown to a caller who may (or may not) see internal actors.
+    pub fn shown(mut self, internal_actors: bool) -> Self {
+        if !internal_actors {
+            self.submitted_by.clear();
+        }
+        self
+    }
 }
 
 impl crate::routes::versioned::Versioned for Submission {

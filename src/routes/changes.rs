@@ -78,11 +78,8 @@ pub async fn changes(
             ApiError::invalid("types", format!("unknown type '{t}'; use {}", EntityType::expected()))
         })?);
     }
-    let hide = !auth.role.sees_confidential();
-    let mut rows = with_conn(&state, move |conn| {
-        Ok(store::list(conn, &auth.workspace_id, after, &types, hide, limit + 1)?)
-    })
-    .await?;
+    let mut rows =
+        with_conn(&state, move |conn| Ok(store::list(conn, &auth, after, &types, limit + 1)?)).await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let last = rows.last().map(|c| c.seq).unwrap_or(after);

@@ -88,11 +88,15 @@ pub async fn report(
     let report = with_conn(&state, move |conn| {
         let form = load_form(conn, &auth, &id)?;
         let ws = &auth.workspace_id;
-        let expected = audience::count(conn, ws, &form.audience)?;
+        // Only people the caller may see count, as on the dashboard and submission list.
+        let expected = match auth.sees_confidential() {
+            true => audience::count(conn, ws, &form.audience)?,
+            false => audience::count_public(conn, ws, &form.audience)?,
+        };
         let (submitted, promoters, passives, detractors) =
-            submissions::period_counts(conn, ws, &form.id, &period)?;
+            submissions::period_counts(conn, &auth, &form.id, &period)?;
         let versions = forms::versions(conn, ws, &form.id)?;
-        let answers = submissions::period_answers(conn, ws, &form.id, &period)?
+        let answers = submissions::period_answers(conn, &auth, &form.id, &period)?
             .into_iter()
             .map(|(v, text)| (v, serde_json::from_str(&text).unwrap_or_default()))
             .collect::<Vec<_>>();

@@ -5,7 +5,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::stakeholders::view::StakeholderView;
 use super::submissions::subject;
 use super::support::with_conn;
 use crate::auth::Auth;
@@ -64,13 +63,42 @@ fn me(conn: &mut DbConnection, auth: &Auth) -> Result<Stakeholder, ApiError> {
     subject(conn, auth, &id)
 }
 
-/// My own profile (never analysis fields). Stakeholder tokens only.
-#[utoipa::path(tag = "me", responses((status = 200, body = StakeholderView)), security(("bearer" = [])))]
+/// What a stakeholder sees of themselves: their own contact fields, nothing internal
+/// (no owner, tags, CRM key, custom fields, analysis).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyProfile {
+    /// My id.
+    #[schema(format = "uuid")]
+    pub id: String,
+    /// My name.
+    pub name: String,
+    /// My email.
+    pub email: Option<String>,
+    /// My phone.
+    pub phone: Option<String>,
+    /// My job title.
+    pub title: Option<String>,
+    /// My organization.
+    pub organization: Option<String>,
+    /// My department.
+    pub department: Option<String>,
+}
+
+/// My own contact fields. Stakeholder tokens only.
+#[utoipa::path(tag = "me", responses((status = 200, body = MyProfile)), security(("bearer" = [])))]
 #[get("/me")]
 pub async fn profile(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let role = auth.role;
     let s = with_conn(&state, move |conn| me(conn, &auth)).await?;
-    Ok(HttpResponse::Ok().json(StakeholderView::for_role(s, role)))
+    let p = s.profile;
+    Ok(HttpResponse::Ok().json(MyProfile {
+        id: s.id,
+        name: p.name,
+        email: p.email,
+        phone: p.phone,
+        title: p.title,
+        organization: p.organization,
+        department: p.department,
+    }))
 }
 
 /// Open forms whose audience includes me, each with whether this month is submitted.
@@ -114,7 +142,10 @@ pub async fn my_feedback(auth: Auth, state: web::Data<AppState>) -> Result<HttpR
         let person = me(conn, &auth)?;
         let ws = &auth.workspace_id;
         let filter = submissions::Filter { stakeholder_id: Some(person.id.clone()), ..Default::default() };
-        let subs = submissions::list(conn, ws, &filter, None, MAX_ITEMS)?;
+        let subs = submissions::list(conn, ws, &filter, None, MAX_ITEMS)?
+            .into_iter()
+            .map(|x| x.shown(false))
+            .collect();
         let filter = feedback_items::Filter { stakeholder_id: Some(person.id), ..Default::default() };
         let points = feedback_items::list(conn, ws, &filter, None, MAX_ITEMS)?;
         Ok(MyFeedback { submissions: subs, points })

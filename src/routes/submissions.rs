@@ -153,6 +153,7 @@ pub async fn create(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
+    let internal = auth.sees_internal_actors();
     let (stakeholder_id, period, given) = parse_body(&auth, &body)?;
     let period = period.to_string();
     let submission = with_conn(&state, move |conn| {
@@ -195,6 +196,7 @@ pub async fn create(
         })
     })
     .await?;
+    let submission = submission.shown(internal);
     Ok(created(&format!("/v1/submissions/{}", submission.id), submission.version, &submission))
 }
 
@@ -212,6 +214,7 @@ pub async fn amend(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
+    let internal = auth.sees_internal_actors();
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
     let mut errors: Vec<FieldError> = body
         .keys()
@@ -254,6 +257,7 @@ pub async fn amend(
         )
     })
     .await?;
+    let submission = submission.shown(internal);
     Ok(with_etag(StatusCode::OK, submission.version, &submission))
 }
 
@@ -267,7 +271,9 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let internal = auth.sees_internal_actors();
     let submission = with_conn(&state, move |conn| load(conn, &auth, &id)).await?;
+    let submission = submission.shown(internal);
     Ok(with_etag(StatusCode::OK, submission.version, &submission))
 }
 
@@ -286,6 +292,7 @@ pub async fn list(
     state: web::Data<AppState>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
+    let internal = auth.sees_internal_actors();
     let mut errors = Vec::new();
     let mut filter = store::Filter {
         hide_confidential: !auth.role.sees_confidential() && auth.role != Role::Stakeholder,
@@ -317,6 +324,7 @@ pub async fn list(
     })
     .await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
+    let items = items.into_iter().map(|x| x.shown(internal)).collect();
     Ok(HttpResponse::Ok().json(SubmissionPage { items, next_cursor }))
 }
 

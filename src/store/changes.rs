@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use crate::access::Viewer;
 use crate::db::schema::{change_counters as cc, changes as ch};
 use crate::db::DbConnection;
 
@@ -108,54 +109,121 @@ pub fn payload(change: &NewChange, kind: ChangeKind, data: Value) -> (String, Va
     (event, payload)
 }
 
+/// The feed's op for a person's change that made them hidden (confidential): it reads
+/// as `delete` to the roles that cannot see them, as `upsert` to the others.
+pub const HIDE_OP: &str = "hide";
+
+/// Whether the people a record is tied to are hidden from the integration role (whose
+/// visibility webhooks follow).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposure {
+    /// Visible: the event goes out as it is.
+    Visible,
+    /// Tied to a confidential person: no event at all.
+    Hidden,
+    /// This change made the person confidential: receivers learn only that they are gone.
+    BecameHidden,
+}
+
 /// Records a change of one record and, when the workspace has webhooks, queues their
-/// deliveries; `data` (the record as the CRM may see it) is only built then.
+/// deliveries; `data` (the record as the CRM may see it) is only built then, and
+/// `exposure` (asked only then too) keeps confidential people out of every payload.
 pub fn record(
     conn: &mut DbConnection,
     workspace_id: &str,
     entity: EntityType,
     id: &str,
     kind: ChangeKind,
+    hides: bool,
     data: impl FnOnce() -> Value,
+    exposure: impl FnOnce(&mut DbConnection) -> QueryResult<Exposure>,
 ) -> QueryResult<i64> {
     let seq = allocate(conn, workspace_id, 1)?;
-    let row = entry(workspace_id, seq, entity, id, kind);
+    let mut row = entry(workspace_id, seq, entity, id, kind);
+    if hides {
+        row.op = HIDE_OP.to_string();
+    }
     diesel::insert_into(ch::table).values(&row).execute(conn)?;
     let hooks = super::webhooks::active(conn, workspace_id)?;
-    if !hooks.is_empty() {
-        super::webhooks::enqueue(conn, workspace_id, &hooks, &[payload(&row, kind, data())])?;
+    if hooks.is_empty() {
+        return Ok(seq);
     }
+    let event = match exposure(conn)? {
+        Exposure::Visible => payload(&row, kind, data()),
+        Exposure::Hidden => return Ok(seq),
+        Exposure::BecameHidden => {
+            row.op = ChangeKind::Deleted.op().to_string();
+            payload(&row, ChangeKind::Deleted, Value::Null)
+        }
+    };
+    super::webhooks::enqueue(conn, workspace_id, &hooks, &[event])?;
     Ok(seq)
 }
 
-/// Up to `limit` changes after `after`, in sequence order, optionally of some types;
-/// changes of confidential stakeholders are left out when `hide_confidential`.
+/// Up to `limit` changes after `after`, in sequence order, optionally of some types, as
+/// the viewer may see them: for a viewer who cannot see confidential people, changes of
+/// records tied to one (the person, their plans, submissions, points, interactions and
+/// relationships) are left out, and the change that hid a person reads as `delete`.
 pub fn list(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     after: i64,
     types: &[EntityType],
-    hide_confidential: bool,
     limit: i64,
 ) -> QueryResult<Vec<Change>> {
-    use crate::db::schema::stakeholders as s;
-    let mut q = ch::table
-        .filter(ch::workspace_id.eq(workspace_id.to_string()))
-        .filter(ch::seq.gt(after))
-        .into_boxed();
-    if hide_confidential {
-        let secret = s::table
-            .filter(s::workspace_id.eq(workspace_id.to_string()))
-            .filter(s::confidential.eq(true))
-            .select(s::id);
-        q = q.filter(diesel::dsl::not(
-            ch::entity_type.eq(EntityType::Stakeholder.as_str()).and(ch::entity_id.eq_any(secret)),
-        ));
+    use crate::db::schema::{
+        engagement_plans as p, feedback_items as f, interaction_stakeholders as l, relationships as r,
+        stakeholders as s, submissions as sub,
+    };
+    let ws = viewer.workspace_id.clone();
+    let mut q = ch::table.filter(ch::workspace_id.eq(ws.clone())).filter(ch::seq.gt(after)).into_boxed();
+    let hidden = !viewer.sees_confidential();
+    if hidden {
+        let secret =
+            || s::table.filter(s::workspace_id.eq(ws.clone())).filter(s::confidential.eq(true)).select(s::id);
+        let of = |t: EntityType| ch::entity_type.eq(t.as_str());
+        let plans = p::table
+            .filter(p::workspace_id.eq(ws.clone()))
+            .filter(p::stakeholder_id.eq_any(secret()))
+            .select(p::id);
+        let subs = sub::table
+            .filter(sub::workspace_id.eq(ws.clone()))
+            .filter(sub::stakeholder_id.eq_any(secret()))
+            .select(sub::id);
+        let points = f::table
+            .filter(f::workspace_id.eq(ws.clone()))
+            .filter(f::stakeholder_id.eq_any(secret()))
+            .select(f::id);
+        let meetings = l::table
+            .filter(l::workspace_id.eq(ws.clone()))
+            .filter(l::stakeholder_id.eq_any(secret()))
+            .select(l::interaction_id);
+        let links = r::table
+            .filter(r::workspace_id.eq(ws.clone()))
+            .filter(r::from_id.eq_any(secret()).or(r::to_id.eq_any(secret())))
+            .select(r::id);
+        q = q
+            .filter(diesel::dsl::not(
+                of(EntityType::Stakeholder).and(ch::entity_id.eq_any(secret())).and(ch::op.ne(HIDE_OP)),
+            ))
+            .filter(diesel::dsl::not(of(EntityType::Plan).and(ch::entity_id.eq_any(plans))))
+            .filter(diesel::dsl::not(of(EntityType::Submission).and(ch::entity_id.eq_any(subs))))
+            .filter(diesel::dsl::not(of(EntityType::FeedbackItem).and(ch::entity_id.eq_any(points))))
+            .filter(diesel::dsl::not(of(EntityType::Interaction).and(ch::entity_id.eq_any(meetings))))
+            .filter(diesel::dsl::not(of(EntityType::Relationship).and(ch::entity_id.eq_any(links))));
     }
     if !types.is_empty() {
         q = q.filter(ch::entity_type.eq_any(types.iter().map(|t| t.as_str()).collect::<Vec<_>>()));
     }
-    q.order(ch::seq.asc()).limit(limit).select(Change::as_select()).load(conn)
+    let mut rows = q.order(ch::seq.asc()).limit(limit).select(Change::as_select()).load(conn)?;
+    for row in rows.iter_mut().filter(|c| c.op == HIDE_OP) {
+        row.op = match hidden {
+            true => ChangeKind::Deleted.op(),
+            false => ChangeKind::Updated.op(),
+        }
+        .to_string();
+    }
+    Ok(rows)
 }
 
 /// A record the change feed tracks.
@@ -172,16 +240,36 @@ pub trait Tracked {
     }
     /// What a webhook receiver gets: the record as the CRM may see it.
     fn change_data(&self) -> Value;
+    /// The people the record is tied to (hidden with any of them).
+    fn people(&self) -> Vec<&str>;
+    /// Whether the record itself is a person who is confidential after the write.
+    fn is_confidential_person(&self) -> bool {
+        false
+    }
 }
 
 /// Records the write of `after` (a create when there is no `before`).
 pub fn record_write<T: Tracked>(conn: &mut DbConnection, before: Option<&T>, after: &T) -> QueryResult<i64> {
     let kind = ChangeKind::of(before.map(|b| b.deleted_at()).as_ref(), &after.deleted_at());
-    record(conn, after.workspace(), T::ENTITY, after.key(), kind, || after.change_data())
+    let hides = after.is_confidential_person() && before.is_some_and(|b| !b.is_confidential_person());
+    let exposure = |conn: &mut DbConnection| -> QueryResult<Exposure> {
+        if hides {
+            return Ok(Exposure::BecameHidden);
+        }
+        if after.is_confidential_person() {
+            return Ok(Exposure::Hidden);
+        }
+        let people = after.people();
+        match !people.is_empty() && super::row_tallies::any_confidential(conn, after.workspace(), &people)? {
+            true => Ok(Exposure::Hidden),
+            false => Ok(Exposure::Visible),
+        }
+    };
+    record(conn, after.workspace(), T::ENTITY, after.key(), kind, hides, || after.change_data(), exposure)
 }
 
 macro_rules! tracked {
-    ($($t:ty => $entity:ident, deletable: $del:tt);+ $(;)?) => {
+    ($($t:ty => $entity:ident, deletable: $del:tt, people: |$x:ident| $people:expr);+ $(;)?) => {
         $(impl Tracked for $t {
             const ENTITY: EntityType = EntityType::$entity;
             fn workspace(&self) -> &str {
@@ -192,6 +280,10 @@ macro_rules! tracked {
             }
             fn change_data(&self) -> Value {
                 serde_json::to_value(self).unwrap_or(Value::Null)
+            }
+            fn people(&self) -> Vec<&str> {
+                let $x = self;
+                $people
             }
             tracked!(@deleted $del);
         })+
@@ -205,13 +297,17 @@ macro_rules! tracked {
 }
 
 tracked!(
-    crate::domain::account::Account => Account, deletable: true;
-    crate::domain::contract::Contract => Contract, deletable: true;
-    crate::domain::engagement::Plan => Plan, deletable: true;
-    crate::domain::interaction::Interaction => Interaction, deletable: true;
-    crate::domain::relationship::Relationship => Relationship, deletable: true;
-    crate::domain::submission::Submission => Submission, deletable: false;
-    crate::domain::feedback_item::FeedbackItem => FeedbackItem, deletable: false;
+    crate::domain::account::Account => Account, deletable: true, people: |_x| Vec::new();
+    crate::domain::contract::Contract => Contract, deletable: true, people: |_x| Vec::new();
+    crate::domain::engagement::Plan => Plan, deletable: true, people: |x| vec![x.stakeholder_id.as_str()];
+    crate::domain::interaction::Interaction => Interaction, deletable: true,
+        people: |x| x.stakeholder_ids.iter().map(String::as_str).collect();
+    crate::domain::relationship::Relationship => Relationship, deletable: true,
+        people: |x| vec![x.from_id.as_str(), x.to_id.as_str()];
+    crate::domain::submission::Submission => Submission, deletable: false,
+        people: |x| vec![x.stakeholder_id.as_str()];
+    crate::domain::feedback_item::FeedbackItem => FeedbackItem, deletable: false,
+        people: |x| vec![x.stakeholder_id.as_str()];
 );
 
 impl Tracked for crate::domain::stakeholder::Stakeholder {
@@ -224,6 +320,12 @@ impl Tracked for crate::domain::stakeholder::Stakeholder {
     }
     fn deleted_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.deleted_at
+    }
+    fn people(&self) -> Vec<&str> {
+        vec![self.id.as_str()]
+    }
+    fn is_confidential_person(&self) -> bool {
+        self.analysis.confidential
     }
     /// Profile fields only (what an integration token sees); nothing for confidential people.
     fn change_data(&self) -> Value {

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::access::Viewer;
 use crate::db::schema::{interaction_stakeholders as l, interactions as i, stakeholders as s};
 use crate::db::DbConnection;
 use crate::domain::interaction::{Interaction, InteractionKind, Metrics, Sentiment};
@@ -111,6 +112,34 @@ pub fn last_contact(
         .filter(l::stakeholder_id.eq(stakeholder_id))
         .select(diesel::dsl::max(l::occurred_at))
         .first(conn)
+}
+
+/// The latest contact with each of these people that the viewer may see: interactions
+/// with a confidential participant do not count for a viewer who cannot see them.
+pub fn visible_last_contacts(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    stakeholder_ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, NaiveDateTime>> {
+    use crate::db::schema::stakeholders as s;
+    let ws = viewer.workspace_id.clone();
+    let secret =
+        s::table.filter(s::workspace_id.eq(ws.clone())).filter(s::confidential.eq(true)).select(s::id);
+    // Two queries: a table cannot appear in its own subquery without an alias, and the
+    // meetings of confidential people are few.
+    let hidden: Vec<String> = l::table
+        .filter(l::workspace_id.eq(ws.clone()))
+        .filter(l::stakeholder_id.eq_any(secret))
+        .select(l::interaction_id)
+        .load(conn)?;
+    let rows: Vec<(String, Option<NaiveDateTime>)> = l::table
+        .filter(l::workspace_id.eq(ws.clone()))
+        .filter(l::stakeholder_id.eq_any(stakeholder_ids))
+        .filter(diesel::dsl::not(l::interaction_id.eq_any(hidden)))
+        .group_by(l::stakeholder_id)
+        .select((l::stakeholder_id, diesel::dsl::max(l::occurred_at)))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, at)| at.map(|at| (id, at))).collect())
 }
 
 /// Recomputes the last contact, and so the plans, of each stakeholder.

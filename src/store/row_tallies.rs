@@ -30,7 +30,12 @@ pub fn state_of(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryR
 }
 
 /// Whether any of these stakeholders is confidential.
-fn any_confidential(conn: &mut DbConnection, workspace_id: &str, ids: &[String]) -> QueryResult<bool> {
+pub fn any_confidential<S: AsRef<str>>(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    ids: &[S],
+) -> QueryResult<bool> {
+    let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
     let n: i64 = s::table
         .filter(s::workspace_id.eq(workspace_id))
         .filter(s::id.eq_any(ids))

@@ -122,9 +122,11 @@ pub fn insert_many(
     if hooks.is_empty() {
         return Ok(());
     }
+    // Webhooks see what the integration role sees: no event for a confidential person.
     let events: Vec<_> = rows
         .iter()
         .zip(people)
+        .filter(|(_, p)| !p.analysis.confidential)
         .map(|(row, p)| changes::payload(row, ChangeKind::Created, p.change_data()))
         .collect();
     super::webhooks::enqueue(conn, workspace_id, &hooks, &events)

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use super::history;
 use super::stakeholder_row::StakeholderRow;
+use crate::access::Viewer;
 use crate::db::schema::{stakeholder_tags, stakeholders};
 use crate::db::DbConnection;
 use crate::domain::history::HistoryOp;
@@ -99,6 +100,35 @@ pub fn id_by_external_key(
         .select(stakeholders::id)
         .first(conn)
         .optional()
+}
+
+/// Who holds a CRM key, as a viewer may learn it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyHolder {
+    /// A person the viewer may see (and name).
+    Visible(String),
+    /// A person hidden from the viewer: the key is taken, by nobody they can name.
+    Hidden,
+}
+
+/// The holder of `source` + `external_id` in the viewer's workspace, if any.
+pub fn key_holder(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    source: &str,
+    external_id: &str,
+) -> QueryResult<Option<KeyHolder>> {
+    let holder: Option<(String, bool)> = stakeholders::table
+        .filter(stakeholders::workspace_id.eq(&viewer.workspace_id))
+        .filter(stakeholders::source.eq(source))
+        .filter(stakeholders::external_id.eq(external_id))
+        .select((stakeholders::id, stakeholders::confidential))
+        .first(conn)
+        .optional()?;
+    Ok(holder.map(|(id, confidential)| match viewer.confidential_values().contains(&confidential) {
+        true => KeyHolder::Visible(id),
+        false => KeyHolder::Hidden,
+    }))
 }
 
 fn replace_tags(conn: &mut DbConnection, s: &Stakeholder) -> QueryResult<()> {

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::access::Viewer;
 use crate::db::schema::{form_period_closures as cl, stakeholders as s, submissions as sub};
 use crate::db::DbConnection;
 use crate::domain::submission::Submission;
@@ -126,19 +127,38 @@ pub fn list(
     Ok(rows.into_iter().map(Submission::from).collect())
 }
 
+/// Ids of the people whose records the viewer may see (deleted ones too: a record's
+/// own deletion is decided elsewhere).
+fn visible_people(
+    viewer: &Viewer,
+) -> diesel::dsl::Select<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<s::table, diesel::dsl::Eq<s::workspace_id, String>>,
+        diesel::dsl::EqAny<s::confidential, Vec<bool>>,
+    >,
+    s::id,
+> {
+    s::table
+        .filter(s::workspace_id.eq(viewer.workspace_id.clone()))
+        .filter(s::confidential.eq_any(viewer.confidential_values().to_vec()))
+        .select(s::id)
+}
+
 /// Submissions of a form in a period and their NPS bands, counted in the database:
 /// (submitted, promoters, passives, detractors).
 pub fn period_counts(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     form_id: &str,
     period: &str,
 ) -> QueryResult<(i64, i64, i64, i64)> {
+    let workspace_id = viewer.workspace_id.as_str();
     let base = || {
         sub::table
             .filter(sub::workspace_id.eq(workspace_id))
             .filter(sub::form_id.eq(form_id))
             .filter(sub::period.eq(period))
+            .filter(sub::stakeholder_id.eq_any(visible_people(viewer)))
     };
     let submitted = base().count().get_result(conn)?;
     let promoters = base().filter(sub::nps.ge(9)).count().get_result(conn)?;
@@ -150,12 +170,13 @@ pub fn period_counts(
 /// (version, answers) of every submission of a form in a period, for per-question counts.
 pub fn period_answers(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     form_id: &str,
     period: &str,
 ) -> QueryResult<Vec<(i32, String)>> {
     sub::table
-        .filter(sub::workspace_id.eq(workspace_id))
+        .filter(sub::workspace_id.eq(&viewer.workspace_id))
+        .filter(sub::stakeholder_id.eq_any(visible_people(viewer)))
         .filter(sub::form_id.eq(form_id))
         .filter(sub::period.eq(period))
         .select((sub::form_version, sub::answers))

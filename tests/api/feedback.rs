@@ -317,10 +317,11 @@ async fn stakeholder_token_flow(app: TestApp) {
     let res = app.post(&url, &t, &json!({"answers": {"nps": 4, "comments": "Too slow"}})).await;
     assert_eq!(res.status(), 201);
     let mine: Value = res.json().await.unwrap();
-    assert_eq!(
-        (&mine["stakeholder_id"], &mine["submitted_by"]),
-        (&json!(me_id), &json!(format!("stakeholder:{me_id}")))
-    );
+    // A stakeholder never sees internal actors; colleagues see who submitted.
+    assert_eq!((&mine["stakeholder_id"], mine.get("submitted_by")), (&json!(me_id), None));
+    let seen: Value =
+        app.get(&format!("/v1/submissions/{}", mine["id"].as_str().unwrap()), &m).await.json().await.unwrap();
+    assert_eq!(seen["submitted_by"], json!(format!("stakeholder:{me_id}")));
     assert_problem(app.post(&url, &t, &json!({"stakeholder_id": other, "answers": {"nps": 9}})).await, 403)
         .await;
     let theirs: Value = app

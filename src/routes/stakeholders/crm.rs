@@ -162,12 +162,15 @@ fn run_items(
                 Some((source, external_id)) => match sync::prepare(body, source, external_id) {
                     Err(e) => Plan::Done(Err(e)),
                     Ok(body) => match existing.get(&(source.clone(), external_id.clone())) {
+                        // Taken by someone the caller may not see: the same answer as the
+                        // single upsert's, naming nobody (checked before the 412 that
+                        // would confirm the key).
+                        Some(current) if current.analysis.confidential && !auth.sees_confidential() => {
+                            Plan::Done(Err(super::handlers::key_taken(source, external_id)))
+                        }
                         Some(_) if mode == SyncMode::CreateOnly => Plan::Done(Err(
                             ApiError::PreconditionFailed("a stakeholder with this key exists".into()),
                         )),
-                        Some(current) if current.analysis.confidential && !auth.role.sees_confidential() => {
-                            Plan::Done(Err(ApiError::not_found("stakeholder")))
-                        }
                         Some(current) => {
                             let mut next = current.clone();
                             match stakeholder::apply(&mut next, &body, auth.role, Mode::Patch) {

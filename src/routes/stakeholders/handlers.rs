@@ -17,7 +17,7 @@ use crate::routes::support::{etag, with_conn, Precondition};
 use crate::routes::versioned;
 use crate::startup::AppState;
 use crate::store::stakeholder_list::{self, After, ListError};
-use crate::store::stakeholders as store;
+use crate::store::stakeholders::{self as store, KeyHolder};
 
 pub(crate) use super::load_visible;
 
@@ -31,6 +31,7 @@ fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> H
 /// such as deleting the stakeholder.
 pub(super) fn ensure_references(
     conn: &mut DbConnection,
+    viewer: &Auth,
     before: Option<&Stakeholder>,
     s: &Stakeholder,
 ) -> Result<(), ApiError> {
@@ -42,20 +43,28 @@ pub(super) fn ensure_references(
             return Err(ApiError::invalid("account_id", "no such account in this workspace"));
         }
     }
-    ensure_external_key_free(conn, s)
+    ensure_external_key_free(conn, viewer, s)
 }
 
-fn ensure_external_key_free(conn: &mut DbConnection, s: &Stakeholder) -> Result<(), ApiError> {
+fn ensure_external_key_free(conn: &mut DbConnection, viewer: &Auth, s: &Stakeholder) -> Result<(), ApiError> {
     if let (Some(source), Some(external_id)) = (&s.profile.source, &s.profile.external_id) {
-        if let Some(other) = store::id_by_external_key(conn, &s.workspace_id, source, external_id)? {
-            if other != s.id {
-                return Err(ApiError::Conflict(format!(
+        match store::key_holder(conn, viewer, source, external_id)? {
+            Some(KeyHolder::Visible(other)) if other != s.id => return Err(ApiError::ConflictWith(
+                format!(
                     "source '{source}' external_id '{external_id}' already belongs to stakeholder {other}"
-                )));
-            }
+                ),
+                Some(other),
+            )),
+            Some(KeyHolder::Hidden) => return Err(key_taken(source, external_id)),
+            _ => {}
         }
     }
     Ok(())
+}
+
+/// 409 for a CRM key held by someone the caller may not see: taken, by nobody named.
+pub(super) fn key_taken(source: &str, external_id: &str) -> ApiError {
+    ApiError::Conflict(format!("source '{source}' external_id '{external_id}' is already taken"))
 }
 
 /// Create a stakeholder.
@@ -77,11 +86,11 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
     stakeholder::apply(&mut s, &body, auth.role, Mode::Create)?;
-    let actor = auth.sub.clone();
+    let who = auth.clone();
     let s = with_conn(&state, move |conn| {
         tx::write(conn, |c| {
-            ensure_references(c, None, &s)?;
-            store::insert(c, &s, &actor)?;
+            ensure_references(c, &who, None, &s)?;
+            store::insert(c, &s, &who.sub)?;
             Ok(s)
         })
     })
@@ -204,7 +213,7 @@ where
             },
             &change,
             |c, before, after| {
-                ensure_references(c, Some(before), after)?;
+                ensure_references(c, &who, Some(before), after)?;
                 Ok(store::save(c, before, after, &who.sub)?)
             },
         )

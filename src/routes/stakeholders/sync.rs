@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::domain::stakeholder::{self, Mode, Stakeholder, ANALYSIS_FIELDS};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::routes::versioned::Versioned;
-use crate::store::stakeholders as store;
+use crate::store::stakeholders::{self as store, KeyHolder};
 
 crate::string_enum!(
     /// What a sync may do with a key.
@@ -104,11 +104,13 @@ pub fn upsert(
     mode: SyncMode,
 ) -> Result<(Stakeholder, Outcome), ApiError> {
     let body = prepare(body, source, external_id)?;
-    match store::id_by_external_key(conn, &auth.workspace_id, source, external_id)? {
+    match store::key_holder(conn, auth, source, external_id)? {
+        // Taken by someone the caller may not see: neither 412 nor an id may confirm who.
+        Some(KeyHolder::Hidden) => Err(super::handlers::key_taken(source, external_id)),
         Some(_) if mode == SyncMode::CreateOnly => {
             Err(ApiError::PreconditionFailed("a stakeholder with this key exists".into()))
         }
-        Some(id) => {
+        Some(KeyHolder::Visible(id)) => {
             let current = load_for_update(conn, auth, &id)?;
             let mut next = current.clone();
             stakeholder::apply(&mut next, &body, auth.role, Mode::Patch)?;
@@ -116,7 +118,7 @@ pub fn upsert(
                 return Ok((current, Outcome::Unchanged));
             }
             next.bump();
-            ensure_references(conn, Some(&current), &next)?;
+            ensure_references(conn, auth, Some(&current), &next)?;
             if !store::save(conn, &current, &next, &auth.sub)? {
                 return Err(ApiError::Conflict("the stakeholder changed concurrently; retry".into()));
             }
@@ -135,7 +137,7 @@ pub fn create(
 ) -> Result<Stakeholder, ApiError> {
     let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
     stakeholder::apply(&mut s, body, auth.role, Mode::Create)?;
-    ensure_references(conn, None, &s)?;
+    ensure_references(conn, auth, None, &s)?;
     store::insert(conn, &s, &auth.sub)?;
     Ok(s)
 }
