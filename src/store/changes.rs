@@ -125,41 +125,6 @@ pub enum Exposure {
     BecameHidden,
 }
 
-/// Records a change of one record and, when the workspace has webhooks, queues their
-/// deliveries; `data` (the record as the CRM may see it) is only built then, and
-/// `exposure` (asked only then too) keeps confidential people out of every payload.
-pub fn record(
-    conn: &mut DbConnection,
-    workspace_id: &str,
-    entity: EntityType,
-    id: &str,
-    kind: ChangeKind,
-    hides: bool,
-    data: impl FnOnce() -> Value,
-    exposure: impl FnOnce(&mut DbConnection) -> QueryResult<Exposure>,
-) -> QueryResult<i64> {
-    let seq = allocate(conn, workspace_id, 1)?;
-    let mut row = entry(workspace_id, seq, entity, id, kind);
-    if hides {
-        row.op = HIDE_OP.to_string();
-    }
-    diesel::insert_into(ch::table).values(&row).execute(conn)?;
-    let hooks = super::webhooks::active(conn, workspace_id)?;
-    if hooks.is_empty() {
-        return Ok(seq);
-    }
-    let event = match exposure(conn)? {
-        Exposure::Visible => payload(&row, kind, data()),
-        Exposure::Hidden => return Ok(seq),
-        Exposure::BecameHidden => {
-            row.op = ChangeKind::Deleted.op().to_string();
-            payload(&row, ChangeKind::Deleted, Value::Null)
-        }
-    };
-    super::webhooks::enqueue(conn, workspace_id, &hooks, &[event])?;
-    Ok(seq)
-}
-
 /// Up to `limit` changes after `after`, in sequence order, optionally of some types, as
 /// the viewer may see them: for a viewer who cannot see confidential people, changes of
 /// records tied to one (the person, their plans, submissions, points, interactions and
@@ -248,24 +213,48 @@ pub trait Tracked {
     }
 }
 
-/// Records the write of `after` (a create when there is no `before`).
+/// Records the write of `after` (a create when there is no `before`) and, when the
+/// workspace has webhooks, queues their deliveries: the record as the CRM may see it,
+/// and nothing of confidential people (their hiding is a `deleted` event with no record).
 pub fn record_write<T: Tracked>(conn: &mut DbConnection, before: Option<&T>, after: &T) -> QueryResult<i64> {
+    let workspace_id = after.workspace();
     let kind = ChangeKind::of(before.map(|b| b.deleted_at()).as_ref(), &after.deleted_at());
     let hides = after.is_confidential_person() && before.is_some_and(|b| !b.is_confidential_person());
-    let exposure = |conn: &mut DbConnection| -> QueryResult<Exposure> {
-        if hides {
-            return Ok(Exposure::BecameHidden);
-        }
-        if after.is_confidential_person() {
-            return Ok(Exposure::Hidden);
-        }
-        let people = after.people();
-        match !people.is_empty() && super::row_tallies::any_confidential(conn, after.workspace(), &people)? {
-            true => Ok(Exposure::Hidden),
-            false => Ok(Exposure::Visible),
+    let seq = allocate(conn, workspace_id, 1)?;
+    let mut row = entry(workspace_id, seq, T::ENTITY, after.key(), kind);
+    if hides {
+        row.op = HIDE_OP.to_string();
+    }
+    diesel::insert_into(ch::table).values(&row).execute(conn)?;
+    let hooks = super::webhooks::active(conn, workspace_id)?;
+    if hooks.is_empty() {
+        return Ok(seq);
+    }
+    let event = match exposure(conn, after, hides)? {
+        Exposure::Visible => payload(&row, kind, after.change_data()),
+        Exposure::Hidden => return Ok(seq),
+        Exposure::BecameHidden => {
+            row.op = ChangeKind::Deleted.op().to_string();
+            payload(&row, ChangeKind::Deleted, Value::Null)
         }
     };
-    record(conn, after.workspace(), T::ENTITY, after.key(), kind, hides, || after.change_data(), exposure)
+    super::webhooks::enqueue(conn, workspace_id, &hooks, &[event])?;
+    Ok(seq)
+}
+
+/// How far the integration role (and so a webhook) may see a written record.
+fn exposure<T: Tracked>(conn: &mut DbConnection, after: &T, hides: bool) -> QueryResult<Exposure> {
+    if hides {
+        return Ok(Exposure::BecameHidden);
+    }
+    if after.is_confidential_person() {
+        return Ok(Exposure::Hidden);
+    }
+    let people = after.people();
+    match !people.is_empty() && super::row_tallies::any_confidential(conn, after.workspace(), &people)? {
+        true => Ok(Exposure::Hidden),
+        false => Ok(Exposure::Visible),
+    }
 }
 
 macro_rules! tracked {

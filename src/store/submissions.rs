@@ -127,17 +127,17 @@ pub fn list(
     Ok(rows.into_iter().map(Submission::from).collect())
 }
 
-/// Ids of the people whose records the viewer may see (deleted ones too: a record's
-/// own deletion is decided elsewhere).
-fn visible_people(
-    viewer: &Viewer,
-) -> diesel::dsl::Select<
+type VisiblePeople = diesel::dsl::Select<
     diesel::dsl::Filter<
         diesel::dsl::Filter<s::table, diesel::dsl::Eq<s::workspace_id, String>>,
         diesel::dsl::EqAny<s::confidential, Vec<bool>>,
     >,
     s::id,
-> {
+>;
+
+/// Ids of the people whose records the viewer may see (deleted ones too: a record's
+/// own deletion is decided elsewhere).
+fn visible_people(viewer: &Viewer) -> VisiblePeople {
     s::table
         .filter(s::workspace_id.eq(viewer.workspace_id.clone()))
         .filter(s::confidential.eq_any(viewer.confidential_values().to_vec()))

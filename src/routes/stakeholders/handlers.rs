@@ -49,12 +49,14 @@ pub(super) fn ensure_references(
 fn ensure_external_key_free(conn: &mut DbConnection, viewer: &Auth, s: &Stakeholder) -> Result<(), ApiError> {
     if let (Some(source), Some(external_id)) = (&s.profile.source, &s.profile.external_id) {
         match store::key_holder(conn, viewer, source, external_id)? {
-            Some(KeyHolder::Visible(other)) if other != s.id => return Err(ApiError::ConflictWith(
-                format!(
+            Some(KeyHolder::Visible(other)) if other != s.id => {
+                return Err(ApiError::ConflictWith(
+                    format!(
                     "source '{source}' external_id '{external_id}' already belongs to stakeholder {other}"
                 ),
-                Some(other),
-            )),
+                    Some(other),
+                ))
+            }
             Some(KeyHolder::Hidden) => return Err(key_taken(source, external_id)),
             _ => {}
         }
