@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod rate_limit;
 pub mod routes;
+pub mod service;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

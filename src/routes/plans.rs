@@ -65,29 +65,9 @@ fn load(conn: &mut DbConnection, auth: &Auth, id: &str, include_deleted: bool) -
         .ok_or_else(|| ApiError::not_found("plan"))?;
     load_visible(conn, auth, &plan.stakeholder_id, false).map_err(|_| ApiError::not_found("plan"))?;
     let mut plans = [plan];
-    as_seen_by(conn, auth, &mut plans)?;
+    crate::service::plans::as_seen_by(conn, auth, &mut plans)?;
     let [plan] = plans;
     Ok(plan)
-}
-
-/// Derived dates as the caller may know them: for a viewer who cannot see confidential
-/// people, the last contact counts only interactions without one (a hidden meeting's
-/// date must not show through a plan).
-fn as_seen_by(conn: &mut DbConnection, auth: &Auth, plans: &mut [Plan]) -> Result<(), ApiError> {
-    if auth.sees_confidential() || plans.is_empty() {
-        return Ok(());
-    }
-    let people: Vec<String> = plans.iter().map(|p| p.stakeholder_id.clone()).collect();
-    let seen = interactions::visible_last_contacts(conn, auth, &people)?;
-    let today = crate::time::now().date_naive();
-    for plan in plans.iter_mut() {
-        let last = seen.get(&plan.stakeholder_id).copied().map(crate::time::utc);
-        if plan.last_contact_at != last {
-            plan.last_contact_at = last;
-            plan.refresh(today);
-        }
-    }
-    Ok(())
 }
 
 // Derived dates follow the stakeholder's latest interaction.
@@ -200,7 +180,7 @@ pub async fn list(
     let query = page.clone();
     let items = with_conn(&state, move |conn| {
         let mut items = store::list(conn, &auth.workspace_id, &filter, query.after.clone(), query.fetch())?;
-        as_seen_by(conn, &auth, &mut items)?;
+        crate::service::plans::as_seen_by(conn, &auth, &mut items)?;
         Ok(items)
     })
     .await?;

@@ -76,7 +76,8 @@ async fn load(
     with_conn(state, move |conn| {
         let filter =
             plans::Filter { owner, hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
-        let all = plans::list(conn, &auth.workspace_id, &filter, None, i64::MAX)?;
+        let mut all = plans::list(conn, &auth.workspace_id, &filter, None, i64::MAX)?;
+        crate::service::plans::as_seen_by(conn, &auth, &mut all)?;
         let ids: Vec<&String> = all.iter().map(|p| &p.stakeholder_id).collect();
         let names: HashMap<String, String> = s::table
             .filter(s::workspace_id.eq(&auth.workspace_id))

@@ -128,7 +128,8 @@ pub enum Exposure {
 /// Up to `limit` changes after `after`, in sequence order, optionally of some types, as
 /// the viewer may see them: for a viewer who cannot see confidential people, changes of
 /// records tied to one (the person, their plans, submissions, points, interactions and
-/// relationships) are left out, and the change that hid a person reads as `delete`.
+/// relationships) are left out, and the change that hid a person reads as `delete`;
+/// relationships (analysis) are left out for viewers who cannot see analysis.
 pub fn list(
     conn: &mut DbConnection,
     viewer: &Viewer,
@@ -176,6 +177,10 @@ pub fn list(
             .filter(diesel::dsl::not(of(EntityType::FeedbackItem).and(ch::entity_id.eq_any(points))))
             .filter(diesel::dsl::not(of(EntityType::Interaction).and(ch::entity_id.eq_any(meetings))))
             .filter(diesel::dsl::not(of(EntityType::Relationship).and(ch::entity_id.eq_any(links))));
+    }
+    if !viewer.sees_analysis() {
+        // Relationships are analysis: not even their ids reach integration tokens.
+        q = q.filter(ch::entity_type.ne(EntityType::Relationship.as_str()));
     }
     if !types.is_empty() {
         q = q.filter(ch::entity_type.eq_any(types.iter().map(|t| t.as_str()).collect::<Vec<_>>()));
@@ -247,7 +252,8 @@ fn exposure<T: Tracked>(conn: &mut DbConnection, after: &T, hides: bool) -> Quer
     if hides {
         return Ok(Exposure::BecameHidden);
     }
-    if after.is_confidential_person() {
+    // Relationships are analysis, which the integration role never sees.
+    if after.is_confidential_person() || T::ENTITY == EntityType::Relationship {
         return Ok(Exposure::Hidden);
     }
     let people = after.people();

@@ -34,4 +34,5 @@ mod stakeholders_filters;
 mod startup_config;
 mod sync;
 mod tallies;
+mod visibility;
 mod webhooks;
