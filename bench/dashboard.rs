@@ -95,7 +95,7 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
                 "stance": stances[(k / 3) % 4], "veto": k % 50 == 0, "confidential": k % 97 == 0,
                 "decision_role": role,
                 "relationship_status": "active", "owner": format!("Owner {}", k % 40), "tags": ["panel"]});
-            apply(&mut s, body.as_object().unwrap(), Role::Admin, Mode::Create).unwrap();
+            apply(&mut s, body.as_object().unwrap(), true, Mode::Create).unwrap();
             ids.push(s.id.clone());
             chunk.push(s);
         }

@@ -5,21 +5,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// One invalid input field.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema, PartialEq)]
-pub struct FieldError {
-    /// The field's name (a JSON key, query parameter or `field.sub` path).
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl FieldError {
-    /// A field error from any displayable message.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
-    }
-}
+pub use crate::domain::error::{DomainError, FieldError};
 
 /// An RFC 9457 problem details body.
 #[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
@@ -226,6 +212,15 @@ impl From<diesel::result::Error> for ApiError {
                 Self::Unavailable
             }
             _ => Self::internal(&err),
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        match err {
+            DomainError::Invalid(errors) => Self::Validation(errors),
+            DomainError::Forbidden(why) => Self::Forbidden(why),
         }
     }
 }

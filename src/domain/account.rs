@@ -5,9 +5,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::error::FieldError;
 use super::fields::{self, TextKind};
 use super::patch::{self, Patchable};
-use crate::error::FieldError;
 
 crate::string_enum!(
     /// Where the account stands commercially.
@@ -83,7 +83,7 @@ impl Account {
     }
 }
 
-impl crate::routes::versioned::Versioned for Account {
+impl super::versioned::Versioned for Account {
     fn version(&self) -> i64 {
         self.version
     }

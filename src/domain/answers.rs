@@ -2,9 +2,9 @@
 
 use serde_json::{Map, Value};
 
+use super::error::FieldError;
 use super::fields::{check_text, TextKind};
 use super::form::{Question, QuestionType};
-use crate::error::FieldError;
 
 /// Longest accepted text answer, in characters.
 pub const MAX_TEXT_ANSWER: usize = 5000;

@@ -5,9 +5,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::error::FieldError;
 use super::fields::{self, TextKind};
 use super::patch::{self, Patchable};
-use crate::error::FieldError;
 
 crate::string_enum!(
     /// Where the contract stands.
@@ -84,7 +84,7 @@ impl Contract {
     }
 }
 
-impl crate::routes::versioned::Versioned for Contract {
+impl super::versioned::Versioned for Contract {
     fn version(&self) -> i64 {
         self.version
     }
@@ -157,11 +157,11 @@ impl Patchable for Contract {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::error::DomainError;
     use crate::domain::patch::{apply, Mode};
-    use crate::error::ApiError;
     use serde_json::json;
 
-    fn create(v: Value) -> Result<Contract, ApiError> {
+    fn create(v: Value) -> Result<Contract, DomainError> {
         let mut c = Contract::blank("ws", "acc", Utc::now());
         apply(&mut c, v.as_object().unwrap(), Mode::Create).map(|_| c)
     }
@@ -173,19 +173,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.status, ContractStatus::Active);
-        let Err(ApiError::Validation(e)) =
+        let Err(DomainError::Invalid(e)) =
             create(json!({"title": "", "value_minor": -1, "currency": "cny", "start_date": "2026-13-01"}))
         else {
             panic!()
         };
         assert_eq!(e.len(), 4);
-        let Err(ApiError::Validation(e)) = create(
+        let Err(DomainError::Invalid(e)) = create(
             json!({"title": "T", "value_minor": 1, "currency": "EUR", "start_date": "2026-02-01", "end_date": "2026-01-01"}),
         ) else {
             panic!()
         };
         assert_eq!(e[0].field, "end_date");
-        let Err(ApiError::Validation(e)) = create(
+        let Err(DomainError::Invalid(e)) = create(
             json!({"title": "T", "value_minor": 1, "currency": "EUR", "start_date": "2026-02-01", "status": "terminated"}),
         ) else {
             panic!()

@@ -6,9 +6,9 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::cadence::{self, Cadence, PlanStatus};
+use super::error::FieldError;
 use super::fields::{self, TextKind};
 use super::patch::{self, Patchable};
-use crate::error::FieldError;
 
 crate::string_enum!(
     /// How the stakeholder is engaged.
@@ -104,7 +104,7 @@ impl Plan {
     }
 }
 
-impl crate::routes::versioned::Versioned for Plan {
+impl super::versioned::Versioned for Plan {
     fn version(&self) -> i64 {
         self.version
     }

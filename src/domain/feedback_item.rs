@@ -5,9 +5,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::error::FieldError;
 use super::fields::{self, TextKind};
 use super::patch::{self, Patchable};
-use crate::error::FieldError;
 
 crate::string_enum!(
     /// Where a point stands: open → planned → in_progress → done | declined.
@@ -81,7 +81,7 @@ impl FeedbackItem {
     }
 }
 
-impl crate::routes::versioned::Versioned for FeedbackItem {
+impl super::versioned::Versioned for FeedbackItem {
     fn version(&self) -> i64 {
         self.version
     }
@@ -134,8 +134,8 @@ impl Patchable for FeedbackItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::error::DomainError;
     use crate::domain::patch::{apply, Mode};
-    use crate::error::ApiError;
     use serde_json::json;
 
     #[test]
@@ -148,7 +148,7 @@ mod tests {
         )
         .unwrap();
         for status in ["done", "declined"] {
-            let Err(ApiError::Validation(e)) =
+            let Err(DomainError::Invalid(e)) =
                 apply(&mut item, json!({"status": status}).as_object().unwrap(), Mode::Patch)
             else {
                 panic!()
@@ -162,7 +162,7 @@ mod tests {
             Mode::Patch,
         )
         .unwrap();
-        let Err(ApiError::Validation(_)) =
+        let Err(DomainError::Invalid(_)) =
             apply(&mut item, json!({"response": null}).as_object().unwrap(), Mode::Patch)
         else {
             panic!()

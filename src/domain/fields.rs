@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::FieldError;
+use super::error::FieldError;
 
 /// Whether a string may span lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use super::error::FieldError;
 use super::fields::{self, TextKind};
 use super::stakeholder_enums::{Category, Group};
-use crate::error::FieldError;
 
 crate::string_enum!(
     /// The kind of answer a question takes.
@@ -339,7 +339,7 @@ pub struct Form {
     pub workspace_id: String,
 }
 
-impl crate::routes::versioned::Versioned for Form {
+impl super::versioned::Versioned for Form {
     fn version(&self) -> i64 {
         self.revision
     }

@@ -5,9 +5,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::error::FieldError;
 use super::fields::{self, TextKind};
 use super::patch::{self, Patchable};
-use crate::error::FieldError;
 
 crate::string_enum!(
     /// What kind of interaction.
@@ -94,7 +94,7 @@ impl Interaction {
     }
 }
 
-impl crate::routes::versioned::Versioned for Interaction {
+impl super::versioned::Versioned for Interaction {
     fn version(&self) -> i64 {
         self.version
     }

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, FieldError};
+use super::error::{DomainError, FieldError};
 
 /// Whether a body creates a resource (required fields must be present) or patches one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub trait Patchable: Clone {
 }
 
 /// Applies `body` to `target`: 422 listing every bad field; `target` unchanged on error.
-pub fn apply<T: Patchable>(target: &mut T, body: &Map<String, Value>, mode: Mode) -> Result<(), ApiError> {
+pub fn apply<T: Patchable>(target: &mut T, body: &Map<String, Value>, mode: Mode) -> Result<(), DomainError> {
     let mut next = target.clone();
     let mut errors = Vec::new();
     for (key, value) in body {
@@ -50,7 +50,7 @@ pub fn apply<T: Patchable>(target: &mut T, body: &Map<String, Value>, mode: Mode
         next.check(&mut errors);
     }
     if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
+        return Err(DomainError::Invalid(errors));
     }
     *target = next;
     Ok(())

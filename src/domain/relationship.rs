@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use super::error::{DomainError, FieldError};
 use super::fields::{self, TextKind};
-use crate::error::{ApiError, FieldError};
 
 crate::string_enum!(
     /// The kind of a link; directed from `from_id` to `to_id`.
@@ -52,7 +52,7 @@ pub fn parse_new(
     workspace_id: &str,
     body: &Map<String, Value>,
     now: DateTime<Utc>,
-) -> Result<Relationship, ApiError> {
+) -> Result<Relationship, DomainError> {
     let mut errors: Vec<FieldError> = body
         .keys()
         .filter(|k| !FIELDS.contains(&k.as_str()))
@@ -97,7 +97,7 @@ pub fn parse_new(
             updated_at: now,
             deleted_at: None,
         }),
-        _ => Err(ApiError::Validation(errors)),
+        _ => Err(DomainError::Invalid(errors)),
     }
 }
 
@@ -106,7 +106,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn parse(v: Value) -> Result<Relationship, ApiError> {
+    fn parse(v: Value) -> Result<Relationship, DomainError> {
         parse_new("ws", v.as_object().unwrap(), Utc::now())
     }
 
@@ -118,12 +118,12 @@ mod tests {
             parse(json!({"from_id": a, "to_id": b, "kind": "conflicts", "label": "budget", "strength": 4}))
                 .unwrap();
         assert_eq!(r.kind, RelationshipKind::Conflicts);
-        let Err(ApiError::Validation(e)) = parse(json!({"from_id": a, "to_id": a, "kind": "conflicts"}))
+        let Err(DomainError::Invalid(e)) = parse(json!({"from_id": a, "to_id": a, "kind": "conflicts"}))
         else {
             panic!()
         };
         assert_eq!(e[0].field, "to_id");
-        let Err(ApiError::Validation(e)) =
+        let Err(DomainError::Invalid(e)) =
             parse(json!({"from_id": "x", "kind": "hates", "strength": 7, "extra": 1}))
         else {
             panic!()

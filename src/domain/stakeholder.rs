@@ -5,12 +5,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use super::error::{DomainError, FieldError};
 use super::fields::{self, TextKind};
 use super::patch::{self, Patchable};
 use super::quadrant;
 use super::stakeholder_enums::*;
-use crate::auth::Role;
-use crate::error::{ApiError, FieldError};
 
 /// Profile fields: owned by the CRM, writable by every role that writes stakeholders.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -128,7 +127,7 @@ const READ_ONLY_FIELDS: &[&str] =
 const SHORT: usize = 200;
 const LONG_TEXT: usize = 10_000;
 
-impl crate::routes::versioned::Versioned for Stakeholder {
+impl super::versioned::Versioned for Stakeholder {
     fn version(&self) -> i64 {
         self.version
     }
@@ -194,22 +193,23 @@ impl Patchable for Stakeholder {
     }
 }
 
-/// Applies a JSON object to a stakeholder: 403 if the role may not write an analysis field
-/// it names, else 422 listing every invalid field; on error `target` is left untouched.
+/// Applies a JSON object to a stakeholder: 403 if it names an analysis field and the
+/// caller may not write analysis, else 422 listing every invalid field; on error
+/// `target` is left untouched.
 pub fn apply(
     target: &mut Stakeholder,
     body: &Map<String, Value>,
-    role: Role,
+    writes_analysis: bool,
     mode: Mode,
-) -> Result<(), ApiError> {
-    if !role.writes_analysis() {
+) -> Result<(), DomainError> {
+    if !writes_analysis {
         let named: Vec<&str> = body
             .keys()
             .map(String::as_str)
             .filter(|k| ANALYSIS_FIELDS.contains(k) && !READ_ONLY_FIELDS.contains(k))
             .collect();
         if !named.is_empty() {
-            return Err(ApiError::Forbidden(format!(
+            return Err(DomainError::Forbidden(format!(
                 "only admin and manager may write analysis fields ({})",
                 named.join(", ")
             )));
@@ -301,8 +301,8 @@ mod tests {
     #[test]
     fn create_requires_name_and_group() {
         let mut s = Stakeholder::blank("ws", Utc::now());
-        let err = apply(&mut s, &body(json!({})), Role::Manager, Mode::Create).unwrap_err();
-        let ApiError::Validation(errors) = err else { panic!("expected 422") };
+        let err = apply(&mut s, &body(json!({})), true, Mode::Create).unwrap_err();
+        let DomainError::Invalid(errors) = err else { panic!("expected 422") };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["name", "group"]);
     }
@@ -314,21 +314,21 @@ mod tests {
         let err = apply(
             &mut s,
             &body(json!({"name": "", "group": "aliens", "influence": 9, "email": "nope"})),
-            Role::Manager,
+            true,
             Mode::Create,
         )
         .unwrap_err();
-        let ApiError::Validation(errors) = err else { panic!("expected 422") };
+        let DomainError::Invalid(errors) = err else { panic!("expected 422") };
         assert_eq!(errors.len(), 4);
         assert_eq!(s, before);
     }
 
     #[test]
     fn analysis_writes_are_forbidden_below_manager() {
-        for role in [Role::Contributor, Role::Integration, Role::Viewer] {
+        for role in [false] {
             let mut s = Stakeholder::blank("ws", Utc::now());
             let err = apply(&mut s, &body(json!({"influence": 3})), role, Mode::Patch).unwrap_err();
-            assert!(matches!(err, ApiError::Forbidden(_)), "{role:?}");
+            assert!(matches!(err, DomainError::Forbidden(_)), "{role:?}");
         }
     }
 
@@ -338,25 +338,21 @@ mod tests {
         apply(
             &mut s,
             &body(json!({"name": "A", "group": "team", "email": "a@b.co", "influence": 4})),
-            Role::Admin,
+            true,
             Mode::Create,
         )
         .unwrap();
-        apply(&mut s, &body(json!({"email": null})), Role::Admin, Mode::Patch).unwrap();
+        apply(&mut s, &body(json!({"email": null})), true, Mode::Patch).unwrap();
         assert_eq!(s.profile.email, None);
         assert_eq!(s.analysis.influence, Some(4));
-        assert!(apply(&mut s, &body(json!({"name": null})), Role::Admin, Mode::Patch).is_err());
+        assert!(apply(&mut s, &body(json!({"name": null})), true, Mode::Patch).is_err());
     }
 
     #[test]
     fn source_and_external_id_go_together() {
         let mut s = Stakeholder::blank("ws", Utc::now());
-        let err = apply(
-            &mut s,
-            &body(json!({"name": "A", "group": "team", "source": "crm"})),
-            Role::Admin,
-            Mode::Create,
-        );
-        assert!(matches!(err, Err(ApiError::Validation(_))));
+        let err =
+            apply(&mut s, &body(json!({"name": "A", "group": "team", "source": "crm"})), true, Mode::Create);
+        assert!(matches!(err, Err(DomainError::Invalid(_))));
     }
 }

@@ -52,7 +52,7 @@ impl Submission {
     }
 }
 
-impl crate::routes::versioned::Versioned for Submission {
+impl super::versioned::Versioned for Submission {
     fn version(&self) -> i64 {
         self.version
     }

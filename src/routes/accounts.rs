@@ -284,7 +284,9 @@ pub async fn upsert(
                 Err(ApiError::PreconditionFailed("an account with this key exists".into()))
             }
             Some(id) => Ok((
-                modify(conn, &auth, &id, &if_match, true, |a| apply(a, &body, Mode::Patch).map(|_| true))?,
+                modify(conn, &auth, &id, &if_match, true, |a| {
+                    apply(a, &body, Mode::Patch).map(|_| true).map_err(ApiError::from)
+                })?,
                 false,
             )),
             None if if_match.is_some() => Err(ApiError::not_found("account")),

@@ -159,7 +159,7 @@ pub async fn update(
                 store::lock(c, &auth.workspace_id, &id)?;
                 load(c, &auth, &id)
             },
-            |item| apply(item, &body, Mode::Patch).map(|_| true),
+            |item| apply(item, &body, Mode::Patch).map(|_| true).map_err(ApiError::from),
             |c, before, after| Ok(store::save(c, before, after)?),
         )
     })

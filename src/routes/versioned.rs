@@ -1,16 +1,9 @@
 //! The read-modify-write cycle shared by every versioned resource.
 
 use crate::db::{tx, DbConnection};
+use crate::domain::versioned::{SoftDelete, Versioned};
 use crate::error::ApiError;
 use crate::routes::support::{check_if_match, Precondition};
-
-/// A resource with a version that increases on every change.
-pub trait Versioned: Clone + PartialEq {
-    /// The current version.
-    fn version(&self) -> i64;
-    /// Marks a change: version + 1 and `updated_at` = now.
-    fn bump(&mut self);
-}
 
 /// How many times a write without `If-Match` re-reads after losing a race.
 const WRITE_ATTEMPTS: usize = 5;
@@ -54,12 +47,6 @@ where
     Err(ApiError::Conflict("the resource is being changed concurrently; retry".into()))
 }
 
-/// A resource that is soft-deleted by setting `deleted_at`.
-pub trait SoftDelete {
-    /// The deletion time, if deleted.
-    fn deleted_at_mut(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>>;
-}
-
 /// The change that soft-deletes a live resource.
 pub fn mark_deleted<R: SoftDelete>(resource: &mut R) -> Result<bool, ApiError> {
     *resource.deleted_at_mut() = Some(crate::time::now());
@@ -70,20 +57,3 @@ pub fn mark_deleted<R: SoftDelete>(resource: &mut R) -> Result<bool, ApiError> {
 pub fn mark_restored<R: SoftDelete>(resource: &mut R) -> Result<bool, ApiError> {
     Ok(resource.deleted_at_mut().take().is_some())
 }
-
-macro_rules! soft_delete {
-    ($($t:ty),+) => {
-        $(impl SoftDelete for $t {
-            fn deleted_at_mut(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>> {
-                &mut self.deleted_at
-            }
-        })+
-    };
-}
-soft_delete!(
-    crate::domain::stakeholder::Stakeholder,
-    crate::domain::account::Account,
-    crate::domain::contract::Contract,
-    crate::domain::engagement::Plan,
-    crate::domain::interaction::Interaction
-);

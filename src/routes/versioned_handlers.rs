@@ -34,7 +34,7 @@ macro_rules! versioned_handlers {
             let body = body.into_inner();
             let saved = with_conn(&state, move |conn| {
                 modify(conn, &auth, &id, &if_match, false, |x| {
-                    crate::domain::patch::apply(x, &body, crate::domain::patch::Mode::Patch).map(|_| true)
+                    crate::domain::patch::apply(x, &body, crate::domain::patch::Mode::Patch).map(|_| true).map_err(ApiError::from)
                 })
             })
             .await?;

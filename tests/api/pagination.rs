@@ -27,7 +27,7 @@ fn seed(app: &TestApp, ws: &str, n: usize, prefix: &str) {
             let influence = if i % 5 == 0 { Value::Null } else { json!((i % 5) as i64) };
             let body = json!({"name": format!("{prefix}{:03}", i % 300), "group": "team", "influence": influence,
                 "organization": if i % 3 == 0 { Value::Null } else { json!(format!("Org {}", i % 7)) }});
-            apply(&mut s, body.as_object().unwrap(), Role::Admin, Mode::Create)?;
+            apply(&mut s, body.as_object().unwrap(), true, Mode::Create)?;
             store::stakeholders::insert(c, &s, "seed")?;
         }
         Ok(())

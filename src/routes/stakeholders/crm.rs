@@ -173,8 +173,8 @@ fn run_items(
                         )),
                         Some(current) => {
                             let mut next = current.clone();
-                            match stakeholder::apply(&mut next, &body, auth.role, Mode::Patch) {
-                                Err(e) => Plan::Done(Err(e)),
+                            match stakeholder::apply(&mut next, &body, auth.writes_analysis(), Mode::Patch) {
+                                Err(e) => Plan::Done(Err(e.into())),
                                 Ok(()) if next == *current => Plan::Done(Ok((next, Outcome::Unchanged))),
                                 Ok(()) => Plan::OneByOne,
                             }
@@ -187,8 +187,8 @@ fn run_items(
                         )),
                         None => {
                             let mut s = Stakeholder::blank(&ws, crate::time::now());
-                            match stakeholder::apply(&mut s, &body, auth.role, Mode::Create) {
-                                Err(e) => Plan::Done(Err(e)),
+                            match stakeholder::apply(&mut s, &body, auth.writes_analysis(), Mode::Create) {
+                                Err(e) => Plan::Done(Err(e.into())),
                                 Ok(())
                                     if s.profile
                                         .account_id

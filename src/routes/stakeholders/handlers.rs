@@ -87,7 +87,7 @@ pub async fn create(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
-    stakeholder::apply(&mut s, &body, auth.role, Mode::Create)?;
+    stakeholder::apply(&mut s, &body, auth.writes_analysis(), Mode::Create)?;
     let who = auth.clone();
     let s = with_conn(&state, move |conn| {
         tx::write(conn, |c| {
@@ -247,11 +247,11 @@ pub async fn update(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let role = auth.role;
+    let writes_analysis = auth.writes_analysis();
     let body = body.into_inner();
     let s = modify(&state, &auth, id.into_inner(), if_match, false, move |s| {
         let before = s.clone();
-        stakeholder::apply(s, &body, role, Mode::Patch)?;
+        stakeholder::apply(s, &body, writes_analysis, Mode::Patch)?;
         Ok(*s != before)
     })
     .await?;

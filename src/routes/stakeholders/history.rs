@@ -104,7 +104,7 @@ pub async fn list(
         .into_iter()
         .filter_map(|row| {
             let op = HistoryOp::parse(&row.op)?;
-            let mut changes = visible_changes(row.changes(), auth.role);
+            let mut changes = visible_changes(row.changes(), auth.sees_analysis());
             let quadrant = changes.remove("quadrant");
             if op == HistoryOp::Update && changes.is_empty() {
                 return None;

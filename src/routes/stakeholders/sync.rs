@@ -9,8 +9,8 @@ use super::handlers::{ensure_references, load_for_update};
 use crate::auth::Auth;
 use crate::db::DbConnection;
 use crate::domain::stakeholder::{self, Mode, Stakeholder, ANALYSIS_FIELDS};
+use crate::domain::versioned::Versioned;
 use crate::error::{ApiError, FieldError, Problem};
-use crate::routes::versioned::Versioned;
 use crate::store::stakeholders::{self as store, KeyHolder};
 
 crate::string_enum!(
@@ -113,7 +113,7 @@ pub fn upsert(
         Some(KeyHolder::Visible(id)) => {
             let current = load_for_update(conn, auth, &id)?;
             let mut next = current.clone();
-            stakeholder::apply(&mut next, &body, auth.role, Mode::Patch)?;
+            stakeholder::apply(&mut next, &body, auth.writes_analysis(), Mode::Patch)?;
             if next == current {
                 return Ok((current, Outcome::Unchanged));
             }
@@ -136,7 +136,7 @@ pub fn create(
     body: &Map<String, Value>,
 ) -> Result<Stakeholder, ApiError> {
     let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
-    stakeholder::apply(&mut s, body, auth.role, Mode::Create)?;
+    stakeholder::apply(&mut s, body, auth.writes_analysis(), Mode::Create)?;
     ensure_references(conn, auth, None, &s)?;
     store::insert(conn, &s, &auth.sub)?;
     Ok(s)

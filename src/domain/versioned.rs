@@ -1,0 +1,47 @@
+//! What every versioned, soft-deletable record has in common.
+
+use chrono::{DateTime, Utc};
+
+/// A resource with a version that increases on every change.
+pub trait Versioned: Clone + PartialEq {
+    /// The current version.
+    fn version(&self) -> i64;
+    /// Marks a change: version + 1 and `updated_at` = now.
+    fn bump(&mut self);
+}
+
+/// A resource that is soft-deleted by setting `deleted_at`.
+pub trait SoftDelete {
+    /// The deletion time, if deleted.
+    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>>;
+}
+
+impl SoftDelete for super::stakeholder::Stakeholder {
+    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
+        &mut self.deleted_at
+    }
+}
+
+impl SoftDelete for super::account::Account {
+    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
+        &mut self.deleted_at
+    }
+}
+
+impl SoftDelete for super::contract::Contract {
+    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
+        &mut self.deleted_at
+    }
+}
+
+impl SoftDelete for super::engagement::Plan {
+    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
+        &mut self.deleted_at
+    }
+}
+
+impl SoftDelete for super::interaction::Interaction {
+    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
+        &mut self.deleted_at
+    }
+}
