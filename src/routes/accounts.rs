@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::support::{created, with_conn, with_etag, Precondition};
-use super::versioned;
 use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::domain::account::{Account, AccountStatus};
@@ -18,6 +17,7 @@ use crate::domain::fields::{check_text, TextKind};
 use crate::domain::patch::{apply, Mode};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::{self, Position};
+use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::accounts::{self as store, Filter};
 
@@ -154,7 +154,7 @@ pub async fn get(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let include_deleted = super::stakeholders::include_deleted(&params)?;
-    let if_none_match = Precondition::from_header(&req, header::IF_NONE_MATCH)?;
+    let if_none_match = crate::routes::support::precondition(&req, header::IF_NONE_MATCH)?;
     let account = with_conn(&state, move |conn| load(conn, &auth, &id, include_deleted)).await?;
     if if_none_match.is_some_and(|c| c.matches(account.version)) {
         return Ok(HttpResponse::NotModified()
@@ -275,8 +275,9 @@ pub async fn upsert(
             }
         }
     }
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
-    let create_only = Precondition::from_header(&req, header::IF_NONE_MATCH)? == Some(Precondition::Any);
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
+    let create_only =
+        crate::routes::support::precondition(&req, header::IF_NONE_MATCH)? == Some(Precondition::Any);
     let (account, was_created) = with_conn(&state, move |conn| {
         let existing = store::id_by_external_key(conn, &auth.workspace_id, &source, &external_id)?;
         match existing {

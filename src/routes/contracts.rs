@@ -11,12 +11,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::accounts::load_visible as load_account;
 use super::support::{created, with_conn, with_etag, Precondition};
-use super::versioned;
 use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::domain::contract::{Contract, ContractStatus};
 use crate::domain::patch::{apply, Mode};
 use crate::error::ApiError;
+use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::contracts as store;
 

@@ -10,14 +10,14 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::stakeholders::load_visible;
-use super::support::{created, with_conn, with_etag, Precondition};
-use super::versioned;
+use super::support::{created, with_conn, with_etag};
 use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::domain::feedback_item::{FeedbackItem, PointStatus, CREATE_FIELDS};
 use crate::domain::patch::{apply, Mode};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
+use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::{feedback_items as store, submissions};
 
@@ -141,7 +141,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
     let fixed: Vec<FieldError> = ["stakeholder_id", "submission_id"]
         .iter()
         .filter(|k| body.contains_key(**k))

@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::support::{created, with_conn, with_etag, Precondition};
-use super::versioned;
 use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::domain::form::{
@@ -18,6 +17,7 @@ use crate::domain::form::{
 };
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
+use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::forms as store;
 
@@ -246,7 +246,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
     let mut errors = Vec::new();
     unknown_fields(&body, &["title", "description", "audience", "status"], &mut errors);
     let (title, description) = parse_texts(&body, &mut errors, false);
@@ -305,7 +305,7 @@ pub async fn new_version(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
     let mut errors = Vec::new();
     unknown_fields(&body, &["questions"], &mut errors);
     let questions = parse_questions(body.get("questions"), &mut errors);

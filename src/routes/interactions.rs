@@ -12,13 +12,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::stakeholders::load_visible;
 use super::support::{created, with_conn, with_etag, Precondition};
-use super::versioned;
 use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::domain::interaction::{Interaction, InteractionKind, Metrics, Sentiment};
 use crate::domain::patch::{apply, Mode};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::{self, Position};
+use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::interactions as store;
 

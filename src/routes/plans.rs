@@ -11,7 +11,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::stakeholders::load_visible;
 use super::support::{created, with_conn, with_etag, Precondition};
-use super::versioned;
 use crate::auth::Auth;
 use crate::db::{tx, DbConnection};
 use crate::domain::cadence::{Cadence, PlanStatus};
@@ -20,6 +19,7 @@ use crate::domain::fields::{check_text, TextKind};
 use crate::domain::patch::{apply, Mode};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
+use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::{interactions, plans as store};
 

@@ -10,12 +10,13 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::stakeholders::load_visible;
-use super::support::{check_if_match, etag, with_conn, Precondition};
+use super::support::{etag, with_conn};
 use crate::auth::Auth;
 use crate::db::tx;
 use crate::domain::relationship::{self, Relationship, RelationshipKind};
 use crate::error::ApiError;
 use crate::pagination::IdPage;
+use crate::service::conditions::check_if_match;
 use crate::startup::AppState;
 use crate::store::relationships::{self as store, Scope};
 
@@ -163,7 +164,7 @@ async fn set_deleted(
     id: String,
     delete: bool,
 ) -> Result<Relationship, ApiError> {
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
     let (ws, scope) = (auth.workspace_id.clone(), Scope { include_deleted: !delete, ..scope(&auth) });
     with_conn(&state, move |conn| {
         tx::write(conn, |c| {

@@ -10,8 +10,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::stakeholders::load_visible;
-use super::support::{created, with_conn, with_etag, Precondition};
-use super::versioned;
+use super::support::{created, with_conn, with_etag};
 use crate::auth::{Auth, Role};
 use crate::db::{tx, DbConnection};
 use crate::domain::answers;
@@ -21,6 +20,7 @@ use crate::domain::stakeholder::Stakeholder;
 use crate::domain::submission::Submission;
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
+use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::{audience, forms, submissions as store};
 
@@ -215,7 +215,7 @@ pub async fn amend(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let internal = auth.sees_internal_actors();
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
     let mut errors: Vec<FieldError> = body
         .keys()
         .filter(|k| *k != "answers")

@@ -30,7 +30,7 @@ macro_rules! versioned_handlers {
             id: web::Path<String>,
             body: web::Json<Map<String, Value>>,
         ) -> Result<HttpResponse, ApiError> {
-            let if_match = Precondition::from_header(&req, actix_web::http::header::IF_MATCH)?;
+            let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
             let body = body.into_inner();
             let saved = with_conn(&state, move |conn| {
                 modify(conn, &auth, &id, &if_match, false, |x| {
@@ -48,8 +48,8 @@ macro_rules! versioned_handlers {
             security(("bearer" = [])))]
         #[delete($path)]
         pub async fn remove(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-            let if_match = Precondition::from_header(&req, actix_web::http::header::IF_MATCH)?;
-            with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, crate::routes::versioned::mark_deleted)).await?;
+            let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+            with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, false, crate::service::versioned::mark_deleted)).await?;
             Ok(HttpResponse::NoContent().finish())
         }
 
@@ -60,8 +60,8 @@ macro_rules! versioned_handlers {
             security(("bearer" = [])))]
         #[post($restore_path)]
         pub async fn restore(auth: Auth, state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-            let if_match = Precondition::from_header(&req, actix_web::http::header::IF_MATCH)?;
-            let saved = with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, crate::routes::versioned::mark_restored)).await?;
+            let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+            let saved = with_conn(&state, move |conn| modify(conn, &auth, &id, &if_match, true, crate::service::versioned::mark_restored)).await?;
             Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
         }
     };

@@ -2,4 +2,23 @@
 //! read-modify-write in one transaction, calls `domain` for the rules and `store` for
 //! the rows. The only layer that opens transactions; handlers call one function here.
 
+pub mod conditions;
 pub mod plans;
+pub mod versioned;
+
+use crate::db::{DbConnection, Pool};
+use crate::error::ApiError;
+
+/// Runs blocking database work on the thread pool with a pooled connection.
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await?
+}

@@ -76,8 +76,8 @@ pub async fn upsert(
         return Err(ApiError::Validation(errors));
     }
     let mode = match (
-        Precondition::from_header(&req, header::IF_MATCH)?,
-        Precondition::from_header(&req, header::IF_NONE_MATCH)?,
+        crate::routes::support::precondition(&req, header::IF_MATCH)?,
+        crate::routes::support::precondition(&req, header::IF_NONE_MATCH)?,
     ) {
         // Evaluated in RFC 9110 order, `If-Match: *` then `If-None-Match: *` can never
         // both hold: whatever exists, the answer is 412.

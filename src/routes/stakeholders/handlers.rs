@@ -14,7 +14,7 @@ use crate::domain::stakeholder::{self, Mode, Stakeholder};
 use crate::error::ApiError;
 use crate::pagination::Position;
 use crate::routes::support::{etag, with_conn, Precondition};
-use crate::routes::versioned;
+use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::stakeholder_list::{self, After, ListError};
 use crate::store::stakeholders::{self as store, KeyHolder};
@@ -123,7 +123,7 @@ pub async fn get(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let include_deleted = query::include_deleted(&params)?;
-    let if_none_match = Precondition::from_header(&req, header::IF_NONE_MATCH)?;
+    let if_none_match = crate::routes::support::precondition(&req, header::IF_NONE_MATCH)?;
     let who = auth.clone();
     let s = with_conn(&state, move |conn| load_visible(conn, &who, &id, include_deleted)).await?;
     if if_none_match.is_some_and(|c| c.matches(s.version)) {
@@ -246,7 +246,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
     let writes_analysis = auth.writes_analysis();
     let body = body.into_inner();
     let s = modify(&state, &auth, id.into_inner(), if_match, false, move |s| {
@@ -273,7 +273,7 @@ pub async fn delete(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
     modify(&state, &auth, id.into_inner(), if_match, false, versioned::mark_deleted).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -293,7 +293,7 @@ pub async fn restore(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = Precondition::from_header(&req, header::IF_MATCH)?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
     let s = modify(&state, &auth, id.into_inner(), if_match, true, versioned::mark_restored).await?;
     Ok(respond(actix_web::http::StatusCode::OK, s, auth.role))
 }

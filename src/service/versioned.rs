@@ -1,9 +1,9 @@
 //! The read-modify-write cycle shared by every versioned resource.
 
+use super::conditions::{check_if_match, Precondition};
 use crate::db::{tx, DbConnection};
 use crate::domain::versioned::{SoftDelete, Versioned};
 use crate::error::ApiError;
-use crate::routes::support::{check_if_match, Precondition};
 
 /// How many times a write without `If-Match` re-reads after losing a race.
 const WRITE_ATTEMPTS: usize = 5;
