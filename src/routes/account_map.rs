@@ -7,8 +7,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::network::load as load_network;
-use super::support::with_conn;
 use crate::auth::Auth;
 use crate::domain::account::Account;
 use crate::domain::network::{Network, Node};
@@ -40,12 +38,7 @@ pub async fn map(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (account, network) = with_conn(&state, move |conn| {
-        let account = super::accounts::load_visible(conn, &auth, &id)?;
-        let network = load_network(conn, &auth, Some(&id))?;
-        Ok((account, network))
-    })
-    .await?;
+    let (account, network) = crate::service::network::account_map(&state.pool, auth, id.into_inner()).await?;
     let mut by_decision_role: BTreeMap<String, Vec<Node>> = BTreeMap::new();
     for node in &network.nodes {
         let role = node.decision_role.map(|r| r.as_str()).unwrap_or("unassigned");

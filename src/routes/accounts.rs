@@ -9,17 +9,16 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::support::{created, with_conn, with_etag, Precondition};
+use super::support::{created, with_etag, Precondition};
 use crate::auth::Auth;
-use crate::db::{tx, DbConnection};
 use crate::domain::account::{Account, AccountStatus};
 use crate::domain::fields::{check_text, TextKind};
-use crate::domain::patch::{apply, Mode};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::{self, Position};
+use crate::service::accounts as service;
 use crate::service::versioned;
 use crate::startup::AppState;
-use crate::store::accounts::{self as store, Filter};
+use crate::store::accounts::Filter;
 
 const SORT: &str = "name";
 
@@ -67,61 +66,6 @@ pub struct AccountInput {
     competitors: Option<Vec<String>>,
 }
 
-/// Loads an account of the caller's workspace: 404 if missing or deleted.
-pub fn load_visible(conn: &mut DbConnection, auth: &Auth, id: &str) -> Result<Account, ApiError> {
-    load(conn, auth, id, false)
-}
-
-fn load(conn: &mut DbConnection, auth: &Auth, id: &str, include_deleted: bool) -> Result<Account, ApiError> {
-    store::find(conn, &auth.workspace_id, id)?
-        .filter(|a| include_deleted || a.deleted_at.is_none())
-        .ok_or_else(|| ApiError::not_found("account"))
-}
-
-fn ensure_key_free(conn: &mut DbConnection, a: &Account) -> Result<(), ApiError> {
-    if let (Some(source), Some(external_id)) = (&a.source, &a.external_id) {
-        if let Some(other) = store::id_by_external_key(conn, &a.workspace_id, source, external_id)? {
-            if other != a.id {
-                return Err(ApiError::Conflict(format!(
-                    "source '{source}' external_id '{external_id}' already belongs to account {other}"
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn modify(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: &str,
-    if_match: &Option<Precondition>,
-    include_deleted: bool,
-    change: impl Fn(&mut Account) -> Result<bool, ApiError>,
-) -> Result<Account, ApiError> {
-    versioned::modify(
-        conn,
-        if_match,
-        |c| {
-            store::lock(c, &auth.workspace_id, id)?;
-            load(c, auth, id, include_deleted)
-        },
-        change,
-        |c, before, after| {
-            ensure_key_free(c, after)?;
-            Ok(store::save(c, before, after)?)
-        },
-    )
-}
-
-fn insert(conn: &mut DbConnection, account: Account) -> Result<Account, ApiError> {
-    tx::write(conn, |c| {
-        ensure_key_free(c, &account)?;
-        store::insert(c, &account)?;
-        Ok(account)
-    })
-}
-
 /// Create an account.
 #[utoipa::path(tag = "accounts", request_body = AccountInput,
     responses((status = 201, body = Account, headers(("Location" = String, description = "URL of the new account"))),
@@ -133,9 +77,7 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut account = Account::blank(&auth.workspace_id, crate::time::now());
-    apply(&mut account, &body, Mode::Create)?;
-    let account = with_conn(&state, move |conn| insert(conn, account)).await?;
+    let account = service::create(&state.pool, auth, body.into_inner()).await?;
     Ok(created(&format!("/v1/accounts/{}", account.id), account.version, &account))
 }
 
@@ -155,7 +97,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let include_deleted = super::stakeholders::include_deleted(&params)?;
     let if_none_match = crate::routes::support::precondition(&req, header::IF_NONE_MATCH)?;
-    let account = with_conn(&state, move |conn| load(conn, &auth, &id, include_deleted)).await?;
+    let account = service::get(&state.pool, auth, id.into_inner(), include_deleted).await?;
     if if_none_match.is_some_and(|c| c.matches(account.version)) {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, super::support::etag(account.version)))
@@ -214,9 +156,7 @@ pub async fn list(
         }
         None => None,
     };
-    let ws = auth.workspace_id.clone();
-    let mut items =
-        with_conn(&state, move |conn| Ok(store::list(conn, &ws, &filter, after, limit + 1)?)).await?;
+    let mut items = service::list(&state.pool, auth, filter, after, limit + 1).await?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
         items.last().map(|a| {
@@ -278,44 +218,67 @@ pub async fn upsert(
     let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
     let create_only =
         crate::routes::support::precondition(&req, header::IF_NONE_MATCH)? == Some(Precondition::Any);
-    let (account, was_created) = with_conn(&state, move |conn| {
-        let existing = store::id_by_external_key(conn, &auth.workspace_id, &source, &external_id)?;
-        match existing {
-            Some(_) if create_only => {
-                Err(ApiError::PreconditionFailed("an account with this key exists".into()))
-            }
-            Some(id) => Ok((
-                modify(conn, &auth, &id, &if_match, true, |a| {
-                    apply(a, &body, Mode::Patch).map(|_| true).map_err(ApiError::from)
-                })?,
-                false,
-            )),
-            None if if_match.is_some() => Err(ApiError::not_found("account")),
-            None => {
-                let mut account = Account::blank(&auth.workspace_id, crate::time::now());
-                apply(&mut account, &body, Mode::Create)?;
-                Ok((insert(conn, account)?, true))
-            }
-        }
-    })
-    .await?;
+    let (account, was_created) =
+        service::upsert(&state.pool, auth, (source, external_id), body, if_match, create_only).await?;
     if was_created {
         return Ok(created(&format!("/v1/accounts/{}", account.id), account.version, &account));
     }
     Ok(with_etag(StatusCode::OK, account.version, &account))
 }
 
-versioned_handlers!(
-    tag: "accounts",
-    path: "/accounts/{id}",
-    restore_path: "/accounts/{id}/restore",
-    id: "Account id",
-    resource: Account,
-    input: AccountInput,
-    update_doc: "Merge-patch an account.",
-    remove_doc: "Soft-delete an account.",
-    restore_doc: "Restore a deleted account; restoring a live one changes nothing.",
-);
+/// Merge-patch an account.
+#[utoipa::path(tag = "accounts",
+    params(("id" = String, Path, description = "Account id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    request_body(content((AccountInput = "application/merge-patch+json"), (AccountInput = "application/json"))),
+    responses((status = 200, body = Account), (status = 409, description = "Conflicts with another record (e.g. a CRM key already taken)", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[patch("/accounts/{id}")]
+pub async fn update(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    let saved: Account =
+        versioned::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+}
+
+/// Soft-delete an account.
+#[utoipa::path(tag = "accounts",
+    params(("id" = String, Path, description = "Account id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 204, description = "Deleted")),
+    security(("bearer" = [])))]
+#[delete("/accounts/{id}")]
+pub async fn remove(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    versioned::remove::<Account>(&state.pool, auth, id.into_inner(), if_match).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Restore a deleted account; restoring a live one changes nothing.
+#[utoipa::path(tag = "accounts",
+    params(("id" = String, Path, description = "Account id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 200, body = Account)),
+    security(("bearer" = [])))]
+#[post("/accounts/{id}/restore")]
+pub async fn restore(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    let saved: Account = versioned::restore(&state.pool, auth, id.into_inner(), if_match).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+}
 
 /// Registers the account routes.
 pub fn configure(cfg: &mut ServiceConfig) {

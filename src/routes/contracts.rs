@@ -9,19 +9,13 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::accounts::load_visible as load_account;
-use super::support::{created, with_conn, with_etag, Precondition};
+use super::support::{created, with_etag};
 use crate::auth::Auth;
-use crate::db::{tx, DbConnection};
 use crate::domain::contract::{Contract, ContractStatus};
-use crate::domain::patch::{apply, Mode};
 use crate::error::ApiError;
+use crate::service::contracts as service;
 use crate::service::versioned;
 use crate::startup::AppState;
-use crate::store::contracts as store;
-
-/// Contracts one account lists at most (its whole history in practice).
-const MAX_CONTRACTS: i64 = 500;
 
 /// An account's contract history, oldest start first.
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,34 +55,6 @@ pub struct ContractInput {
     status_reason: Option<String>,
 }
 
-fn load(conn: &mut DbConnection, auth: &Auth, id: &str, include_deleted: bool) -> Result<Contract, ApiError> {
-    let contract = store::find(conn, &auth.workspace_id, id)?
-        .filter(|c| include_deleted || c.deleted_at.is_none())
-        .ok_or_else(|| ApiError::not_found("contract"))?;
-    load_account(conn, auth, &contract.account_id).map_err(|_| ApiError::not_found("contract"))?;
-    Ok(contract)
-}
-
-fn modify(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: &str,
-    if_match: &Option<Precondition>,
-    include_deleted: bool,
-    change: impl Fn(&mut Contract) -> Result<bool, ApiError>,
-) -> Result<Contract, ApiError> {
-    versioned::modify(
-        conn,
-        if_match,
-        |c| {
-            store::lock(c, &auth.workspace_id, id)?;
-            load(c, auth, id, include_deleted)
-        },
-        change,
-        |c, before, after| Ok(store::save(c, before, after)?),
-    )
-}
-
 /// Add a contract to an account.
 #[utoipa::path(tag = "accounts", params(("id" = String, Path, description = "Account id")),
     request_body = ContractInput,
@@ -101,16 +67,7 @@ pub async fn create(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut contract = Contract::blank(&auth.workspace_id, &id, crate::time::now());
-    let contract = with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            load_account(c, &auth, &id)?;
-            apply(&mut contract, &body, Mode::Create)?;
-            store::insert(c, &contract)?;
-            Ok(contract)
-        })
-    })
-    .await?;
+    let contract = service::create(&state.pool, auth, id.into_inner(), body.into_inner()).await?;
     Ok(created(&format!("/v1/contracts/{}", contract.id), contract.version, &contract))
 }
 
@@ -127,11 +84,7 @@ pub async fn list(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let include_deleted = super::stakeholders::include_deleted(&params)?;
-    let items = with_conn(&state, move |conn| {
-        load_account(conn, &auth, &id)?;
-        Ok(store::of_account(conn, &auth.workspace_id, &id, include_deleted, MAX_CONTRACTS)?)
-    })
-    .await?;
+    let items = service::of_account(&state.pool, auth, id.into_inner(), include_deleted).await?;
     Ok(HttpResponse::Ok().json(ContractList { items, next_cursor: None }))
 }
 
@@ -145,21 +98,63 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let contract = with_conn(&state, move |conn| load(conn, &auth, &id, false)).await?;
+    let contract = service::get(&state.pool, auth, id.into_inner()).await?;
     Ok(with_etag(StatusCode::OK, contract.version, &contract))
 }
 
-versioned_handlers!(
-    tag: "accounts",
-    path: "/contracts/{id}",
-    restore_path: "/contracts/{id}/restore",
-    id: "Contract id",
-    resource: Contract,
-    input: ContractInput,
-    update_doc: "Merge-patch a contract (e.g. renew, complete, or terminate with a reason).",
-    remove_doc: "Soft-delete a contract.",
-    restore_doc: "Restore a deleted contract.",
-);
+/// Merge-patch a contract (e.g. renew, complete, or terminate with a reason).
+#[utoipa::path(tag = "accounts",
+    params(("id" = String, Path, description = "Contract id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    request_body(content((ContractInput = "application/merge-patch+json"), (ContractInput = "application/json"))),
+    responses((status = 200, body = Contract), (status = 409, description = "Conflicts with another record (e.g. a CRM key already taken)", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[patch("/contracts/{id}")]
+pub async fn update(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    let saved: Contract =
+        versioned::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+}
+
+/// Soft-delete a contract.
+#[utoipa::path(tag = "accounts",
+    params(("id" = String, Path, description = "Contract id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 204, description = "Deleted")),
+    security(("bearer" = [])))]
+#[delete("/contracts/{id}")]
+pub async fn remove(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    versioned::remove::<Contract>(&state.pool, auth, id.into_inner(), if_match).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Restore a deleted contract.
+#[utoipa::path(tag = "accounts",
+    params(("id" = String, Path, description = "Contract id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 200, body = Contract)),
+    security(("bearer" = [])))]
+#[post("/contracts/{id}/restore")]
+pub async fn restore(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    let saved: Contract = versioned::restore(&state.pool, auth, id.into_inner(), if_match).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+}
 
 /// Registers the contract routes.
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -5,34 +5,10 @@ use std::collections::HashMap;
 use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::support::with_conn;
 use crate::auth::Auth;
 use crate::domain::network::{to_dot, to_mermaid, Network};
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::store;
-
-/// Loads the network for the caller, optionally one account's (404 if that account is not visible).
-pub fn load(
-    conn: &mut crate::db::DbConnection,
-    auth: &Auth,
-    account_id: Option<&str>,
-) -> Result<Network, ApiError> {
-    if let Some(account) = account_id {
-        super::accounts::load_visible(conn, auth, account)?;
-    }
-    store::network::load(conn, &auth.workspace_id, account_id, !auth.role.sees_confidential())?.ok_or_else(
-        || {
-            ApiError::invalid(
-                "account_id",
-                format!(
-                    "the network has more than {} people: narrow it with account_id",
-                    store::network::MAX_NODES
-                ),
-            )
-        },
-    )
-}
 
 /// The network: nodes (people) and edges (relationships among them). `format=mermaid`
 /// renders a flowchart and `format=dot` a Graphviz digraph, with conflicts red,
@@ -61,7 +37,7 @@ pub async fn network(
         return Err(ApiError::invalid("format", "must be one of: json, mermaid, dot"));
     }
     let account = params.get("account_id").cloned();
-    let net = with_conn(&state, move |conn| load(conn, &auth, account.as_deref())).await?;
+    let net = crate::service::network::network(&state.pool, auth, account).await?;
     Ok(match format.as_str() {
         "mermaid" => {
             HttpResponse::Ok().content_type("text/vnd.mermaid; charset=utf-8").body(to_mermaid(&net))

@@ -2,7 +2,10 @@
 //! read-modify-write in one transaction, calls `domain` for the rules and `store` for
 //! the rows. The only layer that opens transactions; handlers call one function here.
 
+pub mod accounts;
 pub mod conditions;
+pub mod contracts;
+pub mod network;
 pub mod plans;
 pub mod versioned;
 

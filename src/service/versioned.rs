@@ -57,3 +57,55 @@ pub fn mark_deleted<R: SoftDelete>(resource: &mut R) -> Result<bool, ApiError> {
 pub fn mark_restored<R: SoftDelete>(resource: &mut R) -> Result<bool, ApiError> {
     Ok(resource.deleted_at_mut().take().is_some())
 }
+
+/// A resource its service module can read-modify-write by id, so update, remove and
+/// restore are written once for all of them.
+pub trait Editable: Versioned + crate::domain::patch::Patchable + SoftDelete + Send + 'static {
+    /// Loads (locking) the visible record, applies `change` and saves it (see `modify`).
+    fn modify(
+        conn: &mut DbConnection,
+        viewer: &crate::access::Viewer,
+        id: &str,
+        if_match: &Option<Precondition>,
+        include_deleted: bool,
+        change: &dyn Fn(&mut Self) -> Result<bool, ApiError>,
+    ) -> Result<Self, ApiError>;
+}
+
+/// Merge-patches a live record.
+pub async fn update<R: Editable>(
+    pool: &crate::db::Pool,
+    viewer: crate::access::Viewer,
+    id: String,
+    if_match: Option<Precondition>,
+    body: serde_json::Map<String, serde_json::Value>,
+) -> Result<R, ApiError> {
+    use crate::domain::patch::{apply, Mode};
+    super::run(pool, move |c| {
+        R::modify(c, &viewer, &id, &if_match, false, &|r| {
+            apply(r, &body, Mode::Patch)?;
+            Ok(true)
+        })
+    })
+    .await
+}
+
+/// Soft-deletes a record.
+pub async fn remove<R: Editable>(
+    pool: &crate::db::Pool,
+    viewer: crate::access::Viewer,
+    id: String,
+    if_match: Option<Precondition>,
+) -> Result<R, ApiError> {
+    super::run(pool, move |c| R::modify(c, &viewer, &id, &if_match, false, &mark_deleted)).await
+}
+
+/// Restores a deleted record (a live one is left as it is).
+pub async fn restore<R: Editable>(
+    pool: &crate::db::Pool,
+    viewer: crate::access::Viewer,
+    id: String,
+    if_match: Option<Precondition>,
+) -> Result<R, ApiError> {
+    super::run(pool, move |c| R::modify(c, &viewer, &id, &if_match, true, &mark_restored)).await
+}
