@@ -10,14 +10,12 @@ use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::stakeholders::load_visible;
-use super::support::{created, with_conn, with_etag, Precondition};
+use super::support::{created, with_etag};
 use crate::auth::Auth;
-use crate::db::{tx, DbConnection};
 use crate::domain::interaction::{Interaction, InteractionKind, Metrics, Sentiment};
-use crate::domain::patch::{apply, Mode};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::{self, Position};
+use crate::service::interactions as service;
 use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::interactions as store;
@@ -57,42 +55,6 @@ pub struct InteractionInput {
     metrics: Option<Metrics>,
 }
 
-fn visible(conn: &mut DbConnection, auth: &Auth, x: &Interaction) -> Result<(), ApiError> {
-    for sid in &x.stakeholder_ids {
-        load_visible(conn, auth, sid, true)?;
-    }
-    Ok(())
-}
-
-fn load(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: &str,
-    include_deleted: bool,
-) -> Result<Interaction, ApiError> {
-    let x = store::find(conn, &auth.workspace_id, id)?
-        .filter(|x| include_deleted || x.deleted_at.is_none())
-        .ok_or_else(|| ApiError::not_found("interaction"))?;
-    visible(conn, auth, &x).map_err(|_| ApiError::not_found("interaction"))?;
-    Ok(x)
-}
-
-// Every linked stakeholder must be live and visible: 422 naming the unknown ones.
-fn check_links(conn: &mut DbConnection, auth: &Auth, x: &Interaction) -> Result<(), ApiError> {
-    let errors: Vec<FieldError> = x
-        .stakeholder_ids
-        .iter()
-        .enumerate()
-        .filter(|(_, sid)| load_visible(conn, auth, sid, false).is_err())
-        .map(|(i, _)| FieldError::new(format!("stakeholder_ids[{i}]"), "no such stakeholder"))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
 /// Log an interaction; the plans of every linked stakeholder are brought up to date.
 #[utoipa::path(tag = "engagement", request_body = InteractionInput,
     responses((status = 201, body = Interaction, headers(("Location" = String, description = "URL of the interaction")))),
@@ -103,16 +65,7 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut x = Interaction::blank(&auth.workspace_id, crate::time::now());
-    apply(&mut x, &body, Mode::Create)?;
-    let x = with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            check_links(c, &auth, &x)?;
-            store::insert(c, &x)?;
-            Ok(x)
-        })
-    })
-    .await?;
+    let x = service::create(&state.pool, auth, body.into_inner()).await?;
     Ok(created(&format!("/v1/interactions/{}", x.id), x.version, &x))
 }
 
@@ -125,7 +78,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let x = with_conn(&state, move |conn| load(conn, &auth, &id, false)).await?;
+    let x = service::get(&state.pool, auth, id.into_inner()).await?;
     Ok(with_etag(StatusCode::OK, x.version, &x))
 }
 
@@ -160,8 +113,7 @@ pub async fn list(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let mut filter =
-        store::Filter { hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
+    let mut filter = store::Filter::default();
     filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
     if let Some(v) = params.get("kind") {
         filter.kind = InteractionKind::parse(v);
@@ -184,9 +136,7 @@ pub async fn list(
         }
         None => None,
     };
-    let ws = auth.workspace_id.clone();
-    let mut items =
-        with_conn(&state, move |conn| Ok(store::list(conn, &ws, &filter, before, limit + 1)?)).await?;
+    let mut items = service::list(&state.pool, auth, filter, before, limit + 1).await?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
         items.last().map(|x| {
@@ -202,42 +152,59 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(InteractionPage { items, next_cursor }))
 }
 
-fn modify(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: &str,
-    if_match: &Option<Precondition>,
-    include_deleted: bool,
-    change: impl Fn(&mut Interaction) -> Result<bool, ApiError>,
-) -> Result<Interaction, ApiError> {
-    versioned::modify(
-        conn,
-        if_match,
-        |c| {
-            store::lock(c, &auth.workspace_id, id)?;
-            load(c, auth, id, include_deleted)
-        },
-        change,
-        |c, before, after| {
-            if after.deleted_at.is_none() {
-                check_links(c, auth, after)?;
-            }
-            Ok(store::save(c, before, after)?)
-        },
-    )
+/// Merge-patch an interaction (plans of everyone it involved before or after are updated).
+#[utoipa::path(tag = "engagement",
+    params(("id" = String, Path, description = "Interaction id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    request_body(content((InteractionInput = "application/merge-patch+json"), (InteractionInput = "application/json"))),
+    responses((status = 200, body = Interaction), (status = 409, description = "Conflicts with another record (e.g. a CRM key already taken)", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[patch("/interactions/{id}")]
+pub async fn update(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    let saved: Interaction =
+        versioned::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
 }
 
-versioned_handlers!(
-    tag: "engagement",
-    path: "/interactions/{id}",
-    restore_path: "/interactions/{id}/restore",
-    id: "Interaction id",
-    resource: Interaction,
-    input: InteractionInput,
-    update_doc: "Merge-patch an interaction (plans of everyone it involved before or after are updated).",
-    remove_doc: "Soft-delete an interaction (it stops counting as a contact).",
-    restore_doc: "Restore a deleted interaction.",
-);
+/// Soft-delete an interaction (it stops counting as a contact).
+#[utoipa::path(tag = "engagement",
+    params(("id" = String, Path, description = "Interaction id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 204, description = "Deleted")),
+    security(("bearer" = [])))]
+#[delete("/interactions/{id}")]
+pub async fn remove(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    versioned::remove::<Interaction>(&state.pool, auth, id.into_inner(), if_match).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Restore a deleted interaction.
+#[utoipa::path(tag = "engagement",
+    params(("id" = String, Path, description = "Interaction id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 200, body = Interaction)),
+    security(("bearer" = [])))]
+#[post("/interactions/{id}/restore")]
+pub async fn restore(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    let saved: Interaction = versioned::restore(&state.pool, auth, id.into_inner(), if_match).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+}
 
 /// Registers the interaction routes.
 pub fn configure(cfg: &mut ServiceConfig) {

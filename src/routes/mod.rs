@@ -1,8 +1,5 @@
 //! HTTP routes: one module per resource, plus the cross-cutting pieces.
 
-#[macro_use]
-mod versioned_handlers;
-
 pub mod account_map;
 pub mod accounts;
 pub mod api_keys;

@@ -9,19 +9,17 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::stakeholders::load_visible;
-use super::support::{created, with_conn, with_etag, Precondition};
+use super::support::{created, with_etag};
 use crate::auth::Auth;
-use crate::db::{tx, DbConnection};
 use crate::domain::cadence::{Cadence, PlanStatus};
 use crate::domain::engagement::{Channel, Plan, Priority};
 use crate::domain::fields::{check_text, TextKind};
-use crate::domain::patch::{apply, Mode};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
+use crate::service::plans as service;
 use crate::service::versioned;
 use crate::startup::AppState;
-use crate::store::{interactions, plans as store};
+use crate::store::plans as store;
 
 /// A page of plans.
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,51 +57,6 @@ pub struct PlanInput {
     starts_on: Option<String>,
 }
 
-fn load(conn: &mut DbConnection, auth: &Auth, id: &str, include_deleted: bool) -> Result<Plan, ApiError> {
-    let plan = store::find(conn, &auth.workspace_id, id)?
-        .filter(|p| include_deleted || p.deleted_at.is_none())
-        .ok_or_else(|| ApiError::not_found("plan"))?;
-    load_visible(conn, auth, &plan.stakeholder_id, false).map_err(|_| ApiError::not_found("plan"))?;
-    let mut plans = [plan];
-    crate::service::plans::as_seen_by(conn, auth, &mut plans)?;
-    let [plan] = plans;
-    Ok(plan)
-}
-
-// Derived dates follow the stakeholder's latest interaction.
-fn refresh(conn: &mut DbConnection, plan: &mut Plan) -> Result<(), ApiError> {
-    plan.last_contact_at =
-        interactions::last_contact(conn, &plan.workspace_id, &plan.stakeholder_id)?.map(crate::time::utc);
-    plan.refresh(crate::time::now().date_naive());
-    Ok(())
-}
-
-fn modify(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: &str,
-    if_match: &Option<Precondition>,
-    include_deleted: bool,
-    change: impl Fn(&mut Plan) -> Result<bool, ApiError>,
-) -> Result<Plan, ApiError> {
-    versioned::modify(
-        conn,
-        if_match,
-        |c| {
-            store::lock(c, &auth.workspace_id, id)?;
-            load(c, auth, id, include_deleted)
-        },
-        change,
-        |c, before, after| {
-            let mut after = after.clone();
-            load_visible(c, auth, &after.stakeholder_id, false)?;
-            refresh(c, &mut after)?;
-            Ok(store::save(c, before, &after)?)
-        },
-    )
-    .and_then(|plan| load(conn, auth, &plan.id, true))
-}
-
 /// Create a plan.
 #[utoipa::path(tag = "engagement", request_body = PlanInput,
     responses((status = 201, body = Plan, headers(("Location" = String, description = "URL of the plan")))),
@@ -114,17 +67,7 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut plan = Plan::blank(&auth.workspace_id, crate::time::now());
-    apply(&mut plan, &body, Mode::Create)?;
-    let plan = with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            load_visible(c, &auth, &plan.stakeholder_id, false)?;
-            refresh(c, &mut plan)?;
-            store::insert(c, &plan)?;
-            load(c, &auth, &plan.id, false)
-        })
-    })
-    .await?;
+    let plan = service::create(&state.pool, auth, body.into_inner()).await?;
     Ok(created(&format!("/v1/engagement-plans/{}", plan.id), plan.version, &plan))
 }
 
@@ -137,7 +80,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan = with_conn(&state, move |conn| load(conn, &auth, &id, false)).await?;
+    let plan = service::get(&state.pool, auth, id.into_inner()).await?;
     Ok(with_etag(StatusCode::OK, plan.version, &plan))
 }
 
@@ -157,8 +100,7 @@ pub async fn list(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let mut filter =
-        store::Filter { hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
+    let mut filter = store::Filter::default();
     filter.include_deleted = super::stakeholders::include_deleted(&params)?;
     filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
     if let Some(v) = params.get("owner") {
@@ -177,28 +119,64 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let query = page.clone();
-    let items = with_conn(&state, move |conn| {
-        let mut items = store::list(conn, &auth.workspace_id, &filter, query.after.clone(), query.fetch())?;
-        crate::service::plans::as_seen_by(conn, &auth, &mut items)?;
-        Ok(items)
-    })
-    .await?;
+    let items = service::list(&state.pool, auth, filter, page.after.clone(), page.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
     Ok(HttpResponse::Ok().json(PlanPage { items, next_cursor }))
 }
 
-versioned_handlers!(
-    tag: "engagement",
-    path: "/engagement-plans/{id}",
-    restore_path: "/engagement-plans/{id}/restore",
-    id: "Plan id",
-    resource: Plan,
-    input: PlanInput,
-    update_doc: "Merge-patch a plan.",
-    remove_doc: "Soft-delete a plan.",
-    restore_doc: "Restore a deleted plan.",
-);
+/// Merge-patch a plan.
+#[utoipa::path(tag = "engagement",
+    params(("id" = String, Path, description = "Plan id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    request_body(content((PlanInput = "application/merge-patch+json"), (PlanInput = "application/json"))),
+    responses((status = 200, body = Plan), (status = 409, description = "Conflicts with another record (e.g. a CRM key already taken)", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[patch("/engagement-plans/{id}")]
+pub async fn update(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    body: web::Json<Map<String, Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    let saved: Plan =
+        versioned::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+}
+
+/// Soft-delete a plan.
+#[utoipa::path(tag = "engagement",
+    params(("id" = String, Path, description = "Plan id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 204, description = "Deleted")),
+    security(("bearer" = [])))]
+#[delete("/engagement-plans/{id}")]
+pub async fn remove(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    versioned::remove::<Plan>(&state.pool, auth, id.into_inner(), if_match).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Restore a deleted plan.
+#[utoipa::path(tag = "engagement",
+    params(("id" = String, Path, description = "Plan id"), ("If-Match" = Option<String>, Header, description = "Current ETag; 412 when stale")),
+    responses((status = 200, body = Plan)),
+    security(("bearer" = [])))]
+#[post("/engagement-plans/{id}/restore")]
+pub async fn restore(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
+    let saved: Plan = versioned::restore(&state.pool, auth, id.into_inner(), if_match).await?;
+    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+}
 
 /// Registers the plan routes.
 pub fn configure(cfg: &mut ServiceConfig) {

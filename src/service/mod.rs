@@ -5,7 +5,9 @@
 pub mod accounts;
 pub mod conditions;
 pub mod contracts;
+pub mod interactions;
 pub mod network;
+pub mod people;
 pub mod plans;
 pub mod versioned;
 

@@ -12,24 +12,7 @@ pub mod view;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::Auth;
-use crate::db::DbConnection;
-use crate::domain::stakeholder::Stakeholder;
-use crate::error::ApiError;
-
-/// Loads a stakeholder the caller may see: 404 if missing, deleted (unless asked for) or
-/// confidential to them. Every route that touches a stakeholder by id goes through here.
-pub fn load_visible(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: &str,
-    include_deleted: bool,
-) -> Result<Stakeholder, ApiError> {
-    let found = crate::store::stakeholders::find(conn, &auth.workspace_id, id)?
-        .filter(|s| include_deleted || s.deleted_at.is_none())
-        .filter(|s| auth.role.sees_confidential() || !s.analysis.confidential);
-    found.ok_or_else(|| ApiError::not_found("stakeholder"))
-}
+pub use crate::service::people::load_visible;
 
 /// Registers the stakeholder routes.
 pub fn configure(cfg: &mut ServiceConfig) {
