@@ -9,17 +9,14 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::stakeholders::load_visible;
-use super::support::{created, with_conn, with_etag};
+use super::support::{created, with_etag};
 use crate::auth::Auth;
-use crate::db::{tx, DbConnection};
 use crate::domain::feedback_item::{FeedbackItem, PointStatus, CREATE_FIELDS};
-use crate::domain::patch::{apply, Mode};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
-use crate::service::versioned;
+use crate::service::feedback_items as service;
 use crate::startup::AppState;
-use crate::store::{feedback_items as store, submissions};
+use crate::store::feedback_items as store;
 
 /// A page of points.
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,13 +62,6 @@ pub struct FeedbackItemPatch {
     detail: Option<String>,
 }
 
-fn load(conn: &mut DbConnection, auth: &Auth, id: &str) -> Result<FeedbackItem, ApiError> {
-    let item =
-        store::find(conn, &auth.workspace_id, id)?.ok_or_else(|| ApiError::not_found("feedback item"))?;
-    load_visible(conn, auth, &item.stakeholder_id, true).map_err(|_| ApiError::not_found("feedback item"))?;
-    Ok(item)
-}
-
 /// Raise a point, standalone or from a submission (then it belongs to that form and period).
 #[utoipa::path(tag = "feedback", request_body = FeedbackItemInput,
     responses((status = 201, body = FeedbackItem, headers(("Location" = String, description = "URL of the point")))),
@@ -90,25 +80,7 @@ pub async fn create(
     if !extra.is_empty() {
         return Err(ApiError::Validation(extra));
     }
-    let mut item = FeedbackItem::blank(&auth.workspace_id, crate::time::now());
-    apply(&mut item, &body, Mode::Create)?;
-    let item = with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            load_visible(c, &auth, &item.stakeholder_id, false)?;
-            if let Some(sid) = &item.submission_id {
-                let submission = submissions::find(c, &auth.workspace_id, sid)?
-                    .filter(|s| s.stakeholder_id == item.stakeholder_id)
-                    .ok_or_else(|| {
-                        ApiError::invalid("submission_id", "no submission of this stakeholder has this id")
-                    })?;
-                item.form_id = Some(submission.form_id);
-                item.period = Some(submission.period);
-            }
-            store::insert(c, &item)?;
-            Ok(item)
-        })
-    })
-    .await?;
+    let item = service::create(&state.pool, auth, body.into_inner()).await?;
     Ok(created(&format!("/v1/feedback-items/{}", item.id), item.version, &item))
 }
 
@@ -122,7 +94,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let item = with_conn(&state, move |conn| load(conn, &auth, &id)).await?;
+    let item = service::get(&state.pool, auth, id.into_inner()).await?;
     Ok(with_etag(StatusCode::OK, item.version, &item))
 }
 
@@ -150,20 +122,7 @@ pub async fn update(
     if !fixed.is_empty() {
         return Err(ApiError::Validation(fixed));
     }
-    let body = body.into_inner();
-    let item = with_conn(&state, move |conn| {
-        versioned::modify(
-            conn,
-            &if_match,
-            |c| {
-                store::lock(c, &auth.workspace_id, &id)?;
-                load(c, &auth, &id)
-            },
-            |item| apply(item, &body, Mode::Patch).map(|_| true).map_err(ApiError::from),
-            |c, before, after| Ok(store::save(c, before, after)?),
-        )
-    })
-    .await?;
+    let item = service::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
     Ok(with_etag(StatusCode::OK, item.version, &item))
 }
 
@@ -184,8 +143,7 @@ pub async fn list(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let mut filter =
-        store::Filter { hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
+    let mut filter = store::Filter::default();
     if let Some(s) = params.get("status") {
         filter.status = PointStatus::parse(s);
         if filter.status.is_none() {
@@ -205,11 +163,7 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let ws = auth.workspace_id.clone();
-    let items = with_conn(&state, move |conn| {
-        Ok(store::list(conn, &ws, &filter, query.after.clone(), query.fetch())?)
-    })
-    .await?;
+    let items = service::list(&state.pool, auth, filter, query.after.clone(), query.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
     Ok(HttpResponse::Ok().json(FeedbackItemPage { items, next_cursor }))
 }

@@ -7,40 +7,15 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::forms::load as load_form;
 use super::stakeholders::view::StakeholderView;
-use super::support::with_conn;
 use crate::auth::Auth;
-use crate::db::tx;
 use crate::domain::feedback_item::FeedbackItem;
-use crate::domain::nps::{rate, Nps};
 use crate::domain::period::Period;
-use crate::domain::report::{per_question, QuestionResult};
 use crate::error::ApiError;
 use crate::pagination::IdPage;
+use crate::service::form_reports as service;
+pub use crate::service::form_reports::{Closure, FormReport};
 use crate::startup::AppState;
-use crate::store::{audience, feedback_items, forms, submissions};
-
-/// A form's results for one month.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FormReport {
-    /// The form.
-    pub form_id: String,
-    /// The month.
-    pub period: String,
-    /// Audience size now (live stakeholders matching the audience).
-    pub expected: i64,
-    /// Submissions for the period.
-    pub submitted: i64,
-    /// submitted / expected as a fraction (0–1, four decimals; 0 when nobody is expected).
-    pub response_rate: f64,
-    /// NPS of the period's NPS answers.
-    pub nps: Nps,
-    /// Per question, each submission counted under its own form version.
-    pub questions: Vec<QuestionResult>,
-    /// Whether the period has been closed.
-    pub closed: bool,
-}
 
 /// Audience members who have not submitted.
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,17 +24,6 @@ pub struct MissingPage {
     pub items: Vec<StakeholderView>,
     /// Cursor of the next page; null on the last.
     pub next_cursor: Option<String>,
-}
-
-/// The answer to closing a period.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Closure {
-    /// The form.
-    pub form_id: String,
-    /// The month now closed: no new submissions or amendments.
-    pub period: String,
-    /// True.
-    pub closed: bool,
 }
 
 fn period_param(params: &HashMap<String, String>) -> Result<String, ApiError> {
@@ -85,34 +49,7 @@ pub async fn report(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let period = period_param(&params)?;
-    let report = with_conn(&state, move |conn| {
-        let form = load_form(conn, &auth, &id)?;
-        let ws = &auth.workspace_id;
-        // Only people the caller may see count, as on the dashboard and submission list.
-        let expected = match auth.sees_confidential() {
-            true => audience::count(conn, ws, &form.audience)?,
-            false => audience::count_public(conn, ws, &form.audience)?,
-        };
-        let (submitted, promoters, passives, detractors) =
-            submissions::period_counts(conn, &auth, &form.id, &period)?;
-        let versions = forms::versions(conn, ws, &form.id)?;
-        let answers = submissions::period_answers(conn, &auth, &form.id, &period)?
-            .into_iter()
-            .map(|(v, text)| (v, serde_json::from_str(&text).unwrap_or_default()))
-            .collect::<Vec<_>>();
-        let closed = submissions::is_closed(conn, ws, &form.id, &period)?;
-        Ok(FormReport {
-            form_id: form.id,
-            period,
-            expected,
-            submitted,
-            response_rate: rate(submitted, expected),
-            nps: Nps::from_counts(promoters, passives, detractors),
-            questions: per_question(&versions, &answers),
-            closed,
-        })
-    })
-    .await?;
+    let report = service::report(&state.pool, auth, id.into_inner(), period).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -134,19 +71,7 @@ pub async fn missing(
     let page = IdPage::from_params(&params, &state.cursors)?;
     let query = page.clone();
     let role = auth.role;
-    let people = with_conn(&state, move |conn| {
-        let form = load_form(conn, &auth, &id)?;
-        Ok(audience::missing(
-            conn,
-            &auth.workspace_id,
-            &form.audience,
-            &form.id,
-            &period,
-            !role.sees_confidential(),
-            &query,
-        )?)
-    })
-    .await?;
+    let people = service::missing(&state.pool, auth, id.into_inner(), period, query).await?;
     let (people, next_cursor) = page.finish(people, &state.cursors, |x| &x.id);
     let items = people.into_iter().map(|s| StakeholderView::for_role(s, role)).collect();
     Ok(HttpResponse::Ok().json(MissingPage { items, next_cursor }))
@@ -179,18 +104,7 @@ pub async fn close(
     let period = Period::parse(&period)
         .ok_or_else(|| ApiError::invalid("period", "must be a month YYYY-MM"))?
         .to_string();
-    let outcome = with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            let form = load_form(c, &auth, &id)?;
-            let open = feedback_items::unanswered(c, &auth.workspace_id, &form.id, &period)?;
-            if !open.is_empty() {
-                return Ok(Err(open));
-            }
-            submissions::close(c, &auth.workspace_id, &form.id, &period, &auth.sub)?;
-            Ok(Ok(Closure { form_id: form.id, period: period.clone(), closed: true }))
-        })
-    })
-    .await?;
+    let outcome = service::close(&state.pool, auth, id, period).await?;
     match outcome {
         Ok(closure) => Ok(HttpResponse::Ok().json(closure)),
         Err(open) => {

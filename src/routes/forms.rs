@@ -9,17 +9,16 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::support::{created, with_conn, with_etag, Precondition};
+use super::support::{created, with_etag};
 use crate::auth::Auth;
-use crate::db::{tx, DbConnection};
+use crate::domain::form::FormVersion;
 use crate::domain::form::{
     parse_audience, parse_questions, parse_texts, Audience, Form, FormStatus, Question,
 };
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
-use crate::service::versioned;
+use crate::service::forms as service;
 use crate::startup::AppState;
-use crate::store::forms as store;
 
 /// A version in a form's version list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -106,13 +105,7 @@ fn unknown_fields(body: &Map<String, Value>, allowed: &[&str], errors: &mut Vec<
     }
 }
 
-/// Loads a form of the caller's workspace (404 otherwise).
-pub fn load(conn: &mut DbConnection, auth: &Auth, id: &str) -> Result<Form, ApiError> {
-    store::find(conn, &auth.workspace_id, id)?.ok_or_else(|| ApiError::not_found("form"))
-}
-
-fn view(conn: &mut DbConnection, form: Form) -> Result<FormView, ApiError> {
-    let versions = store::versions(conn, &form.workspace_id, &form.id)?;
+fn view((form, versions): (Form, Vec<FormVersion>)) -> FormView {
     let questions = versions.last().map(|v| v.questions.clone()).unwrap_or_default();
     let versions = versions
         .into_iter()
@@ -122,7 +115,7 @@ fn view(conn: &mut DbConnection, form: Form) -> Result<FormView, ApiError> {
             question_count: v.questions.len(),
         })
         .collect();
-    Ok(FormView { form, questions, versions })
+    FormView { form, questions, versions }
 }
 
 /// Create a form (its first question set is version 1).
@@ -156,11 +149,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let view = with_conn(&state, move |conn| {
-        tx::write(conn, |c| store::insert(c, &form, &questions))?;
-        view(conn, form)
-    })
-    .await?;
+    let view = view(service::create(&state.pool, form, questions).await?);
     Ok(created(&format!("/v1/forms/{}", view.form.id), view.form.revision, &view))
 }
 
@@ -185,11 +174,7 @@ pub async fn list(
     };
     let page = IdPage::from_params(&params, &state.cursors)?;
     let query = page.clone();
-    let ws = auth.workspace_id.clone();
-    let items = with_conn(&state, move |conn| {
-        Ok(store::list(conn, &ws, status, query.after.clone(), query.fetch())?)
-    })
-    .await?;
+    let items = service::list(&state.pool, auth, status, query.after.clone(), query.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
     Ok(HttpResponse::Ok().json(FormPage { items, next_cursor }))
 }
@@ -204,32 +189,8 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = with_conn(&state, move |conn| {
-        let form = load(conn, &auth, &id)?;
-        view(conn, form)
-    })
-    .await?;
+    let view = view(service::get(&state.pool, auth, id.into_inner()).await?);
     Ok(with_etag(StatusCode::OK, view.form.revision, &view))
-}
-
-fn modify(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: &str,
-    if_match: &Option<Precondition>,
-    change: impl Fn(&mut Form) -> Result<bool, ApiError>,
-    questions: Option<&[Question]>,
-) -> Result<Form, ApiError> {
-    versioned::modify(
-        conn,
-        if_match,
-        |c| {
-            store::lock(c, &auth.workspace_id, id)?;
-            load(c, auth, id)
-        },
-        change,
-        |c, before, after| Ok(store::save(c, before, after, questions)?),
-    )
 }
 
 /// Change title, description, audience or status (`archived` stops submissions).
@@ -262,32 +223,8 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let view = with_conn(&state, move |conn| {
-        let form = modify(
-            conn,
-            &auth,
-            &id,
-            &if_match,
-            |f| {
-                if let Some(t) = &title {
-                    f.title = t.clone();
-                }
-                if let Some(d) = &description {
-                    f.description = d.clone();
-                }
-                if let Some(a) = &audience {
-                    f.audience = a.clone();
-                }
-                if let Some(s) = status {
-                    f.status = s;
-                }
-                Ok(true)
-            },
-            None,
-        )?;
-        view(conn, form)
-    })
-    .await?;
+    let changes = service::FormChanges { title, description, audience, status };
+    let view = view(service::update(&state.pool, auth, id.into_inner(), if_match, changes).await?);
     Ok(with_etag(StatusCode::OK, view.form.revision, &view))
 }
 
@@ -312,21 +249,7 @@ pub async fn new_version(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let view = with_conn(&state, move |conn| {
-        let form = modify(
-            conn,
-            &auth,
-            &id,
-            &if_match,
-            |f| {
-                f.version += 1;
-                Ok(true)
-            },
-            Some(&questions),
-        )?;
-        view(conn, form)
-    })
-    .await?;
+    let view = view(service::new_version(&state.pool, auth, id.into_inner(), if_match, questions).await?);
     Ok(created(&format!("/v1/forms/{}", view.form.id), view.form.revision, &view))
 }
 

@@ -9,20 +9,15 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::stakeholders::load_visible;
-use super::support::{created, with_conn, with_etag};
+use super::support::{created, with_etag};
 use crate::auth::{Auth, Role};
-use crate::db::{tx, DbConnection};
-use crate::domain::answers;
-use crate::domain::form::FormStatus;
 use crate::domain::period::Period;
-use crate::domain::stakeholder::Stakeholder;
 use crate::domain::submission::Submission;
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
-use crate::service::versioned;
+use crate::service::submissions as service;
 use crate::startup::AppState;
-use crate::store::{audience, forms, submissions as store};
+use crate::store::submissions as store;
 
 /// A page of submissions.
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,32 +50,6 @@ pub struct AmendInput {
     /// The complete new answers, checked against the submission's own form version.
     #[schema(value_type = Object)]
     answers: Map<String, Value>,
-}
-
-/// The stakeholder a request acts for: a stakeholder token only for itself (403 for
-/// anyone else), other roles for anyone they can see.
-pub fn subject(conn: &mut DbConnection, auth: &Auth, stakeholder_id: &str) -> Result<Stakeholder, ApiError> {
-    if auth.role == Role::Stakeholder {
-        if auth.stakeholder_id.as_deref() != Some(stakeholder_id) {
-            return Err(ApiError::Forbidden(
-                "a stakeholder token may only act for its own stakeholder".into(),
-            ));
-        }
-        let own = crate::store::stakeholders::find(conn, &auth.workspace_id, stakeholder_id)?;
-        return own.filter(|s| s.deleted_at.is_none()).ok_or_else(|| ApiError::not_found("stakeholder"));
-    }
-    load_visible(conn, auth, stakeholder_id, false)
-}
-
-/// Loads a submission the caller may see (a stakeholder only its own; 404 otherwise).
-pub fn load(conn: &mut DbConnection, auth: &Auth, id: &str) -> Result<Submission, ApiError> {
-    let found =
-        store::find(conn, &auth.workspace_id, id)?.ok_or_else(|| ApiError::not_found("submission"))?;
-    let visible = match auth.role {
-        Role::Stakeholder => auth.stakeholder_id.as_deref() == Some(found.stakeholder_id.as_str()),
-        _ => load_visible(conn, auth, &found.stakeholder_id, true).is_ok(),
-    };
-    visible.then_some(found).ok_or_else(|| ApiError::not_found("submission"))
 }
 
 fn parse_body(
@@ -133,10 +102,6 @@ fn parse_body(
     }
 }
 
-fn closed_error(period: &str) -> ApiError {
-    ApiError::invalid("period", format!("{period} is closed for this form"))
-}
-
 /// Submit a form for a stakeholder and month (201, pinned to the latest form version).
 /// Archived forms, closed and future periods and invalid answers are 422 (one entry per
 /// problem); a stakeholder outside the audience is 403; a second submission for the same
@@ -155,47 +120,8 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let internal = auth.sees_internal_actors();
     let (stakeholder_id, period, given) = parse_body(&auth, &body)?;
-    let period = period.to_string();
-    let submission = with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            let form = super::forms::load(c, &auth, &id)?;
-            if form.status == FormStatus::Archived {
-                return Err(ApiError::invalid("form", "this form is archived and takes no submissions"));
-            }
-            let person = subject(c, &auth, &stakeholder_id)?;
-            if !audience::contains(c, &auth.workspace_id, &form.audience, &person.id)? {
-                return Err(ApiError::Forbidden("this stakeholder is not in the form's audience".into()));
-            }
-            if store::is_closed(c, &auth.workspace_id, &form.id, &period)? {
-                return Err(closed_error(&period));
-            }
-            if let Some(existing) = store::existing(c, &auth.workspace_id, &form.id, &person.id, &period)? {
-                return Err(ApiError::Conflict(format!(
-                    "already submitted for {period}: submission {existing}; amend it with PUT /v1/submissions/{existing}"
-                )));
-            }
-            let questions = forms::questions(c, &auth.workspace_id, &form.id, form.version)?;
-            let answers = answers::validate(&questions, &given).map_err(ApiError::Validation)?;
-            let now = crate::time::now();
-            let submission = Submission {
-                id: uuid::Uuid::now_v7().to_string(),
-                workspace_id: auth.workspace_id.clone(),
-                form_id: form.id.clone(),
-                form_version: form.version,
-                stakeholder_id: person.id.clone(),
-                period: period.clone(),
-                nps: answers::nps(&questions, &answers),
-                answers,
-                submitted_by: auth.sub.clone(),
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
-            store::insert(c, &submission)?;
-            Ok(submission)
-        })
-    })
-    .await?;
+    let submission =
+        service::create(&state.pool, auth, id.into_inner(), (stakeholder_id, period, given)).await?;
     let submission = submission.shown(internal);
     Ok(created(&format!("/v1/submissions/{}", submission.id), submission.version, &submission))
 }
@@ -231,32 +157,7 @@ pub async fn amend(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let submission = with_conn(&state, move |conn| {
-        // The pinned version never changes, so the answers can be checked before the write.
-        let current = load(conn, &auth, &id)?;
-        let questions = forms::questions(conn, &auth.workspace_id, &current.form_id, current.form_version)?;
-        let answers = answers::validate(&questions, &given).map_err(ApiError::Validation)?;
-        let nps = answers::nps(&questions, &answers);
-        versioned::modify(
-            conn,
-            &if_match,
-            |c| {
-                store::lock(c, &auth.workspace_id, &id)?;
-                let found = load(c, &auth, &id)?;
-                if store::is_closed(c, &auth.workspace_id, &found.form_id, &found.period)? {
-                    return Err(closed_error(&found.period));
-                }
-                Ok(found)
-            },
-            |s| {
-                s.answers = answers.clone();
-                s.nps = nps;
-                Ok(true)
-            },
-            |c, before, after| Ok(store::save(c, before, after)?),
-        )
-    })
-    .await?;
+    let submission = service::amend(&state.pool, auth, id.into_inner(), if_match, given).await?;
     let submission = submission.shown(internal);
     Ok(with_etag(StatusCode::OK, submission.version, &submission))
 }
@@ -272,7 +173,7 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let internal = auth.sees_internal_actors();
-    let submission = with_conn(&state, move |conn| load(conn, &auth, &id)).await?;
+    let submission = service::get(&state.pool, auth, id.into_inner()).await?;
     let submission = submission.shown(internal);
     Ok(with_etag(StatusCode::OK, submission.version, &submission))
 }
@@ -294,10 +195,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let internal = auth.sees_internal_actors();
     let mut errors = Vec::new();
-    let mut filter = store::Filter {
-        hide_confidential: !auth.role.sees_confidential() && auth.role != Role::Stakeholder,
-        ..Default::default()
-    };
+    let mut filter = store::Filter::default();
     filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
     filter.form_id = super::support::uuid_param(&params, "form_id", &mut errors);
     if let Some(p) = params.get("period") {
@@ -318,11 +216,7 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let ws = auth.workspace_id.clone();
-    let items = with_conn(&state, move |conn| {
-        Ok(store::list(conn, &ws, &filter, query.after.clone(), query.fetch())?)
-    })
-    .await?;
+    let items = service::list(&state.pool, auth, filter, query.after.clone(), query.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
     let items = items.into_iter().map(|x| x.shown(internal)).collect();
     Ok(HttpResponse::Ok().json(SubmissionPage { items, next_cursor }))

@@ -5,10 +5,15 @@
 pub mod accounts;
 pub mod conditions;
 pub mod contracts;
+pub mod feedback_items;
+pub mod form_reports;
+pub mod forms;
 pub mod interactions;
+pub mod me;
 pub mod network;
 pub mod people;
 pub mod plans;
+pub mod submissions;
 pub mod versioned;
 
 use crate::db::{DbConnection, Pool};

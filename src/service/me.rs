@@ -1,0 +1,113 @@
+//! What a stakeholder sees through their own token: their contact fields, their open
+//! forms, their submissions and points.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::run;
+use super::submissions::subject;
+use crate::access::Viewer;
+use crate::db::{DbConnection, Pool};
+use crate::domain::feedback_item::FeedbackItem;
+use crate::domain::form::{FormStatus, Question};
+use crate::domain::period::Period;
+use crate::domain::stakeholder::Stakeholder;
+use crate::domain::submission::Submission;
+use crate::error::ApiError;
+use crate::store::{audience, feedback_items, forms, submissions};
+
+/// An open form for me, with whether I have answered it this month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyForm {
+    /// Form id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// The version a submission now would answer.
+    pub version: i32,
+    /// Its questions.
+    pub questions: Vec<Question>,
+    /// The current month.
+    pub period: String,
+    /// Whether I have submitted for the current month.
+    pub submitted: bool,
+    /// My submission for the current month, if any.
+    pub submission_id: Option<String>,
+}
+
+/// My open forms.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyForms {
+    /// Open forms whose audience includes me.
+    pub items: Vec<MyForm>,
+}
+
+/// My submissions and every point I raised, with its status and response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyFeedback {
+    /// My submissions, oldest first.
+    pub submissions: Vec<Submission>,
+    /// My points, oldest first.
+    pub points: Vec<FeedbackItem>,
+}
+
+/// The most forms, submissions or points one `/v1/me` answer lists.
+const MAX_ITEMS: i64 = 500;
+
+fn me(conn: &mut DbConnection, viewer: &Viewer) -> Result<Stakeholder, ApiError> {
+    let id = viewer.stakeholder_id.clone().unwrap_or_default();
+    subject(conn, viewer, &id)
+}
+
+/// The caller's own person.
+pub async fn profile(pool: &Pool, viewer: Viewer) -> Result<Stakeholder, ApiError> {
+    run(pool, move |conn| me(conn, &viewer)).await
+}
+
+/// Open forms whose audience includes the caller, with this month's state.
+pub async fn my_forms(pool: &Pool, viewer: Viewer) -> Result<Vec<MyForm>, ApiError> {
+    run(pool, move |conn| {
+        let person = me(conn, &viewer)?;
+        let period = Period::current().to_string();
+        let mut out = Vec::new();
+        for form in forms::list(conn, &viewer.workspace_id, Some(FormStatus::Open), None, MAX_ITEMS)? {
+            if !audience::contains(conn, &viewer.workspace_id, &form.audience, &person.id)? {
+                continue;
+            }
+            let submission_id =
+                submissions::existing(conn, &viewer.workspace_id, &form.id, &person.id, &period)?;
+            let questions = forms::questions(conn, &viewer.workspace_id, &form.id, form.version)?;
+            out.push(MyForm {
+                id: form.id,
+                title: form.title,
+                description: form.description,
+                version: form.version,
+                questions,
+                period: period.clone(),
+                submitted: submission_id.is_some(),
+                submission_id,
+            });
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// The caller's submissions (without internal actors) and points.
+pub async fn my_feedback(pool: &Pool, viewer: Viewer) -> Result<MyFeedback, ApiError> {
+    run(pool, move |conn| {
+        let person = me(conn, &viewer)?;
+        let ws = &viewer.workspace_id;
+        let filter = submissions::Filter { stakeholder_id: Some(person.id.clone()), ..Default::default() };
+        let subs = submissions::list(conn, ws, &filter, None, MAX_ITEMS)?
+            .into_iter()
+            .map(|x| x.shown(false))
+            .collect();
+        let filter = feedback_items::Filter { stakeholder_id: Some(person.id), ..Default::default() };
+        let points = feedback_items::list(conn, ws, &filter, None, MAX_ITEMS)?;
+        Ok(MyFeedback { submissions: subs, points })
+    })
+    .await
+}
