@@ -113,8 +113,10 @@ pub async fn list(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let mut filter = store::Filter::default();
-    filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
+    let mut filter = store::Filter {
+        stakeholder_id: super::support::uuid_param(&params, "stakeholder_id", &mut errors),
+        ..Default::default()
+    };
     if let Some(v) = params.get("kind") {
         filter.kind = InteractionKind::parse(v);
         if filter.kind.is_none() {

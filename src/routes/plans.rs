@@ -100,9 +100,11 @@ pub async fn list(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let mut filter = store::Filter::default();
-    filter.include_deleted = super::stakeholders::include_deleted(&params)?;
-    filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
+    let mut filter = store::Filter {
+        include_deleted: super::stakeholders::include_deleted(&params)?,
+        stakeholder_id: super::support::uuid_param(&params, "stakeholder_id", &mut errors),
+        ..Default::default()
+    };
     if let Some(v) = params.get("owner") {
         match check_text("owner", v, 1, 200, TextKind::Line) {
             Ok(()) => filter.owner = Some(v.clone()),

@@ -195,9 +195,11 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let internal = auth.sees_internal_actors();
     let mut errors = Vec::new();
-    let mut filter = store::Filter::default();
-    filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
-    filter.form_id = super::support::uuid_param(&params, "form_id", &mut errors);
+    let mut filter = store::Filter {
+        stakeholder_id: super::support::uuid_param(&params, "stakeholder_id", &mut errors),
+        form_id: super::support::uuid_param(&params, "form_id", &mut errors),
+        ..Default::default()
+    };
     if let Some(p) = params.get("period") {
         match Period::parse(p) {
             Some(p) => filter.period = Some(p.to_string()),
