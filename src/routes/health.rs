@@ -4,7 +4,6 @@ use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::support::with_conn;
 use crate::error::ApiError;
 use crate::startup::AppState;
 
@@ -29,13 +28,7 @@ pub async fn healthz() -> HttpResponse {
 ))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let current = with_conn(&state, |conn| {
-        crate::db::migrations_current(conn).map_err(|e| {
-            tracing::warn!(error = %e, "readiness check failed");
-            ApiError::Unavailable
-        })
-    })
-    .await?;
+    let current = crate::service::operations::ready(&state.pool).await?;
     if !current {
         return Err(ApiError::Unavailable);
     }

@@ -4,21 +4,17 @@ use std::collections::HashMap;
 
 use actix_web::{get, web, HttpResponse};
 use chrono::{Days, NaiveDate};
-use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::support::with_conn;
 use crate::auth::{Auth, CalendarAuth};
-use crate::db::schema::stakeholders as s;
 use crate::domain::engagement::date;
 use crate::domain::fields::{check_text, TextKind};
 use crate::domain::ical::{calendar, Event};
-use crate::domain::schedule::{build, ScheduleItem};
+use crate::domain::schedule::ScheduleItem;
 use crate::error::{ApiError, FieldError};
 use crate::startup::AppState;
-use crate::store::plans;
 
 /// The most due dates one schedule answer holds.
 const MAX_ITEMS: usize = 5_000;
@@ -73,23 +69,9 @@ async fn load(
     params: &HashMap<String, String>,
 ) -> Result<Schedule, ApiError> {
     let (from, to, owner) = window(params)?;
-    with_conn(state, move |conn| {
-        let filter =
-            plans::Filter { owner, hide_confidential: !auth.role.sees_confidential(), ..Default::default() };
-        let mut all = plans::list(conn, &auth.workspace_id, &filter, None, i64::MAX)?;
-        crate::service::plans::as_seen_by(conn, &auth, &mut all)?;
-        let ids: Vec<&String> = all.iter().map(|p| &p.stakeholder_id).collect();
-        let names: HashMap<String, String> = s::table
-            .filter(s::workspace_id.eq(&auth.workspace_id))
-            .filter(s::id.eq_any(ids))
-            .select((s::id, s::name))
-            .load::<(String, String)>(conn)?
-            .into_iter()
-            .collect();
-        let (items, truncated) = build(&all, &names, from, to, crate::time::now().date_naive(), MAX_ITEMS);
-        Ok(Schedule { from, to, items, truncated })
-    })
-    .await
+    let (items, truncated) =
+        crate::service::plans::schedule(&state.pool, auth, owner, (from, to), MAX_ITEMS).await?;
+    Ok(Schedule { from, to, items, truncated })
 }
 
 /// Every due date of every plan in the window (default: today and the next 30 days,

@@ -3,15 +3,12 @@
 use std::collections::HashMap;
 
 use actix_web::{get, web, HttpResponse};
-use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::support::with_conn;
 use crate::auth::Auth;
-use crate::db::schema::stakeholders as s;
 use crate::domain::quadrant::quadrant;
 use crate::domain::sequence::{order, SortKey, Step};
 use crate::domain::stakeholder_enums::Stance;
@@ -29,8 +26,6 @@ pub struct SequencePage {
     /// Cursor of the next page; null on the last.
     pub next_cursor: Option<String>,
 }
-
-type Row = (String, String, Option<String>, String, Option<i32>, Option<i32>, bool);
 
 fn key_json(k: &SortKey) -> Vec<Value> {
     vec![json!(k.0), json!(k.1), json!(k.2), json!(k.3), json!(k.4)]
@@ -62,26 +57,16 @@ pub async fn sequence(
         }
         None => None,
     };
-    let hide = !auth.role.sees_confidential();
-    let rows: Vec<Row> = with_conn(&state, move |conn| {
-        let allowed: Vec<bool> = if hide { vec![false] } else { vec![false, true] };
-        Ok(s::table
-            .filter(s::workspace_id.eq(&auth.workspace_id))
-            .filter(s::deleted_at.is_null())
-            .filter(s::confidential.eq_any(allowed))
-            .select((s::id, s::name, s::title, s::stance, s::influence, s::impact, s::veto))
-            .load(conn)?)
-    })
-    .await?;
-    let steps = rows.into_iter().map(|(id, name, title, stance, influence, impact, veto)| {
+    let rows = crate::service::people::approach_rows(&state.pool, auth).await?;
+    let steps = rows.into_iter().map(|r| {
         Step::new(
-            id,
-            name,
-            title,
-            Stance::parse(&stance).unwrap_or_default(),
-            quadrant(influence, impact),
-            (influence, impact),
-            veto,
+            r.id,
+            r.name,
+            r.title,
+            Stance::parse(&r.stance).unwrap_or_default(),
+            quadrant(r.influence, r.impact),
+            (r.influence, r.impact),
+            r.veto,
         )
     });
     let mut items: Vec<Step> = order(steps.collect())

@@ -5,14 +5,17 @@
 pub mod accounts;
 pub mod conditions;
 pub mod contracts;
+pub mod dashboard;
 pub mod feedback_items;
 pub mod form_reports;
 pub mod forms;
 pub mod interactions;
 pub mod me;
 pub mod network;
+pub mod operations;
 pub mod people;
 pub mod plans;
+pub mod risks;
 pub mod submissions;
 pub mod versioned;
 

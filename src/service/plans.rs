@@ -116,3 +116,24 @@ pub fn as_seen_by(conn: &mut DbConnection, viewer: &Viewer, plans: &mut [Plan]) 
     }
     Ok(())
 }
+
+/// Every due date of every plan (of people the caller may see) in the window, overdue
+/// first, at most `max` of them; true when more were left out.
+pub async fn schedule(
+    pool: &Pool,
+    viewer: Viewer,
+    owner: Option<String>,
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    max: usize,
+) -> Result<(Vec<crate::domain::schedule::ScheduleItem>, bool), ApiError> {
+    run(pool, move |conn| {
+        let filter =
+            store::Filter { owner, hide_confidential: !viewer.sees_confidential(), ..Default::default() };
+        let mut all = store::list(conn, &viewer.workspace_id, &filter, None, i64::MAX)?;
+        as_seen_by(conn, &viewer, &mut all)?;
+        let ids: Vec<String> = all.iter().map(|p| p.stakeholder_id.clone()).collect();
+        let names = crate::store::stakeholders::names(conn, &viewer.workspace_id, &ids)?;
+        Ok(crate::domain::schedule::build(&all, &names, from, to, crate::time::now().date_naive(), max))
+    })
+    .await
+}

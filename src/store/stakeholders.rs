@@ -151,3 +151,54 @@ fn replace_tags(conn: &mut DbConnection, s: &Stakeholder) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// The names of these people, by id.
+pub fn names(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = stakeholders::table
+        .filter(stakeholders::workspace_id.eq(workspace_id))
+        .filter(stakeholders::id.eq_any(ids))
+        .select((stakeholders::id, stakeholders::name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// What the approach order needs of each live person the viewer may see.
+#[derive(Debug, Clone, Queryable)]
+pub struct ApproachRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Job title.
+    pub title: Option<String>,
+    /// Stance as stored.
+    pub stance: String,
+    /// Influence 1–5.
+    pub influence: Option<i32>,
+    /// Impact 1–5.
+    pub impact: Option<i32>,
+    /// Holds a veto.
+    pub veto: bool,
+}
+
+/// Every live person the viewer may see, as the approach order needs them.
+pub fn approach_rows(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<Vec<ApproachRow>> {
+    stakeholders::table
+        .filter(stakeholders::workspace_id.eq(&viewer.workspace_id))
+        .filter(stakeholders::deleted_at.is_null())
+        .filter(stakeholders::confidential.eq_any(viewer.confidential_values()))
+        .select((
+            stakeholders::id,
+            stakeholders::name,
+            stakeholders::title,
+            stakeholders::stance,
+            stakeholders::influence,
+            stakeholders::impact,
+            stakeholders::veto,
+        ))
+        .load(conn)
+}

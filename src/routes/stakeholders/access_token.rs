@@ -5,10 +5,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::load_visible;
 use crate::auth::{Auth, Role};
 use crate::error::ApiError;
-use crate::routes::support::with_conn;
 use crate::startup::AppState;
 
 /// Shortest and longest lifetimes of a stakeholder token, and the default.
@@ -60,15 +58,10 @@ pub async fn issue(
             || ApiError::invalid("ttl_seconds", format!("must be an integer from {MIN_TTL} to {MAX_TTL}")),
         )?,
     };
-    let who = auth.clone();
-    let person = with_conn(&state, move |conn| load_visible(conn, &who, &id, false)).await?;
-    let token = state.jwt.issue(
-        &format!("stakeholder:{}", person.id),
-        &auth.workspace_id,
-        Role::Stakeholder,
-        Some(&person.id),
-        ttl,
-    );
+    let ws = auth.workspace_id.clone();
+    let person = crate::service::people::visible(&state.pool, auth, id.into_inner()).await?;
+    let token =
+        state.jwt.issue(&format!("stakeholder:{}", person.id), &ws, Role::Stakeholder, Some(&person.id), ttl);
     Ok(HttpResponse::Created().insert_header(crate::routes::support::NO_STORE).json(AccessToken {
         access_token: token,
         token_type: "Bearer",

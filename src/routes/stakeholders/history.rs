@@ -8,14 +8,11 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
 
-use super::handlers::load_visible;
 use crate::auth::Auth;
 use crate::domain::history::{visible_changes, HistoryOp};
 use crate::error::ApiError;
 use crate::pagination::{self, Position};
-use crate::routes::support::with_conn;
 use crate::startup::AppState;
-use crate::store::history as store;
 
 /// One recorded change.
 #[derive(Debug, Serialize, ToSchema)]
@@ -82,12 +79,9 @@ pub async fn list(
         }
         None => None,
     };
-    let who = auth.clone();
-    let mut rows = with_conn(&state, move |conn| {
-        load_visible(conn, &who, &id, true)?;
-        Ok(store::list(conn, &who.workspace_id, &id, before, limit + 1)?)
-    })
-    .await?;
+    let sees_analysis = auth.sees_analysis();
+    let mut rows =
+        crate::service::people::history(&state.pool, auth, id.into_inner(), before, limit + 1).await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|last| {
@@ -104,7 +98,7 @@ pub async fn list(
         .into_iter()
         .filter_map(|row| {
             let op = HistoryOp::parse(&row.op)?;
-            let mut changes = visible_changes(row.changes(), auth.sees_analysis());
+            let mut changes = visible_changes(row.changes(), sees_analysis);
             let quadrant = changes.remove("quadrant");
             if op == HistoryOp::Update && changes.is_empty() {
                 return None;
