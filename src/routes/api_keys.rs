@@ -9,11 +9,10 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::support::with_conn;
 use crate::auth::{Auth, Role};
-use crate::db::tx;
 use crate::domain::fields;
 use crate::error::{ApiError, FieldError};
+use crate::service::api_keys as service;
 use crate::startup::AppState;
 use crate::store::api_keys::{self as store, ApiKey};
 
@@ -138,11 +137,7 @@ pub async fn create(
         last_used_at: None,
         created_at: crate::time::now().naive_utc(),
     };
-    let key = with_conn(&state, move |conn| {
-        tx::write(conn, |c| store::insert(c, &key))?;
-        Ok(key)
-    })
-    .await?;
+    let key = service::create(&state.pool, key).await?;
     Ok(HttpResponse::Created()
         .insert_header(crate::routes::support::NO_STORE)
         .insert_header(("Location", format!("/v1/api-keys/{}", key.id)))
@@ -153,7 +148,7 @@ pub async fn create(
 #[utoipa::path(tag = "auth", responses((status = 200, body = ApiKeyList)), security(("bearer" = [])))]
 #[get("/api-keys")]
 pub async fn list(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let items = with_conn(&state, move |conn| Ok(store::list(conn, &auth.workspace_id)?)).await?;
+    let items = service::list(&state.pool, auth).await?;
     Ok(HttpResponse::Ok().json(ApiKeyList { items, next_cursor: None }))
 }
 
@@ -166,9 +161,7 @@ pub async fn revoke(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let key_id = id.clone();
-    let revoked =
-        with_conn(&state, move |conn| tx::write(conn, |c| Ok(store::revoke(c, &auth.workspace_id, &id)?)))
-            .await?;
+    let revoked = service::revoke(&state.pool, auth, id.into_inner()).await?;
     if !revoked {
         return Err(ApiError::not_found("api key"));
     }
@@ -192,8 +185,7 @@ pub async fn token(
     if secret.len() > 200 {
         return Err(ApiError::Unauthorized("invalid API key".into()));
     }
-    let key =
-        with_conn(&state, move |conn| tx::write(conn, |c| Ok(store::authenticate(c, &secret)?))).await?;
+    let key = service::authenticate(&state.pool, secret).await?;
     let key = key.ok_or_else(|| ApiError::Unauthorized("unknown, revoked or expired API key".into()))?;
     let role = Role::parse(&key.role).ok_or(ApiError::Internal)?;
     // Never beyond the key's own expiry.

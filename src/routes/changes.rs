@@ -9,12 +9,11 @@ use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::support::with_conn;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::pagination::{self, Position};
 use crate::startup::AppState;
-use crate::store::changes::{self as store, EntityType};
+use crate::store::changes::EntityType;
 
 const SORT: &str = "seq";
 
@@ -78,8 +77,7 @@ pub async fn changes(
             ApiError::invalid("types", format!("unknown type '{t}'; use {}", EntityType::expected()))
         })?);
     }
-    let mut rows =
-        with_conn(&state, move |conn| Ok(store::list(conn, &auth, after, &types, limit + 1)?)).await?;
+    let mut rows = crate::service::sync::changes(&state.pool, auth, after, types, limit + 1).await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let last = rows.last().map(|c| c.seq).unwrap_or(after);

@@ -5,12 +5,10 @@ use std::collections::HashMap;
 use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::support::with_conn;
 use crate::auth::Auth;
 use crate::domain::anonymize::{to_csv, AnonMap};
 use crate::error::ApiError;
 use crate::startup::AppState;
-use crate::store;
 
 /// The anonymised map: people as stable codes (`S-0001`, in order of creation), accounts
 /// as `A-001`, titles, categories, roles, scores, stance and relationships kept; names,
@@ -32,8 +30,7 @@ pub async fn anonymized(
     if !matches!(format.as_str(), "json" | "csv") {
         return Err(ApiError::invalid("format", "must be json or csv"));
     }
-    let map =
-        with_conn(&state, move |conn| Ok(store::export::anonymized_map(conn, &auth.workspace_id)?)).await?;
+    let map = crate::service::sync::anonymized(&state.pool, auth).await?;
     Ok(match format.as_str() {
         "csv" => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")

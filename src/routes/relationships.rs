@@ -9,16 +9,14 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::stakeholders::load_visible;
-use super::support::{etag, with_conn};
+use super::support::etag;
 use crate::auth::Auth;
-use crate::db::tx;
 use crate::domain::relationship::{self, Relationship, RelationshipKind};
 use crate::error::ApiError;
 use crate::pagination::IdPage;
-use crate::service::conditions::check_if_match;
+use crate::service::relationships as service;
 use crate::startup::AppState;
-use crate::store::relationships::{self as store, Scope};
+use crate::store::relationships::Scope;
 
 /// A page of relationships.
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,10 +47,6 @@ pub struct RelationshipInput {
     strength: Option<i32>,
 }
 
-fn scope(auth: &Auth) -> Scope {
-    Scope { hide_confidential: !auth.role.sees_confidential(), ..Scope::default() }
-}
-
 fn respond(status: StatusCode, rel: Relationship) -> HttpResponse {
     HttpResponse::build(status).insert_header((header::ETAG, etag(rel.version))).json(rel)
 }
@@ -74,19 +68,7 @@ pub async fn create(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let rel = relationship::parse_new(&auth.workspace_id, &body, crate::time::now())?;
-    let who = auth.clone();
-    let rel = with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            load_visible(c, &who, &rel.from_id, false)?;
-            load_visible(c, &who, &rel.to_id, false)?;
-            if store::exists(c, &rel)? {
-                return Err(ApiError::Conflict("this relationship already exists".into()));
-            }
-            store::insert(c, &rel)?;
-            Ok(rel)
-        })
-    })
-    .await?;
+    let rel = service::create(&state.pool, auth, rel).await?;
     let location = format!("/v1/relationships/{}", rel.id);
     let mut res = respond(StatusCode::CREATED, rel);
     res.headers_mut().insert(header::LOCATION, location.parse().expect("ids are ASCII"));
@@ -106,9 +88,8 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (ws, scope) = (auth.workspace_id.clone(), scope(&auth));
-    let rel = with_conn(&state, move |conn| Ok(store::find(conn, &ws, &id, &scope)?)).await?;
-    Ok(respond(StatusCode::OK, rel.ok_or_else(|| ApiError::not_found("relationship"))?))
+    let rel = service::get(&state.pool, auth, id.into_inner()).await?;
+    Ok(respond(StatusCode::OK, rel))
 }
 
 /// Relationships, oldest first; only those whose two ends are live stakeholders the caller may see.
@@ -130,7 +111,7 @@ pub async fn list(
     state: web::Data<AppState>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut scope = scope(&auth);
+    let mut scope = Scope::default();
     let mut errors = Vec::new();
     scope.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
     if let Some(kind) = params.get("kind") {
@@ -148,37 +129,9 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let ws = auth.workspace_id.clone();
-    let items = with_conn(&state, move |conn| {
-        Ok(store::list(conn, &ws, &scope, query.after.clone(), query.fetch())?)
-    })
-    .await?;
+    let items = service::list(&state.pool, auth, scope, query.after.clone(), query.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
     Ok(HttpResponse::Ok().json(RelationshipPage { items, next_cursor }))
-}
-
-async fn set_deleted(
-    auth: Auth,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    id: String,
-    delete: bool,
-) -> Result<Relationship, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
-    let (ws, scope) = (auth.workspace_id.clone(), Scope { include_deleted: !delete, ..scope(&auth) });
-    with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            let rel = store::find(c, &ws, &id, &scope)?.ok_or_else(|| ApiError::not_found("relationship"))?;
-            check_if_match(&if_match, rel.version)?;
-            if rel.deleted_at.is_some() == delete {
-                return Ok(rel);
-            }
-            let at = delete.then(|| crate::time::now().naive_utc());
-            store::set_deleted(c, &rel, at)?;
-            Ok(store::find(c, &ws, &id, &Scope { include_deleted: true, ..scope.clone() })?.unwrap_or(rel))
-        })
-    })
-    .await
 }
 
 /// Delete a relationship (soft).
@@ -196,7 +149,8 @@ pub async fn remove(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    set_deleted(auth, state, req, id.into_inner(), true).await?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
+    service::set_deleted(&state.pool, auth, id.into_inner(), if_match, true).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -215,7 +169,8 @@ pub async fn restore(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let rel = set_deleted(auth, state, req, id.into_inner(), false).await?;
+    let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
+    let rel = service::set_deleted(&state.pool, auth, id.into_inner(), if_match, false).await?;
     Ok(respond(StatusCode::OK, rel))
 }
 

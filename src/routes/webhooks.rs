@@ -8,14 +8,13 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::support::with_conn;
 use crate::auth::Auth;
-use crate::db::{tx, DbConnection};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::pagination::IdPage;
+use crate::service::webhooks as service;
 use crate::startup::AppState;
 use crate::store::changes::{ChangeKind, EntityType};
-use crate::store::webhooks::{self as store, Delivery, WebhookRow};
+use crate::store::webhooks::{Delivery, WebhookRow};
 
 /// A subscription as shown (without its secret).
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,59 +107,6 @@ fn event_names() -> utoipa::openapi::schema::Schema {
     ArrayBuilder::new().items(item).min_items(Some(1)).max_items(Some(50)).into()
 }
 
-fn known_event(name: &str) -> bool {
-    name == "*"
-        || name
-            .split_once('.')
-            .is_some_and(|(t, k)| EntityType::parse(t).is_some() && ChangeKind::parse(k).is_some())
-}
-
-fn apply(hook: &mut WebhookRow, body: &Map<String, Value>, creating: bool) -> Result<(), ApiError> {
-    let mut errors: Vec<FieldError> = body
-        .keys()
-        .filter(|k| !["url", "events", "active"].contains(&k.as_str()))
-        .map(|k| FieldError::new(k, "is not a webhook field"))
-        .collect();
-    match body.get("url") {
-        Some(Value::String(url))
-            if url.chars().count() <= 2000
-                && (url.starts_with("https://") || url.starts_with("http://"))
-                && url.split("://").nth(1).is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
-                && !url.chars().any(char::is_control) =>
-        {
-            hook.url = url.clone()
-        }
-        None if !creating => {}
-        _ => errors.push(FieldError::new("url", "must be an http(s) URL of at most 2000 characters")),
-    }
-    match body.get("events") {
-        Some(Value::Array(given)) if !given.is_empty() && given.len() <= 50 => {
-            let names: Vec<String> = given.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
-            if names.len() != given.len() || !names.iter().all(|n| known_event(n)) {
-                errors.push(FieldError::new("events", "must be event names like stakeholder.updated, submission.created, feedback_item.updated, or *"));
-            } else {
-                hook.events = serde_json::to_string(&names).expect("strings serialise");
-            }
-        }
-        None if !creating => {}
-        _ => errors.push(FieldError::new("events", "must be an array of 1 to 50 event names")),
-    }
-    match body.get("active") {
-        Some(Value::Bool(b)) => hook.active = *b,
-        None => {}
-        _ => errors.push(FieldError::new("active", "must be true or false")),
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
-fn load(conn: &mut DbConnection, auth: &Auth, id: &str) -> Result<WebhookRow, ApiError> {
-    store::find(conn, &auth.workspace_id, id)?.ok_or_else(|| ApiError::not_found("webhook"))
-}
-
 /// Subscribe a URL to events (admin). Events are queued in the same transaction as each
 /// change and delivered signed, retried with exponential backoff.
 #[utoipa::path(tag = "sync", request_body = WebhookInput, responses((status = 201, body = CreatedWebhook)), security(("bearer" = [])))]
@@ -173,7 +119,7 @@ pub async fn create(
     let now = crate::time::now().naive_utc();
     let id = uuid::Uuid::now_v7().to_string();
     let secret = state.jwt.webhook_secret(&id);
-    let mut hook = WebhookRow {
+    let hook = WebhookRow {
         workspace_id: auth.workspace_id.clone(),
         id,
         url: String::new(),
@@ -185,12 +131,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    apply(&mut hook, &body, true)?;
-    let hook = with_conn(&state, move |conn| {
-        tx::write(conn, |c| store::insert(c, &hook))?;
-        Ok(hook)
-    })
-    .await?;
+    let hook = service::create(&state.pool, hook, body.into_inner()).await?;
     Ok(HttpResponse::Created()
         .insert_header(crate::routes::support::NO_STORE)
         .insert_header(("Location", format!("/v1/webhooks/{}", hook.id)))
@@ -201,7 +142,7 @@ pub async fn create(
 #[utoipa::path(tag = "sync", responses((status = 200, body = WebhookList)), security(("bearer" = [])))]
 #[get("/webhooks")]
 pub async fn list(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let items = with_conn(&state, move |conn| Ok(store::list(conn, &auth.workspace_id)?)).await?;
+    let items = service::list(&state.pool, auth).await?;
     Ok(HttpResponse::Ok()
         .json(WebhookList { items: items.into_iter().map(Webhook::from).collect(), next_cursor: None }))
 }
@@ -214,7 +155,7 @@ pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let hook = with_conn(&state, move |conn| load(conn, &auth, &id)).await?;
+    let hook = service::get(&state.pool, auth, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(Webhook::from(hook)))
 }
 
@@ -229,17 +170,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let hook = with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            let mut hook = load(c, &auth, &id)?;
-            apply(&mut hook, &body, false)?;
-            hook.version += 1;
-            hook.updated_at = crate::time::now().naive_utc();
-            store::update(c, &hook)?;
-            Ok(hook)
-        })
-    })
-    .await?;
+    let hook = service::update(&state.pool, auth, id.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(Webhook::from(hook)))
 }
 
@@ -251,13 +182,7 @@ pub async fn remove(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            load(c, &auth, &id)?;
-            Ok(store::delete(c, &auth.workspace_id, &id)?)
-        })
-    })
-    .await?;
+    service::remove(&state.pool, auth, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -275,11 +200,8 @@ pub async fn deliveries(
 ) -> Result<HttpResponse, ApiError> {
     let page = IdPage::from_params(&params, &state.cursors)?;
     let query = page.clone();
-    let items = with_conn(&state, move |conn| {
-        load(conn, &auth, &id)?;
-        Ok(store::deliveries(conn, &auth.workspace_id, &id, query.after.clone(), query.fetch())?)
-    })
-    .await?;
+    let items =
+        service::deliveries(&state.pool, auth, id.into_inner(), query.after.clone(), query.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |d| &d.id);
     Ok(HttpResponse::Ok().json(DeliveryPage { items, next_cursor }))
 }

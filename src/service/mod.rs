@@ -3,6 +3,7 @@
 //! the rows. The only layer that opens transactions; handlers call one function here.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod conditions;
 pub mod contracts;
 pub mod dashboard;
@@ -15,9 +16,12 @@ pub mod network;
 pub mod operations;
 pub mod people;
 pub mod plans;
+pub mod relationships;
 pub mod risks;
 pub mod submissions;
+pub mod sync;
 pub mod versioned;
+pub mod webhooks;
 
 use crate::db::{DbConnection, Pool};
 use crate::error::ApiError;
