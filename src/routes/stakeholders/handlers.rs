@@ -1,4 +1,4 @@
-//! Stakeholder handlers: parse → authorise → domain rules → store → view.
+//! Stakeholder handlers: parse, call the service, map to the view the role may see.
 
 use std::collections::HashMap;
 
@@ -9,64 +9,17 @@ use serde_json::{Map, Value};
 use super::query::{self, ListParams};
 use super::view::{StakeholderInput, StakeholderPage, StakeholderView};
 use crate::auth::{Auth, Role};
-use crate::db::{tx, DbConnection};
-use crate::domain::stakeholder::{self, Mode, Stakeholder};
+use crate::domain::stakeholder::Stakeholder;
 use crate::error::ApiError;
 use crate::pagination::Position;
-use crate::routes::support::{etag, with_conn, Precondition};
-use crate::service::versioned;
+use crate::routes::support::etag;
+use crate::service::stakeholders as service;
 use crate::startup::AppState;
-use crate::store::stakeholder_list::{self, After, ListError};
-use crate::store::stakeholders::{self as store, KeyHolder};
-
-pub(crate) use super::load_visible;
+use crate::store::stakeholder_list::{self, After};
 
 fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> HttpResponse {
     let tag = etag(s.version);
     HttpResponse::build(status).insert_header((header::ETAG, tag)).json(StakeholderView::for_role(s, role))
-}
-
-/// Cross-row rules of a write: the CRM key is free (409) and a newly set account exists
-/// (422). An account that was deleted after it was linked does not block other changes,
-/// such as deleting the stakeholder.
-pub(super) fn ensure_references(
-    conn: &mut DbConnection,
-    viewer: &Auth,
-    before: Option<&Stakeholder>,
-    s: &Stakeholder,
-) -> Result<(), ApiError> {
-    let account_changed = before.is_none_or(|b| b.profile.account_id != s.profile.account_id);
-    if let Some(account) = s.profile.account_id.as_ref().filter(|_| account_changed) {
-        let live = crate::store::accounts::find(conn, &s.workspace_id, account)?
-            .is_some_and(|a| a.deleted_at.is_none());
-        if !live {
-            return Err(ApiError::invalid("account_id", "no such account in this workspace"));
-        }
-    }
-    ensure_external_key_free(conn, viewer, s)
-}
-
-fn ensure_external_key_free(conn: &mut DbConnection, viewer: &Auth, s: &Stakeholder) -> Result<(), ApiError> {
-    if let (Some(source), Some(external_id)) = (&s.profile.source, &s.profile.external_id) {
-        match store::key_holder(conn, viewer, source, external_id)? {
-            Some(KeyHolder::Visible(other)) if other != s.id => {
-                return Err(ApiError::ConflictWith(
-                    format!(
-                    "source '{source}' external_id '{external_id}' already belongs to stakeholder {other}"
-                ),
-                    Some(other),
-                ))
-            }
-            Some(KeyHolder::Hidden) => return Err(key_taken(source, external_id)),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// 409 for a CRM key held by someone the caller may not see: taken, by nobody named.
-pub(super) fn key_taken(source: &str, external_id: &str) -> ApiError {
-    ApiError::Conflict(format!("source '{source}' external_id '{external_id}' is already taken"))
 }
 
 /// Create a stakeholder.
@@ -86,19 +39,10 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
-    stakeholder::apply(&mut s, &body, auth.writes_analysis(), Mode::Create)?;
-    let who = auth.clone();
-    let s = with_conn(&state, move |conn| {
-        tx::write(conn, |c| {
-            ensure_references(c, &who, None, &s)?;
-            store::insert(c, &s, &who.sub)?;
-            Ok(s)
-        })
-    })
-    .await?;
+    let role = auth.role;
+    let s = service::create(&state.pool, auth, body.into_inner()).await?;
     let location = format!("/v1/stakeholders/{}", s.id);
-    let mut response = respond(actix_web::http::StatusCode::CREATED, s, auth.role);
+    let mut response = respond(actix_web::http::StatusCode::CREATED, s, role);
     response.headers_mut().insert(header::LOCATION, location.parse().expect("ids are ASCII"));
     Ok(response)
 }
@@ -124,12 +68,12 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let include_deleted = query::include_deleted(&params)?;
     let if_none_match = crate::routes::support::precondition(&req, header::IF_NONE_MATCH)?;
-    let who = auth.clone();
-    let s = with_conn(&state, move |conn| load_visible(conn, &who, &id, include_deleted)).await?;
+    let role = auth.role;
+    let s = service::get(&state.pool, auth, id.into_inner(), include_deleted).await?;
     if if_none_match.is_some_and(|c| c.matches(s.version)) {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag(s.version))).finish());
     }
-    Ok(respond(actix_web::http::StatusCode::OK, s, auth.role))
+    Ok(respond(actix_web::http::StatusCode::OK, s, role))
 }
 
 /// List stakeholders with filters, sort and keyset pagination.
@@ -153,19 +97,9 @@ pub async fn list(
         }
         None => None,
     };
-    let workspace = auth.workspace_id.clone();
+    let role = auth.role;
     let (filter, sort, limit) = (request.filter, request.sort.clone(), request.limit);
-    let mut rows = with_conn(&state, move |conn| {
-        stakeholder_list::list(conn, &workspace, &filter, &sort, after.as_ref(), limit + 1).map_err(|e| {
-            match e {
-                ListError::BadCursor => {
-                    ApiError::BadRequest("invalid cursor: pass back next_cursor unchanged".into())
-                }
-                ListError::Db(e) => e.into(),
-            }
-        })
-    })
-    .await?;
+    let mut rows = service::list(&state.pool, auth, filter, sort, after, limit + 1).await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last().map(|last| {
@@ -178,49 +112,8 @@ pub async fn list(
     } else {
         None
     };
-    let items = rows.into_iter().map(|s| StakeholderView::for_role(s, auth.role)).collect();
+    let items = rows.into_iter().map(|s| StakeholderView::for_role(s, role)).collect();
     Ok(HttpResponse::Ok().json(StakeholderPage { items, next_cursor }))
-}
-
-/// Locks and loads a live or deleted stakeholder the caller may see, for a write.
-pub(super) fn load_for_update(
-    conn: &mut DbConnection,
-    auth: &Auth,
-    id: &str,
-) -> Result<Stakeholder, ApiError> {
-    store::lock(conn, &auth.workspace_id, id)?;
-    load_visible(conn, auth, id, true)
-}
-
-/// Read-modify-write of one visible stakeholder, with its history entry.
-async fn modify<F>(
-    state: &web::Data<AppState>,
-    auth: &Auth,
-    id: String,
-    if_match: Option<Precondition>,
-    include_deleted: bool,
-    change: F,
-) -> Result<Stakeholder, ApiError>
-where
-    F: Fn(&mut Stakeholder) -> Result<bool, ApiError> + Send + Sync + 'static,
-{
-    let who = auth.clone();
-    with_conn(state, move |conn| {
-        versioned::modify(
-            conn,
-            &if_match,
-            |c| {
-                store::lock(c, &who.workspace_id, &id)?;
-                load_visible(c, &who, &id, include_deleted)
-            },
-            &change,
-            |c, before, after| {
-                ensure_references(c, &who, Some(before), after)?;
-                Ok(store::save(c, before, after, &who.sub)?)
-            },
-        )
-    })
-    .await
 }
 
 /// Update a stakeholder with a JSON Merge Patch (absent = unchanged, null = clear).
@@ -247,15 +140,9 @@ pub async fn update(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
-    let writes_analysis = auth.writes_analysis();
-    let body = body.into_inner();
-    let s = modify(&state, &auth, id.into_inner(), if_match, false, move |s| {
-        let before = s.clone();
-        stakeholder::apply(s, &body, writes_analysis, Mode::Patch)?;
-        Ok(*s != before)
-    })
-    .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, s, auth.role))
+    let role = auth.role;
+    let s = service::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
+    Ok(respond(actix_web::http::StatusCode::OK, s, role))
 }
 
 /// Soft-delete a stakeholder (hidden until restored).
@@ -274,7 +161,7 @@ pub async fn delete(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
-    modify(&state, &auth, id.into_inner(), if_match, false, versioned::mark_deleted).await?;
+    service::delete(&state.pool, auth, id.into_inner(), if_match).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -294,6 +181,7 @@ pub async fn restore(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = crate::routes::support::precondition(&req, header::IF_MATCH)?;
-    let s = modify(&state, &auth, id.into_inner(), if_match, true, versioned::mark_restored).await?;
-    Ok(respond(actix_web::http::StatusCode::OK, s, auth.role))
+    let role = auth.role;
+    let s = service::restore(&state.pool, auth, id.into_inner(), if_match).await?;
+    Ok(respond(actix_web::http::StatusCode::OK, s, role))
 }

@@ -2,10 +2,11 @@
 
 mod access_token;
 mod crm;
+mod export;
 mod handlers;
 mod history;
+mod import;
 mod query;
-pub mod sync;
 
 pub use query::include_deleted;
 pub mod view;
@@ -33,6 +34,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(history::list)
         .service(access_token::issue)
         .service(crm::upsert)
-        .service(crm::import)
-        .service(crm::export);
+        .service(import::import)
+        .service(export::export);
 }

@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::handlers::{ensure_references, load_for_update};
-use crate::auth::Auth;
+use super::stakeholders::{ensure_references, key_taken, load_for_update};
+use crate::access::Viewer;
 use crate::db::DbConnection;
 use crate::domain::stakeholder::{self, Mode, Stakeholder, ANALYSIS_FIELDS};
 use crate::domain::versioned::Versioned;
@@ -97,47 +97,47 @@ pub fn prepare(
 /// change event. Must run inside a write transaction.
 pub fn upsert(
     conn: &mut DbConnection,
-    auth: &Auth,
+    viewer: &Viewer,
     source: &str,
     external_id: &str,
     body: &Map<String, Value>,
     mode: SyncMode,
 ) -> Result<(Stakeholder, Outcome), ApiError> {
     let body = prepare(body, source, external_id)?;
-    match store::key_holder(conn, auth, source, external_id)? {
-        // Taken by someone the caller may not see: neither 412 nor an id may confirm who.
-        Some(KeyHolder::Hidden) => Err(super::handlers::key_taken(source, external_id)),
+    match store::key_holder(conn, viewer, source, external_id)? {
+        // Taken by someone the caller may not see: neither 412 nor an id may confirm viewer.
+        Some(KeyHolder::Hidden) => Err(key_taken(source, external_id)),
         Some(_) if mode == SyncMode::CreateOnly => {
             Err(ApiError::PreconditionFailed("a stakeholder with this key exists".into()))
         }
         Some(KeyHolder::Visible(id)) => {
-            let current = load_for_update(conn, auth, &id)?;
+            let current = load_for_update(conn, viewer, &id)?;
             let mut next = current.clone();
-            stakeholder::apply(&mut next, &body, auth.writes_analysis(), Mode::Patch)?;
+            stakeholder::apply(&mut next, &body, viewer.writes_analysis(), Mode::Patch)?;
             if next == current {
                 return Ok((current, Outcome::Unchanged));
             }
             next.bump();
-            ensure_references(conn, auth, Some(&current), &next)?;
-            if !store::save(conn, &current, &next, &auth.sub)? {
+            ensure_references(conn, viewer, Some(&current), &next)?;
+            if !store::save(conn, &current, &next, &viewer.sub)? {
                 return Err(ApiError::Conflict("the stakeholder changed concurrently; retry".into()));
             }
             Ok((next, Outcome::Updated))
         }
         None if mode == SyncMode::UpdateOnly => Err(ApiError::not_found("stakeholder")),
-        None => create(conn, auth, &body).map(|s| (s, Outcome::Created)),
+        None => create(conn, viewer, &body).map(|s| (s, Outcome::Created)),
     }
 }
 
 /// Creates a stakeholder from a body (a create without a CRM key, or a sync create).
 pub fn create(
     conn: &mut DbConnection,
-    auth: &Auth,
+    viewer: &Viewer,
     body: &Map<String, Value>,
 ) -> Result<Stakeholder, ApiError> {
-    let mut s = Stakeholder::blank(&auth.workspace_id, crate::time::now());
-    stakeholder::apply(&mut s, body, auth.writes_analysis(), Mode::Create)?;
-    ensure_references(conn, auth, None, &s)?;
-    store::insert(conn, &s, &auth.sub)?;
+    let mut s = Stakeholder::blank(&viewer.workspace_id, crate::time::now());
+    stakeholder::apply(&mut s, body, viewer.writes_analysis(), Mode::Create)?;
+    ensure_references(conn, viewer, None, &s)?;
+    store::insert(conn, &s, &viewer.sub)?;
     Ok(s)
 }
