@@ -13,8 +13,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 use crate::routes::extractors::BULK_BODY_BYTES;
+use crate::service::idempotency as service;
 use crate::startup::AppState;
-use crate::store::idempotency::{self as store, Claim};
+use crate::store::idempotency::Claim;
 
 /// The request header.
 pub const HEADER: &str = "idempotency-key";
@@ -23,13 +24,6 @@ const KEPT_HEADERS: [header::HeaderName; 3] = [header::CONTENT_TYPE, header::LOC
 
 fn problem(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
     req.into_response(error.error_response())
-}
-
-async fn db<T: Send + 'static>(
-    state: &web::Data<AppState>,
-    work: impl FnOnce(&mut crate::db::DbConnection) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    crate::routes::support::with_conn(state, work).await
 }
 
 /// The middleware.
@@ -81,13 +75,10 @@ pub async fn idempotency(
     let credential = [auth.sub.as_str(), auth.role.as_str(), auth.stakeholder_id.as_deref().unwrap_or("")];
     let (ws, scoped) = (auth.workspace_id.clone(), format!("{}\u{1f}{key}", credential.join("\u{1f}")));
     let (ws2, scoped2) = (ws.clone(), scoped.clone());
-    let claim =
-        match db(&state, move |c| crate::db::tx::write(c, |c| Ok(store::claim(c, &ws2, &scoped2, &hash)?)))
-            .await
-        {
-            Ok(claim) => claim,
-            Err(e) => return Ok(problem(req, e)),
-        };
+    let claim = match service::claim(&state.pool, ws2, scoped2, hash).await {
+        Ok(claim) => claim,
+        Err(e) => return Ok(problem(req, e)),
+    };
     match claim {
         Claim::Mismatch => Ok(problem(
             req,
@@ -128,15 +119,10 @@ pub async fn idempotency(
                 false => (status, String::from_utf8_lossy(&bytes).to_string(), kept),
             };
             let outcome = if status.is_server_error() {
-                db(&state, move |c| crate::db::tx::write(c, |c| Ok(store::release(c, &ws, &scoped)?))).await
+                service::release(&state.pool, ws, scoped).await
             } else {
                 let headers = serde_json::to_string(&kept).unwrap_or_default();
-                db(&state, move |c| {
-                    crate::db::tx::write(c, |c| {
-                        Ok(store::complete(c, &ws, &scoped, status.as_u16(), &text, &headers)?)
-                    })
-                })
-                .await
+                service::complete(&state.pool, ws, scoped, (status.as_u16(), text, headers)).await
             };
             if let Err(e) = outcome {
                 tracing::error!(error = %e, "could not store the idempotent response");

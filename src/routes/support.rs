@@ -54,15 +54,3 @@ pub fn uuid_param(
         .ok()
         .flatten()
 }
-
-/// Runs blocking database work (transitional: handlers move their work into `service`).
-pub async fn with_conn<T, F>(
-    state: &actix_web::web::Data<crate::startup::AppState>,
-    work: F,
-) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, ApiError> + Send + 'static,
-    T: Send + 'static,
-{
-    crate::service::run(&state.pool, work).await
-}

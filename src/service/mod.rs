@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod feedback_items;
 pub mod form_reports;
 pub mod forms;
+pub mod idempotency;
 pub mod interactions;
 pub mod me;
 pub mod network;
