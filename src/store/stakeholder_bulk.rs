@@ -1,5 +1,6 @@
-//! Bulk stakeholder writes for CRM batches: one lookup for all keys of a batch and
-//! multi-row inserts of rows, tags, history and change events.
+//! Stakeholder inserts, one or a whole CRM batch: one lookup for all keys of a batch and
+//! multi-row inserts of rows, tags, history and change events. A single create goes
+//! through the same `insert_many`, so no path re-implements the steps.
 //!
 //! MultiConnection cannot render multi-row INSERTs, so these match on the concrete
 //! connection (both backends support them).
@@ -79,8 +80,9 @@ pub fn live_accounts(
         .load(conn)
 }
 
-/// Inserts new stakeholders with their tags, "create" history entries and change events
-/// (one sequence range, webhook deliveries queued) in a few statements.
+/// The insert pipeline of stakeholders, one or many: rows, tags, counters, "create"
+/// history entries and change events (one sequence range, webhook deliveries queued for
+/// what the integration role may see) in a few statements.
 pub fn insert_many(
     conn: &mut DbConnection,
     workspace_id: &str,

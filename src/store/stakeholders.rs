@@ -11,13 +11,10 @@ use crate::domain::history::HistoryOp;
 use crate::domain::stakeholder::Stakeholder;
 use crate::domain::tally;
 
-/// Inserts a new stakeholder, its tag rows and its "create" history entry.
+/// Inserts a new stakeholder through the one insert pipeline every path shares (single
+/// create, upsert, batch, import): row, tags, counters, history, change feed, webhooks.
 pub fn insert(conn: &mut DbConnection, s: &Stakeholder, actor: &str) -> QueryResult<()> {
-    diesel::insert_into(stakeholders::table).values(StakeholderRow::from(s)).execute(conn)?;
-    replace_tags(conn, s)?;
-    super::tallies::record(conn, &s.workspace_id, None, Some(s), tally::person)?;
-    history::record(conn, actor, HistoryOp::Create, None, s)?;
-    super::changes::record_write(conn, None, s).map(|_| ())
+    super::stakeholder_bulk::insert_many(conn, &s.workspace_id, std::slice::from_ref(s), actor)
 }
 
 /// The stakeholder with this id in this workspace, deleted or not.
