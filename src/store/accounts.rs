@@ -83,7 +83,38 @@ impl From<Row> for Account {
     }
 }
 
-versioned_store!(a, Row, Account);
+/// Inserts one and records the change.
+pub fn insert(conn: &mut DbConnection, x: &Account) -> QueryResult<()> {
+    diesel::insert_into(a::table).values(Row::from(x)).execute(conn)?;
+    super::changes::record_write(conn, None, x).map(|_| ())
+}
+
+/// The one with this id in the workspace.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Account>> {
+    let row = a::table.filter(a::workspace_id.eq(workspace_id)).filter(a::id.eq(id));
+    row.select(Row::as_select()).first(conn).optional().map(|r| r.map(Account::from))
+}
+
+/// Row lock for a read-modify-write: PostgreSQL `SELECT … FOR UPDATE`; SQLite's
+/// `BEGIN IMMEDIATE` already holds the write lock.
+pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        let row = a::table.filter(a::workspace_id.eq(workspace_id)).filter(a::id.eq(id));
+        row.select(a::version).for_update().load::<i64>(pg)?;
+    }
+    Ok(())
+}
+
+/// Writes `after` if the row is still at `before`'s version, recording the change.
+pub fn save(conn: &mut DbConnection, before: &Account, after: &Account) -> QueryResult<bool> {
+    let row = a::table.filter(a::workspace_id.eq(&after.workspace_id)).filter(a::id.eq(&after.id));
+    let changed =
+        diesel::update(row.filter(a::version.eq(before.version))).set(Row::from(after)).execute(conn)?;
+    if changed == 1 {
+        super::changes::record_write(conn, Some(before), after)?;
+    }
+    Ok(changed == 1)
+}
 
 /// The id of the account holding a CRM key, if any.
 pub fn id_by_external_key(

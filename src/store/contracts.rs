@@ -77,7 +77,38 @@ impl From<Row> for Contract {
     }
 }
 
-versioned_store!(c, Row, Contract);
+/// Inserts one and records the change.
+pub fn insert(conn: &mut DbConnection, x: &Contract) -> QueryResult<()> {
+    diesel::insert_into(c::table).values(Row::from(x)).execute(conn)?;
+    super::changes::record_write(conn, None, x).map(|_| ())
+}
+
+/// The one with this id in the workspace.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Contract>> {
+    let row = c::table.filter(c::workspace_id.eq(workspace_id)).filter(c::id.eq(id));
+    row.select(Row::as_select()).first(conn).optional().map(|r| r.map(Contract::from))
+}
+
+/// Row lock for a read-modify-write: PostgreSQL `SELECT … FOR UPDATE`; SQLite's
+/// `BEGIN IMMEDIATE` already holds the write lock.
+pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        let row = c::table.filter(c::workspace_id.eq(workspace_id)).filter(c::id.eq(id));
+        row.select(c::version).for_update().load::<i64>(pg)?;
+    }
+    Ok(())
+}
+
+/// Writes `after` if the row is still at `before`'s version, recording the change.
+pub fn save(conn: &mut DbConnection, before: &Contract, after: &Contract) -> QueryResult<bool> {
+    let row = c::table.filter(c::workspace_id.eq(&after.workspace_id)).filter(c::id.eq(&after.id));
+    let changed =
+        diesel::update(row.filter(c::version.eq(before.version))).set(Row::from(after)).execute(conn)?;
+    if changed == 1 {
+        super::changes::record_write(conn, Some(before), after)?;
+    }
+    Ok(changed == 1)
+}
 
 /// An account's contracts, oldest start first: its contract history. At most `limit`.
 pub fn of_account(

@@ -66,7 +66,38 @@ impl From<Row> for FeedbackItem {
     }
 }
 
-versioned_store!(fi, Row, FeedbackItem);
+/// Inserts one and records the change.
+pub fn insert(conn: &mut DbConnection, x: &FeedbackItem) -> QueryResult<()> {
+    diesel::insert_into(fi::table).values(Row::from(x)).execute(conn)?;
+    super::changes::record_write(conn, None, x).map(|_| ())
+}
+
+/// The one with this id in the workspace.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<FeedbackItem>> {
+    let row = fi::table.filter(fi::workspace_id.eq(workspace_id)).filter(fi::id.eq(id));
+    row.select(Row::as_select()).first(conn).optional().map(|r| r.map(FeedbackItem::from))
+}
+
+/// Row lock for a read-modify-write: PostgreSQL `SELECT … FOR UPDATE`; SQLite's
+/// `BEGIN IMMEDIATE` already holds the write lock.
+pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        let row = fi::table.filter(fi::workspace_id.eq(workspace_id)).filter(fi::id.eq(id));
+        row.select(fi::version).for_update().load::<i64>(pg)?;
+    }
+    Ok(())
+}
+
+/// Writes `after` if the row is still at `before`'s version, recording the change.
+pub fn save(conn: &mut DbConnection, before: &FeedbackItem, after: &FeedbackItem) -> QueryResult<bool> {
+    let row = fi::table.filter(fi::workspace_id.eq(&after.workspace_id)).filter(fi::id.eq(&after.id));
+    let changed =
+        diesel::update(row.filter(fi::version.eq(before.version))).set(Row::from(after)).execute(conn)?;
+    if changed == 1 {
+        super::changes::record_write(conn, Some(before), after)?;
+    }
+    Ok(changed == 1)
+}
 
 /// Filters of the point list.
 #[derive(Debug, Clone, Default)]

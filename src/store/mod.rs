@@ -1,8 +1,5 @@
 //! Diesel queries, one file per resource; no HTTP here.
 
-#[macro_use]
-mod versioned_store;
-
 pub mod accounts;
 pub mod api_keys;
 pub mod audience;

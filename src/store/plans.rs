@@ -87,7 +87,40 @@ impl From<Row> for Plan {
     }
 }
 
-versioned_store!(p, Row, Plan, counters = planned_counters);
+/// Inserts one and records the change.
+pub fn insert(conn: &mut DbConnection, x: &Plan) -> QueryResult<()> {
+    diesel::insert_into(p::table).values(Row::from(x)).execute(conn)?;
+    planned_counters(conn, None, x)?;
+    super::changes::record_write(conn, None, x).map(|_| ())
+}
+
+/// The one with this id in the workspace.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Plan>> {
+    let row = p::table.filter(p::workspace_id.eq(workspace_id)).filter(p::id.eq(id));
+    row.select(Row::as_select()).first(conn).optional().map(|r| r.map(Plan::from))
+}
+
+/// Row lock for a read-modify-write: PostgreSQL `SELECT … FOR UPDATE`; SQLite's
+/// `BEGIN IMMEDIATE` already holds the write lock.
+pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        let row = p::table.filter(p::workspace_id.eq(workspace_id)).filter(p::id.eq(id));
+        row.select(p::version).for_update().load::<i64>(pg)?;
+    }
+    Ok(())
+}
+
+/// Writes `after` if the row is still at `before`'s version, recording the change.
+pub fn save(conn: &mut DbConnection, before: &Plan, after: &Plan) -> QueryResult<bool> {
+    let row = p::table.filter(p::workspace_id.eq(&after.workspace_id)).filter(p::id.eq(&after.id));
+    let changed =
+        diesel::update(row.filter(p::version.eq(before.version))).set(Row::from(after)).execute(conn)?;
+    if changed == 1 {
+        planned_counters(conn, Some(before), after)?;
+        super::changes::record_write(conn, Some(before), after)?;
+    }
+    Ok(changed == 1)
+}
 
 /// Live plans of a stakeholder.
 pub fn live_count(conn: &mut DbConnection, workspace_id: &str, stakeholder_id: &str) -> QueryResult<i64> {

@@ -62,30 +62,33 @@ pub struct After {
     pub id: String,
 }
 
-// Each column kind gets the same four operations; the macros keep them in one place.
+// Every sortable column is required (never null) or nullable, and reads its cursor value
+// with one converter (`text`, `opt_text`, `opt_int`, `time`): `by_column!` hands the column
+// and its converter to the operation for its kind. Diesel columns are distinct types, so
+// this one match replaces a function per column.
 macro_rules! by_column {
-    ($field:expr, $on_text:ident, $on_opt_text:ident, $on_opt_int:ident, $on_time:ident $(, $arg:expr)*) => {
+    ($field:expr, $required:ident, $nullable:ident $(, $arg:expr)*) => {
         match $field {
-            SortField::Name => $on_text!(stakeholders::name $(, $arg)*),
-            SortField::Group => $on_text!(stakeholders::stakeholder_group $(, $arg)*),
-            SortField::Stance => $on_text!(stakeholders::stance $(, $arg)*),
-            SortField::Quadrant => $on_text!(stakeholders::quadrant $(, $arg)*),
-            SortField::Email => $on_opt_text!(stakeholders::email $(, $arg)*),
-            SortField::Organization => $on_opt_text!(stakeholders::organization $(, $arg)*),
-            SortField::Owner => $on_opt_text!(stakeholders::owner $(, $arg)*),
-            SortField::Category => $on_opt_text!(stakeholders::category $(, $arg)*),
-            SortField::RelationshipStatus => $on_opt_text!(stakeholders::relationship_status $(, $arg)*),
-            SortField::DecisionRole => $on_opt_text!(stakeholders::decision_role $(, $arg)*),
-            SortField::Influence => $on_opt_int!(stakeholders::influence $(, $arg)*),
-            SortField::Impact => $on_opt_int!(stakeholders::impact $(, $arg)*),
-            SortField::CreatedAt => $on_time!(stakeholders::created_at $(, $arg)*),
-            SortField::UpdatedAt => $on_time!(stakeholders::updated_at $(, $arg)*),
+            SortField::Name => $required!(stakeholders::name, text $(, $arg)*),
+            SortField::Group => $required!(stakeholders::stakeholder_group, text $(, $arg)*),
+            SortField::Stance => $required!(stakeholders::stance, text $(, $arg)*),
+            SortField::Quadrant => $required!(stakeholders::quadrant, text $(, $arg)*),
+            SortField::Email => $nullable!(stakeholders::email, opt_text $(, $arg)*),
+            SortField::Organization => $nullable!(stakeholders::organization, opt_text $(, $arg)*),
+            SortField::Owner => $nullable!(stakeholders::owner, opt_text $(, $arg)*),
+            SortField::Category => $nullable!(stakeholders::category, opt_text $(, $arg)*),
+            SortField::RelationshipStatus => $nullable!(stakeholders::relationship_status, opt_text $(, $arg)*),
+            SortField::DecisionRole => $nullable!(stakeholders::decision_role, opt_text $(, $arg)*),
+            SortField::Influence => $nullable!(stakeholders::influence, opt_int $(, $arg)*),
+            SortField::Impact => $nullable!(stakeholders::impact, opt_int $(, $arg)*),
+            SortField::CreatedAt => $required!(stakeholders::created_at, time $(, $arg)*),
+            SortField::UpdatedAt => $required!(stakeholders::updated_at, time $(, $arg)*),
         }
     };
 }
 
 macro_rules! order_required {
-    ($col:expr, $q:expr, $desc:expr) => {
+    ($col:expr, $_convert:ident, $q:expr, $desc:expr) => {
         if $desc {
             $q.then_order_by($col.desc())
         } else {
@@ -95,7 +98,7 @@ macro_rules! order_required {
 }
 // Nulls last in both directions: order by "is null" first (false < true on both backends).
 macro_rules! order_nullable {
-    ($col:expr, $q:expr, $desc:expr) => {{
+    ($col:expr, $_convert:ident, $q:expr, $desc:expr) => {{
         let q = $q.then_order_by($col.is_null());
         if $desc {
             q.then_order_by($col.desc())
@@ -106,7 +109,7 @@ macro_rules! order_nullable {
 }
 
 macro_rules! after_required {
-    ($col:expr, $value:expr, $desc:expr, $convert:expr) => {{
+    ($col:expr, $convert:ident, $value:expr, $desc:expr) => {{
         let v = $convert($value)?;
         let cond: Cond =
             if $desc { Box::new($col.lt(v).nullable()) } else { Box::new($col.gt(v).nullable()) };
@@ -114,7 +117,7 @@ macro_rules! after_required {
     }};
 }
 macro_rules! after_nullable {
-    ($col:expr, $value:expr, $desc:expr, $convert:expr) => {{
+    ($col:expr, $convert:ident, $value:expr, $desc:expr) => {{
         match $convert($value)? {
             // Nothing sorts after a null except other nulls, which the tiebreak handles.
             None => None,
@@ -127,80 +130,19 @@ macro_rules! after_nullable {
     }};
 }
 macro_rules! equal_required {
-    ($col:expr, $value:expr, $convert:expr) => {{
+    ($col:expr, $convert:ident, $value:expr) => {{
         let cond: Cond = Box::new($col.eq($convert($value)?).nullable());
         cond
     }};
 }
 macro_rules! equal_nullable {
-    ($col:expr, $value:expr, $convert:expr) => {{
+    ($col:expr, $convert:ident, $value:expr) => {{
         let cond: Cond = match $convert($value)? {
             None => Box::new($col.is_null().nullable()),
             Some(v) => Box::new($col.eq(v)),
         };
         cond
     }};
-}
-
-macro_rules! order_text {
-    ($col:expr, $q:expr, $d:expr) => {
-        order_required!($col, $q, $d)
-    };
-}
-macro_rules! order_opt_text {
-    ($col:expr, $q:expr, $d:expr) => {
-        order_nullable!($col, $q, $d)
-    };
-}
-macro_rules! order_opt_int {
-    ($col:expr, $q:expr, $d:expr) => {
-        order_nullable!($col, $q, $d)
-    };
-}
-macro_rules! order_time {
-    ($col:expr, $q:expr, $d:expr) => {
-        order_required!($col, $q, $d)
-    };
-}
-macro_rules! after_text {
-    ($col:expr, $v:expr, $d:expr) => {
-        after_required!($col, $v, $d, text)
-    };
-}
-macro_rules! after_opt_text {
-    ($col:expr, $v:expr, $d:expr) => {
-        after_nullable!($col, $v, $d, opt_text)
-    };
-}
-macro_rules! after_opt_int {
-    ($col:expr, $v:expr, $d:expr) => {
-        after_nullable!($col, $v, $d, opt_int)
-    };
-}
-macro_rules! after_time {
-    ($col:expr, $v:expr, $d:expr) => {
-        after_required!($col, $v, $d, time)
-    };
-}
-macro_rules! equal_text {
-    ($col:expr, $v:expr) => {
-        equal_required!($col, $v, text)
-    };
-}
-macro_rules! equal_opt_text {
-    ($col:expr, $v:expr) => {
-        equal_nullable!($col, $v, opt_text)
-    };
-}
-macro_rules! equal_opt_int {
-    ($col:expr, $v:expr) => {
-        equal_nullable!($col, $v, opt_int)
-    };
-}
-macro_rules! equal_time {
-    ($col:expr, $v:expr) => {
-        equal_required!($col, $v, time)
-    };
 }
 
 /// A cursor value that does not fit its column (only possible with a forged cursor).
@@ -324,7 +266,7 @@ pub fn list(
 ) -> Result<Vec<Stakeholder>, ListError> {
     let mut q = filtered(workspace_id, filter);
     for key in sort {
-        q = by_column!(key.field, order_text, order_opt_text, order_opt_int, order_time, q, key.descending);
+        q = by_column!(key.field, order_required, order_nullable, q, key.descending);
     }
     q = q.then_order_by(stakeholders::id.asc());
     if let Some(after) = after {
@@ -353,15 +295,8 @@ fn keyset_condition(sort: &[SortKey<SortField>], after: &After) -> Result<Cond, 
     }
     let mut alternatives: Vec<Cond> = Vec::new();
     for (i, (key, value)) in sort.iter().zip(&after.values).enumerate() {
-        let strictly_after: Option<Cond> = by_column!(
-            key.field,
-            after_text,
-            after_opt_text,
-            after_opt_int,
-            after_time,
-            value,
-            key.descending
-        );
+        let strictly_after: Option<Cond> =
+            by_column!(key.field, after_required, after_nullable, value, key.descending);
         if let Some(cond) = strictly_after {
             alternatives.push(and_all(equal_prefix(&sort[..i], &after.values)?, cond));
         }
@@ -377,9 +312,7 @@ fn keyset_condition(sort: &[SortKey<SortField>], after: &After) -> Result<Cond, 
 fn equal_prefix(keys: &[SortKey<SortField>], values: &[Value]) -> Result<Vec<Cond>, BadCursorValue> {
     keys.iter()
         .zip(values)
-        .map(|(key, value)| {
-            Ok(by_column!(key.field, equal_text, equal_opt_text, equal_opt_int, equal_time, value))
-        })
+        .map(|(key, value)| Ok(by_column!(key.field, equal_required, equal_nullable, value)))
         .collect()
 }
 

@@ -64,7 +64,40 @@ impl From<Row> for Submission {
     }
 }
 
-versioned_store!(sub, Row, Submission, counters = super::row_tallies::submission_written);
+/// Inserts one and records the change.
+pub fn insert(conn: &mut DbConnection, x: &Submission) -> QueryResult<()> {
+    diesel::insert_into(sub::table).values(Row::from(x)).execute(conn)?;
+    super::row_tallies::submission_written(conn, None, x)?;
+    super::changes::record_write(conn, None, x).map(|_| ())
+}
+
+/// The one with this id in the workspace.
+pub fn find(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<Submission>> {
+    let row = sub::table.filter(sub::workspace_id.eq(workspace_id)).filter(sub::id.eq(id));
+    row.select(Row::as_select()).first(conn).optional().map(|r| r.map(Submission::from))
+}
+
+/// Row lock for a read-modify-write: PostgreSQL `SELECT … FOR UPDATE`; SQLite's
+/// `BEGIN IMMEDIATE` already holds the write lock.
+pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        let row = sub::table.filter(sub::workspace_id.eq(workspace_id)).filter(sub::id.eq(id));
+        row.select(sub::version).for_update().load::<i64>(pg)?;
+    }
+    Ok(())
+}
+
+/// Writes `after` if the row is still at `before`'s version, recording the change.
+pub fn save(conn: &mut DbConnection, before: &Submission, after: &Submission) -> QueryResult<bool> {
+    let row = sub::table.filter(sub::workspace_id.eq(&after.workspace_id)).filter(sub::id.eq(&after.id));
+    let changed =
+        diesel::update(row.filter(sub::version.eq(before.version))).set(Row::from(after)).execute(conn)?;
+    if changed == 1 {
+        super::row_tallies::submission_written(conn, Some(before), after)?;
+        super::changes::record_write(conn, Some(before), after)?;
+    }
+    Ok(changed == 1)
+}
 
 /// The id of the submission for (form, stakeholder, period), if any.
 pub fn existing(
