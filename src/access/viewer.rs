@@ -29,6 +29,16 @@ impl Viewer {
         }
     }
 
+    /// The `confidential` values of the people whose records a list may show: a
+    /// stakeholder's own records whatever their flag (the list is then limited to
+    /// `own_only`), otherwise `confidential_values`.
+    pub fn record_confidential_values(&self) -> Vec<bool> {
+        match self.own_only() {
+            Some(_) => vec![false, true],
+            None => self.confidential_values().to_vec(),
+        }
+    }
+
     /// Whether analysis fields are visible.
     pub fn sees_analysis(&self) -> bool {
         self.role.sees_analysis()

@@ -24,7 +24,7 @@ const MAX_POINTS: i64 = 1000;
 
 /// The dashboard queries' scope for a viewer.
 pub fn scope(viewer: &Viewer) -> Scope {
-    Scope { workspace_id: viewer.workspace_id.clone(), hide_confidential: !viewer.sees_confidential() }
+    Scope::of(viewer)
 }
 
 /// One dimension's counters as `{value: count}`, not set as `none`.

@@ -79,10 +79,9 @@ pub async fn update(
 pub async fn list(
     pool: &Pool,
     viewer: Viewer,
-    mut filter: store::Filter,
+    filter: store::Filter,
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<FeedbackItem>, ApiError> {
-    filter.hide_confidential = !viewer.sees_confidential();
-    run(pool, move |conn| Ok(store::list(conn, &viewer.workspace_id, &filter, after, limit)?)).await
+    run(pool, move |conn| Ok(store::list(conn, &viewer, &filter, after, limit)?)).await
 }

@@ -89,8 +89,7 @@ pub async fn missing(
 ) -> Result<Vec<Stakeholder>, ApiError> {
     run(pool, move |conn| {
         let form = load_form(conn, &viewer, &id)?;
-        let hide = !viewer.sees_confidential();
-        Ok(audience::missing(conn, &viewer.workspace_id, &form.audience, &form.id, &period, hide, &page)?)
+        Ok(audience::missing(conn, &viewer, &form.audience, (&form.id, &period), &page)?)
     })
     .await
 }

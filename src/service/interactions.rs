@@ -100,10 +100,9 @@ pub async fn get(pool: &Pool, viewer: Viewer, id: String) -> Result<Interaction,
 pub async fn list(
     pool: &Pool,
     viewer: Viewer,
-    mut filter: Filter,
+    filter: Filter,
     before: Option<(chrono::NaiveDateTime, String)>,
     limit: i64,
 ) -> Result<Vec<Interaction>, ApiError> {
-    filter.hide_confidential = !viewer.sees_confidential();
-    run(pool, move |conn| Ok(store::list(conn, &viewer.workspace_id, &filter, before, limit)?)).await
+    run(pool, move |conn| Ok(store::list(conn, &viewer, &filter, before, limit)?)).await
 }

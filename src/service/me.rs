@@ -99,14 +99,13 @@ pub async fn my_forms(pool: &Pool, viewer: Viewer) -> Result<Vec<MyForm>, ApiErr
 pub async fn my_feedback(pool: &Pool, viewer: Viewer) -> Result<MyFeedback, ApiError> {
     run(pool, move |conn| {
         let person = me(conn, &viewer)?;
-        let ws = &viewer.workspace_id;
         let filter = submissions::Filter { stakeholder_id: Some(person.id.clone()), ..Default::default() };
-        let subs = submissions::list(conn, ws, &filter, None, MAX_ITEMS)?
+        let subs = submissions::list(conn, &viewer, &filter, None, MAX_ITEMS)?
             .into_iter()
             .map(|x| x.shown(false))
             .collect();
         let filter = feedback_items::Filter { stakeholder_id: Some(person.id), ..Default::default() };
-        let points = feedback_items::list(conn, ws, &filter, None, MAX_ITEMS)?;
+        let points = feedback_items::list(conn, &viewer, &filter, None, MAX_ITEMS)?;
         Ok(MyFeedback { submissions: subs, points })
     })
     .await

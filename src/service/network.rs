@@ -14,17 +14,15 @@ pub fn load(conn: &mut DbConnection, viewer: &Viewer, account_id: Option<&str>) 
     if let Some(account) = account_id {
         load_account(conn, viewer, account)?;
     }
-    store::network::load(conn, &viewer.workspace_id, account_id, !viewer.sees_confidential())?.ok_or_else(
-        || {
-            ApiError::invalid(
-                "account_id",
-                format!(
-                    "the network has more than {} people: narrow it with account_id",
-                    store::network::MAX_NODES
-                ),
-            )
-        },
-    )
+    store::network::load(conn, viewer, account_id)?.ok_or_else(|| {
+        ApiError::invalid(
+            "account_id",
+            format!(
+                "the network has more than {} people: narrow it with account_id",
+                store::network::MAX_NODES
+            ),
+        )
+    })
 }
 
 /// The network (whole, or one account's).

@@ -84,13 +84,12 @@ pub async fn get(pool: &Pool, viewer: Viewer, id: String) -> Result<Plan, ApiErr
 pub async fn list(
     pool: &Pool,
     viewer: Viewer,
-    mut filter: store::Filter,
+    filter: store::Filter,
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<Plan>, ApiError> {
-    filter.hide_confidential = !viewer.sees_confidential();
     run(pool, move |conn| {
-        let mut items = store::list(conn, &viewer.workspace_id, &filter, after, limit)?;
+        let mut items = store::list(conn, &viewer, &filter, after, limit)?;
         as_seen_by(conn, &viewer, &mut items)?;
         Ok(items)
     })
@@ -127,9 +126,8 @@ pub async fn schedule(
     max: usize,
 ) -> Result<(Vec<crate::domain::schedule::ScheduleItem>, bool), ApiError> {
     run(pool, move |conn| {
-        let filter =
-            store::Filter { owner, hide_confidential: !viewer.sees_confidential(), ..Default::default() };
-        let mut all = store::list(conn, &viewer.workspace_id, &filter, None, i64::MAX)?;
+        let filter = store::Filter { owner, ..Default::default() };
+        let mut all = store::list(conn, &viewer, &filter, None, i64::MAX)?;
         as_seen_by(conn, &viewer, &mut all)?;
         let ids: Vec<String> = all.iter().map(|p| p.stakeholder_id.clone()).collect();
         let names = crate::store::stakeholders::names(conn, &viewer.workspace_id, &ids)?;

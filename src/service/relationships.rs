@@ -9,10 +9,6 @@ use crate::domain::relationship::Relationship;
 use crate::error::ApiError;
 use crate::store::relationships::{self as store, Scope};
 
-fn scope_of(viewer: &Viewer, scope: Scope) -> Scope {
-    Scope { hide_confidential: !viewer.sees_confidential(), ..scope }
-}
-
 /// Links two live people the caller may see; a live link of the same kind is 409.
 pub async fn create(pool: &Pool, viewer: Viewer, rel: Relationship) -> Result<Relationship, ApiError> {
     run(pool, move |conn| {
@@ -31,10 +27,9 @@ pub async fn create(pool: &Pool, viewer: Viewer, rel: Relationship) -> Result<Re
 
 /// One live relationship whose two ends the caller may see.
 pub async fn get(pool: &Pool, viewer: Viewer, id: String) -> Result<Relationship, ApiError> {
-    let scope = scope_of(&viewer, Scope::default());
+    let scope = Scope::default();
     run(pool, move |conn| {
-        store::find(conn, &viewer.workspace_id, &id, &scope)?
-            .ok_or_else(|| ApiError::not_found("relationship"))
+        store::find(conn, &viewer, &id, &scope)?.ok_or_else(|| ApiError::not_found("relationship"))
     })
     .await
 }
@@ -47,8 +42,7 @@ pub async fn list(
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<Relationship>, ApiError> {
-    let scope = scope_of(&viewer, scope);
-    run(pool, move |conn| Ok(store::list(conn, &viewer.workspace_id, &scope, after, limit)?)).await
+    run(pool, move |conn| Ok(store::list(conn, &viewer, &scope, after, limit)?)).await
 }
 
 /// Soft-deletes (`delete`) or restores a relationship.
@@ -59,18 +53,19 @@ pub async fn set_deleted(
     if_match: Option<Precondition>,
     delete: bool,
 ) -> Result<Relationship, ApiError> {
-    let scope = Scope { include_deleted: !delete, ..scope_of(&viewer, Scope::default()) };
+    let scope = Scope { include_deleted: !delete, ..Scope::default() };
     run(pool, move |conn| {
         tx::write(conn, |c| {
-            let ws = &viewer.workspace_id;
-            let rel = store::find(c, ws, &id, &scope)?.ok_or_else(|| ApiError::not_found("relationship"))?;
+            let rel =
+                store::find(c, &viewer, &id, &scope)?.ok_or_else(|| ApiError::not_found("relationship"))?;
             check_if_match(&if_match, rel.version)?;
             if rel.deleted_at.is_some() == delete {
                 return Ok(rel);
             }
             let at = delete.then(|| crate::time::now().naive_utc());
             store::set_deleted(c, &rel, at)?;
-            Ok(store::find(c, ws, &id, &Scope { include_deleted: true, ..scope.clone() })?.unwrap_or(rel))
+            Ok(store::find(c, &viewer, &id, &Scope { include_deleted: true, ..scope.clone() })?
+                .unwrap_or(rel))
         })
     })
     .await

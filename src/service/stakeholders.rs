@@ -119,21 +119,18 @@ pub async fn get(
 pub async fn list(
     pool: &Pool,
     viewer: Viewer,
-    mut filter: Filter,
+    filter: Filter,
     sort: Vec<SortKey<SortField>>,
     after: Option<After>,
     limit: i64,
 ) -> Result<Vec<Stakeholder>, ApiError> {
-    filter.hide_confidential = !viewer.sees_confidential();
     run(pool, move |conn| {
-        stakeholder_list::list(conn, &viewer.workspace_id, &filter, &sort, after.as_ref(), limit).map_err(
-            |e| match e {
-                ListError::BadCursor => {
-                    ApiError::BadRequest("invalid cursor: pass back next_cursor unchanged".into())
-                }
-                ListError::Db(e) => e.into(),
-            },
-        )
+        stakeholder_list::list(conn, &viewer, &filter, &sort, after.as_ref(), limit).map_err(|e| match e {
+            ListError::BadCursor => {
+                ApiError::BadRequest("invalid cursor: pass back next_cursor unchanged".into())
+            }
+            ListError::Db(e) => e.into(),
+        })
     })
     .await
 }

@@ -147,10 +147,9 @@ pub async fn get(pool: &Pool, viewer: Viewer, id: String) -> Result<Submission, 
 pub async fn list(
     pool: &Pool,
     viewer: Viewer,
-    mut filter: store::Filter,
+    filter: store::Filter,
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<Submission>, ApiError> {
-    filter.hide_confidential = !viewer.sees_confidential() && viewer.role != Role::Stakeholder;
-    run(pool, move |conn| Ok(store::list(conn, &viewer.workspace_id, &filter, after, limit)?)).await
+    run(pool, move |conn| Ok(store::list(conn, &viewer, &filter, after, limit)?)).await
 }

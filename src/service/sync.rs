@@ -20,5 +20,5 @@ pub async fn changes(
 
 /// The workspace's map with every personal and free text removed.
 pub async fn anonymized(pool: &Pool, viewer: Viewer) -> Result<AnonMap, ApiError> {
-    run(pool, move |conn| Ok(crate::store::export::anonymized_map(conn, &viewer.workspace_id)?)).await
+    run(pool, move |conn| Ok(crate::store::export::anonymized_map(conn, &viewer)?)).await
 }

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use super::stakeholder_row::StakeholderRow;
+use crate::access::Viewer;
 use crate::db::schema::{stakeholder_tags as t, stakeholders as s, submissions as sub};
 use crate::db::DbConnection;
 use crate::domain::form::Audience;
@@ -55,23 +56,22 @@ pub fn contains(
     Ok(n > 0)
 }
 
-/// One page of audience members (by id) with no submission to the form
-/// for the period; confidential people left out when `hide_confidential`.
+/// One page of audience members (by id) the viewer may see with no submission to the
+/// form for the period.
 pub fn missing(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     audience: &Audience,
-    form_id: &str,
-    period: &str,
-    hide_confidential: bool,
+    (form_id, period): (&str, &str),
     page: &IdPage,
 ) -> QueryResult<Vec<Stakeholder>> {
+    let workspace_id = viewer.workspace_id.as_str();
     let submitted = sub::table
         .filter(sub::workspace_id.eq(workspace_id.to_string()))
         .filter(sub::form_id.eq(form_id.to_string()))
         .filter(sub::period.eq(period.to_string()))
         .select(sub::stakeholder_id);
-    let allowed: Vec<bool> = if hide_confidential { vec![false] } else { vec![false, true] };
+    let allowed = viewer.confidential_values().to_vec();
     let rows = members!(workspace_id, audience)
         .filter(diesel::dsl::not(s::id.eq_any(submitted)))
         .filter(s::confidential.eq_any(allowed))

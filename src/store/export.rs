@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use super::stakeholder_row::StakeholderRow;
+use crate::access::Viewer;
 use crate::db::schema::{accounts as a, stakeholders as s};
 use crate::db::DbConnection;
 use crate::domain::account::Account;
@@ -10,7 +11,8 @@ use crate::domain::anonymize::{anonymize, AnonMap};
 use crate::domain::stakeholder::Stakeholder;
 
 /// Loads the workspace and builds its anonymised map.
-pub fn anonymized_map(conn: &mut DbConnection, workspace_id: &str) -> QueryResult<AnonMap> {
+pub fn anonymized_map(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<AnonMap> {
+    let workspace_id = viewer.workspace_id.as_str();
     let people: Vec<Stakeholder> = s::table
         .filter(s::workspace_id.eq(workspace_id))
         .order((s::created_at.asc(), s::id.asc()))
@@ -32,6 +34,6 @@ pub fn anonymized_map(conn: &mut DbConnection, workspace_id: &str) -> QueryResul
             accounts.push(account);
         }
     }
-    let edges = super::relationships::list(conn, workspace_id, &Default::default(), None, i64::MAX)?;
+    let edges = super::relationships::list(conn, viewer, &Default::default(), None, i64::MAX)?;
     Ok(anonymize(&people, &edges, &accounts, &contracts))
 }

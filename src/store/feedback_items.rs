@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::access::Viewer;
 use crate::db::schema::{feedback_items as fi, stakeholders as s};
 use crate::db::DbConnection;
 use crate::domain::feedback_item::{FeedbackItem, PointStatus};
@@ -106,19 +107,18 @@ pub struct Filter {
     pub stakeholder_id: Option<String>,
     pub form_id: Option<String>,
     pub period: Option<String>,
-    /// Leave out points of confidential stakeholders.
-    pub hide_confidential: bool,
 }
 
 /// Up to `limit` points after id `after`, oldest first.
 pub fn list(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     filter: &Filter,
     after: Option<String>,
     limit: i64,
 ) -> QueryResult<Vec<FeedbackItem>> {
-    let allowed: Vec<bool> = if filter.hide_confidential { vec![false] } else { vec![false, true] };
+    let workspace_id = viewer.workspace_id.as_str();
+    let allowed = viewer.record_confidential_values();
     let visible = s::table
         .filter(s::workspace_id.eq(workspace_id.to_string()))
         .filter(s::confidential.eq_any(allowed))
@@ -132,6 +132,9 @@ pub fn list(
     }
     if let Some(v) = &filter.stakeholder_id {
         q = q.filter(fi::stakeholder_id.eq(v.clone()));
+    }
+    if let Some(own) = viewer.own_only() {
+        q = q.filter(fi::stakeholder_id.eq(own.to_string()));
     }
     if let Some(v) = &filter.form_id {
         q = q.filter(fi::form_id.eq(v.clone()));

@@ -218,23 +218,22 @@ pub struct Filter {
     pub kind: Option<InteractionKind>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
-    /// Leave out interactions involving any confidential stakeholder.
-    pub hide_confidential: bool,
 }
 
 /// Up to `limit` live interactions, newest first, strictly before (occurred_at, id) `before`.
 pub fn list(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     filter: &Filter,
     before: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<Interaction>> {
+    let workspace_id = viewer.workspace_id.as_str();
     let mut q = i::table
         .filter(i::workspace_id.eq(workspace_id.to_string()))
         .filter(i::deleted_at.is_null())
         .into_boxed();
-    if filter.hide_confidential {
+    if !viewer.sees_confidential() {
         let secret = s::table
             .filter(s::workspace_id.eq(workspace_id.to_string()))
             .filter(s::confidential.eq(true))

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use super::relationships::{self, Scope};
+use crate::access::Viewer;
 use crate::db::schema::stakeholders as s;
 use crate::db::DbConnection;
 use crate::domain::network::{Edge, Network, Node};
@@ -17,17 +18,14 @@ type NodeRow = (String, String, Option<String>, Option<i32>, Option<i32>, String
 /// The network, or `None` when it has more than `MAX_NODES` people.
 pub fn load(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     account_id: Option<&str>,
-    hide_confidential: bool,
 ) -> QueryResult<Option<Network>> {
-    let mut q = s::table
-        .filter(s::workspace_id.eq(workspace_id.to_string()))
+    let q = s::table
+        .filter(s::workspace_id.eq(viewer.workspace_id.clone()))
         .filter(s::deleted_at.is_null())
-        .into_boxed();
-    if hide_confidential {
-        q = q.filter(s::confidential.eq(false));
-    }
+        .filter(s::confidential.eq_any(viewer.confidential_values()));
+    let mut q = q.into_boxed();
     if let Some(account) = account_id {
         q = q.filter(s::account_id.eq(account.to_string()));
     }
@@ -53,8 +51,8 @@ pub fn load(
             veto,
         })
         .collect();
-    let scope = Scope { hide_confidential, account_id: account_id.map(str::to_string), ..Scope::default() };
-    let edges = relationships::list(conn, workspace_id, &scope, None, MAX_NODES * 10)?
+    let scope = Scope { account_id: account_id.map(str::to_string), ..Scope::default() };
+    let edges = relationships::list(conn, viewer, &scope, None, MAX_NODES * 10)?
         .into_iter()
         .map(|r| Edge { id: r.id, from: r.from_id, to: r.to_id, kind: r.kind, label: r.label })
         .collect();

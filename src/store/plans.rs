@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::access::Viewer;
 use crate::db::schema::{engagement_plans as p, stakeholders as s};
 use crate::db::DbConnection;
 use crate::domain::cadence::{iso, Cadence, PlanStatus, DUE_SOON_DAYS};
@@ -195,19 +196,18 @@ pub struct Filter {
     pub owner: Option<String>,
     pub status: Option<PlanStatus>,
     pub include_deleted: bool,
-    /// Leave out plans of confidential stakeholders.
-    pub hide_confidential: bool,
 }
 
 /// Up to `limit` plans after id `after`, by id; the status filter is a range of next_due_on.
 pub fn list(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     filter: &Filter,
     after: Option<String>,
     limit: i64,
 ) -> QueryResult<Vec<Plan>> {
-    let allowed: Vec<bool> = if filter.hide_confidential { vec![false] } else { vec![false, true] };
+    let workspace_id = viewer.workspace_id.as_str();
+    let allowed = viewer.confidential_values().to_vec();
     let live = s::table
         .filter(s::workspace_id.eq(workspace_id.to_string()))
         .filter(s::deleted_at.is_null())

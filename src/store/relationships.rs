@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
+use crate::access::Viewer;
 use crate::db::schema::{relationships as r, stakeholders as s};
 use crate::db::{Backend, DbConnection};
 use crate::domain::relationship::{Relationship, RelationshipKind};
@@ -47,8 +48,6 @@ impl From<Row> for Relationship {
 /// Which relationships a query may return.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
-    /// Leave out edges touching confidential stakeholders.
-    pub hide_confidential: bool,
     /// Also return deleted relationships (their ends must still be live).
     pub include_deleted: bool,
     /// Only edges with this stakeholder at either end.
@@ -61,10 +60,11 @@ pub struct Scope {
 
 type Query = r::BoxedQuery<'static, Backend>;
 
-fn visible(workspace_id: &str, scope: &Scope) -> Query {
+fn visible(viewer: &Viewer, scope: &Scope) -> Query {
+    let workspace_id = viewer.workspace_id.as_str();
     // The endpoint filter is one fixed query shape (a boxed subquery cannot nest in a
     // MultiConnection query): optional conditions become bound values.
-    let confidential: Vec<bool> = if scope.hide_confidential { vec![false] } else { vec![false, true] };
+    let confidential = viewer.confidential_values().to_vec();
     let any_account = scope.account_id.is_none();
     let account = scope.account_id.clone().unwrap_or_default();
     let ends = || {
@@ -114,11 +114,11 @@ pub fn insert(conn: &mut DbConnection, rel: &Relationship) -> QueryResult<()> {
 /// A visible relationship by id.
 pub fn find(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     id: &str,
     scope: &Scope,
 ) -> QueryResult<Option<Relationship>> {
-    visible(workspace_id, scope)
+    visible(viewer, scope)
         .filter(r::id.eq(id.to_string()))
         .select(Row::as_select())
         .first(conn)
@@ -142,12 +142,12 @@ pub fn exists(conn: &mut DbConnection, rel: &Relationship) -> QueryResult<bool> 
 /// Up to `limit` visible relationships with id greater than `after`, by id.
 pub fn list(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     scope: &Scope,
     after: Option<String>,
     limit: i64,
 ) -> QueryResult<Vec<Relationship>> {
-    let mut q = visible(workspace_id, scope);
+    let mut q = visible(viewer, scope);
     if let Some(after) = after {
         q = q.filter(r::id.gt(after));
     }

@@ -7,6 +7,7 @@ use diesel::sql_types::{Bool, Nullable, Text};
 use serde_json::Value;
 
 use super::stakeholder_row::StakeholderRow;
+use crate::access::Viewer;
 use crate::db::schema::{stakeholder_tags, stakeholders};
 use crate::db::{Backend, DbConnection};
 use crate::domain::stakeholder::Stakeholder;
@@ -32,8 +33,6 @@ pub struct Filter {
     pub min_influence: Option<i32>,
     pub updated_since: Option<DateTime<Utc>>,
     pub include_deleted: bool,
-    /// Leave out confidential rows (roles that may not see them).
-    pub hide_confidential: bool,
 }
 
 crate::string_enum!(
@@ -192,15 +191,14 @@ pub fn sort_value(field: SortField, s: &Stakeholder) -> Value {
     }
 }
 
-fn filtered(workspace_id: &str, f: &Filter) -> Query {
+fn filtered(viewer: &Viewer, f: &Filter) -> Query {
+    let workspace_id = viewer.workspace_id.as_str();
     let mut q =
         stakeholders::table.filter(stakeholders::workspace_id.eq(workspace_id.to_string())).into_boxed();
     if !f.include_deleted {
         q = q.filter(stakeholders::deleted_at.is_null());
     }
-    if f.hide_confidential {
-        q = q.filter(stakeholders::confidential.eq(false));
-    }
+    q = q.filter(stakeholders::confidential.eq_any(viewer.confidential_values()));
     if let Some(v) = f.group {
         q = q.filter(stakeholders::stakeholder_group.eq(v.as_str()));
     }
@@ -258,13 +256,13 @@ fn escape_like(text: &str) -> String {
 /// One page (`limit` rows) of stakeholders after `after`, in `sort` order then by id.
 pub fn list(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     filter: &Filter,
     sort: &[SortKey<SortField>],
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<Stakeholder>, ListError> {
-    let mut q = filtered(workspace_id, filter);
+    let mut q = filtered(viewer, filter);
     for key in sort {
         q = by_column!(key.field, order_required, order_nullable, q, key.descending);
     }

@@ -123,19 +123,18 @@ pub struct Filter {
     pub form_id: Option<String>,
     pub period: Option<String>,
     pub stakeholder_id: Option<String>,
-    /// Leave out submissions of confidential stakeholders.
-    pub hide_confidential: bool,
 }
 
 /// Up to `limit` submissions after id `after`, by id.
 pub fn list(
     conn: &mut DbConnection,
-    workspace_id: &str,
+    viewer: &Viewer,
     filter: &Filter,
     after: Option<String>,
     limit: i64,
 ) -> QueryResult<Vec<Submission>> {
-    let allowed: Vec<bool> = if filter.hide_confidential { vec![false] } else { vec![false, true] };
+    let workspace_id = viewer.workspace_id.as_str();
+    let allowed = viewer.record_confidential_values();
     let visible = s::table
         .filter(s::workspace_id.eq(workspace_id.to_string()))
         .filter(s::confidential.eq_any(allowed))
@@ -152,6 +151,9 @@ pub fn list(
     }
     if let Some(v) = &filter.stakeholder_id {
         q = q.filter(sub::stakeholder_id.eq(v.clone()));
+    }
+    if let Some(own) = viewer.own_only() {
+        q = q.filter(sub::stakeholder_id.eq(own.to_string()));
     }
     if let Some(after) = after {
         q = q.filter(sub::id.gt(after));

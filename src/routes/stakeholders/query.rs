@@ -129,7 +129,6 @@ pub fn parse(params: &HashMap<String, String>, role: Role) -> Result<ListRequest
         owner: text(params, "owner", &mut errors),
         tag: text(params, "tag", &mut errors),
         q: text(params, "q", &mut errors),
-        hide_confidential: !role.sees_confidential(),
         ..Filter::default()
     };
     if let Some(raw) = params.get("min_influence") {

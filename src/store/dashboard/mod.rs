@@ -29,6 +29,11 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// What the viewer may count.
+    pub fn of(viewer: &crate::access::Viewer) -> Self {
+        Scope { workspace_id: viewer.workspace_id.clone(), hide_confidential: !viewer.sees_confidential() }
+    }
+
     fn confidential(&self) -> Vec<bool> {
         if self.hide_confidential {
             vec![false]
