@@ -16,7 +16,6 @@ use crate::domain::fields::{check_text, TextKind};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::{self, Position};
 use crate::service::accounts as service;
-use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::accounts::Filter;
 
@@ -240,10 +239,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    let saved: Account =
-        versioned::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+    super::versioned::update::<Account>(auth, &state, &req, id, body).await
 }
 
 /// Soft-delete an account.
@@ -258,9 +254,7 @@ pub async fn remove(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    versioned::remove::<Account>(&state.pool, auth, id.into_inner(), if_match).await?;
-    Ok(HttpResponse::NoContent().finish())
+    super::versioned::remove::<Account>(auth, &state, &req, id).await
 }
 
 /// Restore a deleted account; restoring a live one changes nothing.
@@ -275,9 +269,7 @@ pub async fn restore(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    let saved: Account = versioned::restore(&state.pool, auth, id.into_inner(), if_match).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+    super::versioned::restore::<Account>(auth, &state, &req, id).await
 }
 
 /// Registers the account routes.

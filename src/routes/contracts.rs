@@ -14,7 +14,6 @@ use crate::auth::Auth;
 use crate::domain::contract::{Contract, ContractStatus};
 use crate::error::ApiError;
 use crate::service::contracts as service;
-use crate::service::versioned;
 use crate::startup::AppState;
 
 /// An account's contract history, oldest start first.
@@ -116,10 +115,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    let saved: Contract =
-        versioned::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+    super::versioned::update::<Contract>(auth, &state, &req, id, body).await
 }
 
 /// Soft-delete a contract.
@@ -134,9 +130,7 @@ pub async fn remove(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    versioned::remove::<Contract>(&state.pool, auth, id.into_inner(), if_match).await?;
-    Ok(HttpResponse::NoContent().finish())
+    super::versioned::remove::<Contract>(auth, &state, &req, id).await
 }
 
 /// Restore a deleted contract.
@@ -151,9 +145,7 @@ pub async fn restore(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    let saved: Contract = versioned::restore(&state.pool, auth, id.into_inner(), if_match).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+    super::versioned::restore::<Contract>(auth, &state, &req, id).await
 }
 
 /// Registers the contract routes.

@@ -16,7 +16,6 @@ use crate::domain::interaction::{Interaction, InteractionKind, Metrics, Sentimen
 use crate::error::{ApiError, FieldError};
 use crate::pagination::{self, Position};
 use crate::service::interactions as service;
-use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::interactions as store;
 
@@ -168,10 +167,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    let saved: Interaction =
-        versioned::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+    super::versioned::update::<Interaction>(auth, &state, &req, id, body).await
 }
 
 /// Soft-delete an interaction (it stops counting as a contact).
@@ -186,9 +182,7 @@ pub async fn remove(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    versioned::remove::<Interaction>(&state.pool, auth, id.into_inner(), if_match).await?;
-    Ok(HttpResponse::NoContent().finish())
+    super::versioned::remove::<Interaction>(auth, &state, &req, id).await
 }
 
 /// Restore a deleted interaction.
@@ -203,9 +197,7 @@ pub async fn restore(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    let saved: Interaction = versioned::restore(&state.pool, auth, id.into_inner(), if_match).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+    super::versioned::restore::<Interaction>(auth, &state, &req, id).await
 }
 
 /// Registers the interaction routes.

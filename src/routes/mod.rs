@@ -26,6 +26,7 @@ pub mod sequence;
 pub mod stakeholders;
 pub mod submissions;
 pub mod support;
+pub mod versioned;
 pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;

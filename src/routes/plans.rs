@@ -17,7 +17,6 @@ use crate::domain::fields::{check_text, TextKind};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
 use crate::service::plans as service;
-use crate::service::versioned;
 use crate::startup::AppState;
 use crate::store::plans as store;
 
@@ -140,10 +139,7 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    let saved: Plan =
-        versioned::update(&state.pool, auth, id.into_inner(), if_match, body.into_inner()).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+    super::versioned::update::<Plan>(auth, &state, &req, id, body).await
 }
 
 /// Soft-delete a plan.
@@ -158,9 +154,7 @@ pub async fn remove(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    versioned::remove::<Plan>(&state.pool, auth, id.into_inner(), if_match).await?;
-    Ok(HttpResponse::NoContent().finish())
+    super::versioned::remove::<Plan>(auth, &state, &req, id).await
 }
 
 /// Restore a deleted plan.
@@ -175,9 +169,7 @@ pub async fn restore(
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let if_match = crate::routes::support::precondition(&req, actix_web::http::header::IF_MATCH)?;
-    let saved: Plan = versioned::restore(&state.pool, auth, id.into_inner(), if_match).await?;
-    Ok(with_etag(actix_web::http::StatusCode::OK, saved.version, &saved))
+    super::versioned::restore::<Plan>(auth, &state, &req, id).await
 }
 
 /// Registers the plan routes.
