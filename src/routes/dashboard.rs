@@ -105,6 +105,10 @@ pub async fn feedback(
 ) -> Result<HttpResponse, ApiError> {
     let form_id =
         params.get("form_id").cloned().ok_or_else(|| ApiError::invalid("form_id", "is required"))?;
+    // Ids that are not UUIDs never reach the database.
+    if uuid::Uuid::parse_str(&form_id).is_err() {
+        return Err(ApiError::invalid("form_id", "must be a UUID"));
+    }
     let months = months(&params)?;
     let rows = service::feedback(&state.pool, auth, form_id, months).await?;
     Ok(HttpResponse::Ok().json(FeedbackMonths { items: rows }))

@@ -36,7 +36,11 @@ pub async fn network(
     if !matches!(format.as_str(), "json" | "mermaid" | "dot") {
         return Err(ApiError::invalid("format", "must be one of: json, mermaid, dot"));
     }
-    let account = params.get("account_id").cloned();
+    let mut errors = Vec::new();
+    let account = super::support::uuid_param(&params, "account_id", &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     let net = crate::service::network::network(&state.pool, auth, account).await?;
     Ok(match format.as_str() {
         "mermaid" => {

@@ -195,6 +195,8 @@ async fn ids_that_are_not_uuids_are_404(app: TestApp) {
         }
     }
     assert_problem(app.get("/v1/engagement-plans?stakeholder_id=%00", &admin).await, 422).await;
+    assert_problem(app.get("/v1/network?account_id=x%00y", &admin).await, 422).await;
+    assert_problem(app.get("/v1/dashboard/feedback?form_id=%00", &admin).await, 422).await;
     assert_eq!(app.stakeholder_rows(&ws), 0);
 }
 
