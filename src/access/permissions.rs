@@ -128,20 +128,32 @@ pub const PERMISSIONS: &[Permission] = &[
 ];
 
 /// The table's entry for a request, or `None` when no authenticated operation matches.
-/// A literal segment beats a template (`/v1/stakeholders/batch` is not `{id}`).
+/// A literal segment beats a template (`/v1/stakeholders/batch` is not `{id}`). Runs on
+/// every request, so it allocates nothing.
 pub fn permission(method: &str, path: &str) -> Option<&'static Permission> {
-    let wanted: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    PERMISSIONS
-        .iter()
-        .filter(|p| p.method.eq_ignore_ascii_case(method))
-        .filter_map(|p| {
-            let parts: Vec<&str> = p.path.split('/').collect();
-            let fits =
-                parts.len() == wanted.len() && parts.iter().zip(&wanted).all(|(t, w)| is_param(t) || t == w);
-            fits.then(|| (parts.iter().filter(|t| is_param(t)).count(), p))
-        })
-        .min_by_key(|(params, _)| *params)
-        .map(|(_, p)| p)
+    let path = path.trim_end_matches('/');
+    let mut best: Option<(usize, &'static Permission)> = None;
+    for p in PERMISSIONS.iter().filter(|p| p.method.eq_ignore_ascii_case(method)) {
+        if let Some(params) = fits(p.path, path) {
+            if best.is_none_or(|(fewest, _)| params < fewest) {
+                best = Some((params, p));
+            }
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// How many template parameters `path` fills, if it fits `template` segment by segment.
+fn fits(template: &str, path: &str) -> Option<usize> {
+    let (mut wanted, mut given, mut params) = (template.split('/'), path.split('/'), 0);
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return Some(params),
+            (Some(t), Some(g)) if is_param(t) && !g.is_empty() => params += 1,
+            (Some(t), Some(g)) if t == g => {}
+            _ => return None,
+        }
+    }
 }
 
 fn is_param(segment: &str) -> bool {

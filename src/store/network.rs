@@ -21,11 +21,13 @@ pub fn load(
     viewer: &Viewer,
     account_id: Option<&str>,
 ) -> QueryResult<Option<Network>> {
-    let q = s::table
+    let mut q = s::table
         .filter(s::workspace_id.eq(viewer.workspace_id.clone()))
         .filter(s::deleted_at.is_null())
-        .filter(s::confidential.eq_any(viewer.confidential_values()));
-    let mut q = q.into_boxed();
+        .into_boxed();
+    if !viewer.sees_confidential() {
+        q = q.filter(s::confidential.eq(false));
+    }
     if let Some(account) = account_id {
         q = q.filter(s::account_id.eq(account.to_string()));
     }

@@ -198,7 +198,11 @@ fn filtered(viewer: &Viewer, f: &Filter) -> Query {
     if !f.include_deleted {
         q = q.filter(stakeholders::deleted_at.is_null());
     }
-    q = q.filter(stakeholders::confidential.eq_any(viewer.confidential_values()));
+    // Only a filter when it excludes someone: an always-true `IN (false, true)` would
+    // still steer SQLite's planner away from the filter indexes that carry the sort.
+    if !viewer.sees_confidential() {
+        q = q.filter(stakeholders::confidential.eq(false));
+    }
     if let Some(v) = f.group {
         q = q.filter(stakeholders::stakeholder_group.eq(v.as_str()));
     }
