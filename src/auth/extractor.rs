@@ -7,7 +7,7 @@ use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpR
 
 use crate::access::{permission, Role};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store;
 
 /// The authenticated caller (see `access::Viewer`); a handler that takes it has passed

@@ -124,3 +124,9 @@ impl Patchable for Account {
         }
     }
 }
+
+impl super::versioned::SoftDelete for Account {
+    fn deleted_at_mut(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>> {
+        &mut self.deleted_at
+    }
+}

@@ -154,6 +154,12 @@ impl Patchable for Contract {
     }
 }
 
+impl super::versioned::SoftDelete for Contract {
+    fn deleted_at_mut(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>> {
+        &mut self.deleted_at
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

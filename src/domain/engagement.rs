@@ -157,3 +157,9 @@ impl Patchable for Plan {
         Ok(())
     }
 }
+
+impl super::versioned::SoftDelete for Plan {
+    fn deleted_at_mut(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>> {
+        &mut self.deleted_at
+    }
+}

@@ -194,3 +194,9 @@ impl Patchable for Interaction {
         Ok(())
     }
 }
+
+impl super::versioned::SoftDelete for Interaction {
+    fn deleted_at_mut(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>> {
+        &mut self.deleted_at
+    }
+}

@@ -289,6 +289,12 @@ fn looks_like_email(s: &str) -> bool {
     }
 }
 
+impl super::versioned::SoftDelete for Stakeholder {
+    fn deleted_at_mut(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>> {
+        &mut self.deleted_at
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

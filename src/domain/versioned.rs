@@ -10,38 +10,9 @@ pub trait Versioned: Clone + PartialEq {
     fn bump(&mut self);
 }
 
-/// A resource that is soft-deleted by setting `deleted_at`.
+/// A resource that is soft-deleted by setting `deleted_at` (each implements it beside
+/// its type, so this file imports none of them).
 pub trait SoftDelete {
     /// The deletion time, if deleted.
     fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>>;
-}
-
-impl SoftDelete for super::stakeholder::Stakeholder {
-    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
-        &mut self.deleted_at
-    }
-}
-
-impl SoftDelete for super::account::Account {
-    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
-        &mut self.deleted_at
-    }
-}
-
-impl SoftDelete for super::contract::Contract {
-    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
-        &mut self.deleted_at
-    }
-}
-
-impl SoftDelete for super::engagement::Plan {
-    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
-        &mut self.deleted_at
-    }
-}
-
-impl SoftDelete for super::interaction::Interaction {
-    fn deleted_at_mut(&mut self) -> &mut Option<DateTime<Utc>> {
-        &mut self.deleted_at
-    }
 }

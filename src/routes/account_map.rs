@@ -11,7 +11,7 @@ use crate::auth::Auth;
 use crate::domain::account::Account;
 use crate::domain::network::{Network, Node};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The map of one account.
 #[derive(Debug, Serialize, ToSchema)]

@@ -16,7 +16,7 @@ use crate::domain::fields::{check_text, TextKind};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::{self, Position};
 use crate::service::accounts as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::accounts::Filter;
 
 const SORT: &str = "name";

@@ -13,7 +13,7 @@ use crate::auth::{Auth, Role};
 use crate::domain::fields;
 use crate::error::{ApiError, FieldError};
 use crate::service::api_keys as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::api_keys::{self as store, ApiKey};
 
 /// How long a token from `POST /v1/auth/token` lives, in seconds.

@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::pagination::{self, Position};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::changes::EntityType;
 
 const SORT: &str = "seq";

@@ -14,7 +14,7 @@ use crate::auth::Auth;
 use crate::domain::contract::{Contract, ContractStatus};
 use crate::error::ApiError;
 use crate::service::contracts as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// An account's contract history, oldest start first.
 #[derive(Debug, Serialize, ToSchema)]

@@ -13,7 +13,7 @@ use crate::domain::period::Period;
 use crate::error::ApiError;
 use crate::service::dashboard as service;
 pub use crate::service::dashboard::{FeedbackMonth, FeedbackMonths, Matrix, Summary};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::dashboard as store;
 
 /// Counts by group, category, quadrant, stance, decision role and relationship status;

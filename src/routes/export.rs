@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Auth;
 use crate::domain::anonymize::{to_csv, AnonMap};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The anonymised map: people as stable codes (`S-0001`, in order of creation), accounts
 /// as `A-001`, titles, categories, roles, scores, stance and relationships kept; names,

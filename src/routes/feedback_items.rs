@@ -15,7 +15,7 @@ use crate::domain::feedback_item::{FeedbackItem, PointStatus, CREATE_FIELDS};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
 use crate::service::feedback_items as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::feedback_items as store;
 
 /// A page of points.

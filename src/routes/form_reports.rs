@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::pagination::IdPage;
 use crate::service::form_reports as service;
 pub use crate::service::form_reports::{Closure, FormReport};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Audience members who have not submitted.
 #[derive(Debug, Serialize, ToSchema)]

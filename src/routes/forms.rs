@@ -18,7 +18,7 @@ use crate::domain::form::{
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
 use crate::service::forms as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A version in a form's version list.
 #[derive(Debug, Serialize, ToSchema)]

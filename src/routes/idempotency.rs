@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::error::ApiError;
 use crate::routes::extractors::BULK_BODY_BYTES;
 use crate::service::idempotency as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::idempotency::Claim;
 
 /// The request header.

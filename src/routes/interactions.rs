@@ -16,7 +16,7 @@ use crate::domain::interaction::{Interaction, InteractionKind, Metrics, Sentimen
 use crate::error::{ApiError, FieldError};
 use crate::pagination::{self, Position};
 use crate::service::interactions as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::interactions as store;
 
 const SORT: &str = "-occurred_at";

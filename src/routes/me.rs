@@ -9,7 +9,7 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::service::me as service;
 pub use crate::service::me::{MyFeedback, MyForm, MyForms};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What a stakeholder sees of themselves: their own contact fields, nothing internal
 /// (no owner, tags, CRM key, custom fields, analysis).

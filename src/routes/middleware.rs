@@ -64,7 +64,7 @@ pub async fn request_context(
     let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
     let elapsed = started.elapsed().as_secs_f64();
     let latency = elapsed * 1000.0;
-    if let Some(state) = response.request().app_data::<actix_web::web::Data<crate::startup::AppState>>() {
+    if let Some(state) = response.request().app_data::<actix_web::web::Data<crate::state::AppState>>() {
         state.metrics.observe(&route, response.request().method().as_str(), status.as_u16(), elapsed);
     }
     span.record("route", route.as_str());

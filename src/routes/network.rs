@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Auth;
 use crate::domain::network::{to_dot, to_mermaid, Network};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The network: nodes (people) and edges (relationships among them). `format=mermaid`
 /// renders a flowchart and `format=dot` a Graphviz digraph, with conflicts red,

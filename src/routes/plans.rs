@@ -17,7 +17,7 @@ use crate::domain::fields::{check_text, TextKind};
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
 use crate::service::plans as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::plans as store;
 
 /// A page of plans.

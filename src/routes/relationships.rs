@@ -15,7 +15,7 @@ use crate::domain::relationship::{self, Relationship, RelationshipKind};
 use crate::error::ApiError;
 use crate::pagination::IdPage;
 use crate::service::relationships as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::relationships::Scope;
 
 /// A page of relationships.

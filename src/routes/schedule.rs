@@ -14,7 +14,7 @@ use crate::domain::fields::{check_text, TextKind};
 use crate::domain::ical::{calendar, Event};
 use crate::domain::schedule::ScheduleItem;
 use crate::error::{ApiError, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The most due dates one schedule answer holds.
 const MAX_ITEMS: usize = 5_000;

@@ -14,7 +14,7 @@ use crate::domain::sequence::{order, SortKey, Step};
 use crate::domain::stakeholder_enums::Stance;
 use crate::error::ApiError;
 use crate::pagination::{self, Position};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const SORT: &str = "sequence";
 

@@ -16,7 +16,7 @@ use crate::domain::submission::Submission;
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
 use crate::service::submissions as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::submissions as store;
 
 /// A page of submissions.

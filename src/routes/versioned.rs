@@ -9,7 +9,7 @@ use super::support::{precondition, with_etag};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::service::versioned::{self, Editable};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// PATCH: 200 with the saved record and its ETag.
 pub async fn update<R: Editable + serde::Serialize>(

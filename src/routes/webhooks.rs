@@ -12,7 +12,7 @@ use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::pagination::IdPage;
 use crate::service::webhooks as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::changes::{ChangeKind, EntityType};
 use crate::store::webhooks::{Delivery, WebhookRow};
 

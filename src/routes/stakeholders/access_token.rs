@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Auth, Role};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Shortest and longest lifetimes of a stakeholder token, and the default.
 const MIN_TTL: i64 = 60;

@@ -13,7 +13,7 @@ use crate::routes::extractors::{json_object, read_body, BULK_BODY_BYTES};
 use crate::routes::support::{etag, Precondition};
 use crate::service::stakeholder_batch as service;
 pub use crate::service::stakeholder_sync::{ItemResult, Outcome, SyncMode};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Items one batch may hold.
 pub const MAX_BATCH: usize = 1000;

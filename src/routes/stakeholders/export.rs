@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 fn text(v: Option<&str>) -> String {
     crate::domain::anonymize::defuse(v.unwrap_or(""))

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use crate::pagination::Position;
 use crate::routes::support::etag;
 use crate::service::stakeholders as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::stakeholder_list::{self, After};
 
 fn respond(status: actix_web::http::StatusCode, s: Stakeholder, role: Role) -> HttpResponse {

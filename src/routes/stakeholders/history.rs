@@ -12,7 +12,7 @@ use crate::auth::Auth;
 use crate::domain::history::{visible_changes, HistoryOp};
 use crate::error::ApiError;
 use crate::pagination::{self, Position};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One recorded change.
 #[derive(Debug, Serialize, ToSchema)]

@@ -10,7 +10,7 @@ use crate::auth::Auth;
 use crate::error::{ApiError, FieldError};
 use crate::routes::extractors::{read_body, BULK_BODY_BYTES};
 use crate::service::stakeholder_batch as service;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The CSV columns an import accepts (`tags` separated by `;`, `custom.<key>` for custom fields).
 const IMPORT_COLUMNS: &[&str] = &[
