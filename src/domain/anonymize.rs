@@ -168,7 +168,7 @@ const CSV_HEADER: &str = "record,code,title,group,category,decision_role,influen
 /// A leading formula character is neutralised so a spreadsheet shows the text instead
 /// of evaluating it.
 pub fn defuse(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()

@@ -15,7 +15,8 @@ pub enum TextKind {
 
 /// Checks length (in characters) and control characters of a string.
 pub fn check_text(field: &str, text: &str, min: usize, max: usize, kind: TextKind) -> Result<(), FieldError> {
-    let allowed = |c: char| kind == TextKind::Free && matches!(c, '\t' | '\n' | '\r');
+    // Tab and newline only: a carriage return is refused the same on both databases.
+    let allowed = |c: char| kind == TextKind::Free && matches!(c, '\t' | '\n');
     if text.chars().any(|c| c.is_control() && !allowed(c)) {
         return Err(FieldError::new(field, "must not contain control characters"));
     }

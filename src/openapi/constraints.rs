@@ -13,8 +13,9 @@ use utoipa::openapi::RefOr;
 
 /// One line of text: no control characters (`TextKind::Line`).
 pub const LINE: &str = r"^[^\x00-\x1F\x7F-\x9F]*$";
-/// Free text: tab, line feed and carriage return allowed, other controls not (`TextKind::Free`).
-pub const TEXT: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
+/// Free text: tab and line feed allowed, other controls (carriage return too) not
+/// (`TextKind::Free`).
+pub const TEXT: &str = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*$";
 /// A month, `YYYY-MM`, of the years `Period` accepts (2000–2999).
 pub const MONTH: &str = r"^2[0-9]{3}-(0[1-9]|1[0-2])$";
 /// Entity tags as the service reads them: visible ASCII with at least one tag between

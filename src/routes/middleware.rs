@@ -61,6 +61,10 @@ pub async fn request_context(
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
+    // Every body is what its Content-Type says: no browser may sniff a CSV or SVG into HTML.
+    response
+        .headers_mut()
+        .insert(actix_web::http::header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
     let elapsed = started.elapsed().as_secs_f64();
     let latency = elapsed * 1000.0;

@@ -10,7 +10,7 @@ use stakemap::auth::Role;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 
-on_both_backends!(hostile_requests_are_refused_cleanly);
+on_both_backends!(hostile_requests_are_refused_cleanly, carriage_returns_and_sniffing);
 
 const INJECTIONS: [&str; 4] = [
     "' OR 1=1 --",
@@ -167,4 +167,43 @@ fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
+}
+
+/// A carriage return in free text is 422 on both databases and writes nothing; a cell
+/// that starts with a tab is neutralised in the CSV export; every response says
+/// `nosniff`.
+async fn carriage_returns_and_sniffing(app: TestApp) {
+    let ws = app.workspace("Acme");
+    let m = app.token(&ws, Role::Manager);
+    let res = app
+        .post(
+            "/v1/stakeholders",
+            &m,
+            &json!({"name": "Ann", "group": "team", "notes": "line one\r\nline two"}),
+        )
+        .await;
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    let problem = crate::helpers::assert_problem(res, 422).await;
+    assert_eq!(crate::helpers::error_fields(&problem), ["notes"]);
+    assert_eq!(app.stakeholder_rows(&ws), 0, "nothing written");
+    // Tab and newline stay allowed in free text.
+    let body =
+        json!({"name": "Bo", "group": "team", "stance_reason": "\t=HYPERLINK(\"x\")", "notes": "a\tb\nc"});
+    let created = app.post("/v1/stakeholders", &m, &body).await;
+    assert_eq!(created.status(), 201);
+    let csv = app.get("/v1/export/stakeholders.csv", &m).await;
+    assert_eq!(csv.headers()["x-content-type-options"], "nosniff");
+    let text = csv.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = headers.iter().position(|h| h == "stance_reason").unwrap();
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[column], "'\t=HYPERLINK(\"x\")", "a leading tab is neutralised");
+    for res in [
+        app.get("/v1/nowhere", &m).await,
+        app.get("/v1/stakeholders", "bad").await,
+        app.get("/healthz", "").await,
+    ] {
+        assert_eq!(res.headers()["x-content-type-options"], "nosniff", "{}", res.url());
+    }
 }
