@@ -122,11 +122,22 @@ pub fn update(conn: &mut DbConnection, hook: &WebhookRow) -> QueryResult<()> {
 
 /// Removes a subscription and its delivery log.
 pub fn delete(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<()> {
-    diesel::delete(d::table.filter(d::workspace_id.eq(workspace_id)).filter(d::webhook_id.eq(id)))
-        .execute(conn)?;
-    diesel::delete(w::table.filter(w::workspace_id.eq(workspace_id)).filter(w::id.eq(id)))
-        .execute(conn)
-        .map(|_| ())
+    use diesel::result::{DatabaseErrorKind, Error};
+    // A concurrent write may queue a delivery for this webhook after its deliveries were
+    // deleted (PostgreSQL, read committed): the webhook's delete then fails on the foreign
+    // key. Each try runs in a savepoint and sees the deliveries committed since.
+    let mut tries = 0;
+    loop {
+        let attempt = diesel::Connection::transaction(conn, |c| {
+            diesel::delete(d::table.filter(d::workspace_id.eq(workspace_id)).filter(d::webhook_id.eq(id)))
+                .execute(c)?;
+            diesel::delete(w::table.filter(w::workspace_id.eq(workspace_id)).filter(w::id.eq(id))).execute(c)
+        });
+        match attempt {
+            Err(Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)) if tries < 3 => tries += 1,
+            other => return other.map(|_| ()),
+        }
+    }
 }
 
 /// The workspace's active subscriptions.
