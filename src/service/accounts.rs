@@ -118,7 +118,9 @@ pub async fn upsert(
             Some(_) if create_only => {
                 Err(ApiError::PreconditionFailed("an account with this key exists".into()))
             }
-            Some(id) => Ok((modify(conn, &viewer, &id, &if_match, true, |a| patched(a, &body))?, false)),
+            Some(id) => {
+                Ok((modify(conn, &viewer, &id, &if_match, true, |a| versioned::patched(a, &body))?, false))
+            }
             None if if_match.is_some() => Err(ApiError::not_found("account")),
             None => {
                 let mut account = Account::blank(&viewer.workspace_id, crate::time::now());
@@ -128,11 +130,6 @@ pub async fn upsert(
         }
     })
     .await
-}
-
-fn patched(account: &mut Account, body: &Map<String, Value>) -> Result<bool, ApiError> {
-    apply(account, body, Mode::Patch)?;
-    Ok(true)
 }
 
 impl Editable for Account {

@@ -65,10 +65,7 @@ pub async fn update(
                 store::lock(c, &viewer.workspace_id, &id)?;
                 load(c, &viewer, &id)
             },
-            |item| {
-                apply(item, &body, Mode::Patch)?;
-                Ok(true)
-            },
+            |item| versioned::patched(item, &body),
             |c, before, after| Ok(store::save(c, before, after)?),
         )
     })

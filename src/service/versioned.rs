@@ -72,6 +72,15 @@ pub trait Editable: Versioned + crate::domain::patch::Patchable + SoftDelete + S
     ) -> Result<Self, ApiError>;
 }
 
+/// The change that merge-patches a record with `body` (422 listing every bad field).
+pub fn patched<R: crate::domain::patch::Patchable>(
+    record: &mut R,
+    body: &serde_json::Map<String, serde_json::Value>,
+) -> Result<bool, ApiError> {
+    crate::domain::patch::apply(record, body, crate::domain::patch::Mode::Patch)?;
+    Ok(true)
+}
+
 /// Merge-patches a live record.
 pub async fn update<R: Editable>(
     pool: &crate::db::Pool,
@@ -80,14 +89,7 @@ pub async fn update<R: Editable>(
     if_match: Option<Precondition>,
     body: serde_json::Map<String, serde_json::Value>,
 ) -> Result<R, ApiError> {
-    use crate::domain::patch::{apply, Mode};
-    super::run(pool, move |c| {
-        R::modify(c, &viewer, &id, &if_match, false, &|r| {
-            apply(r, &body, Mode::Patch)?;
-            Ok(true)
-        })
-    })
-    .await
+    super::run(pool, move |c| R::modify(c, &viewer, &id, &if_match, false, &|r| patched(r, &body))).await
 }
 
 /// Soft-deletes a record.
