@@ -32,8 +32,9 @@ pub async fn upsert(
         let mut last = ApiError::Internal;
         for _ in 0..ATTEMPTS {
             match tx::write(conn, |c| sync::upsert(c, &viewer, &source, &external_id, &body, mode)) {
-                // A concurrent writer inserted the same key first: go round again as an update.
-                Err(ApiError::Conflict(message)) => last = ApiError::Conflict(message),
+                // A concurrent writer inserted the same key first (seen as a unique violation,
+                // or as the key's holder naming itself): go round again as an update.
+                Err(e @ (ApiError::Conflict(_) | ApiError::ConflictWith(..))) => last = e,
                 other => return other,
             }
         }

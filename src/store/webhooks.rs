@@ -150,7 +150,30 @@ pub fn active(conn: &mut DbConnection, workspace_id: &str) -> QueryResult<Vec<We
 }
 
 /// Queues a delivery of each (event, payload) to every subscription in `hooks` wanting it.
+/// A webhook deleted meanwhile by another transaction (PostgreSQL, read committed) fails
+/// the insert on its foreign key: the deliveries are then queued again, in a savepoint,
+/// for the subscriptions still there (deleting a webhook cancels what it would get).
 pub fn enqueue(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    hooks: &[WebhookRow],
+    events: &[(String, Value)],
+) -> QueryResult<()> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    let mut hooks = hooks.to_vec();
+    for _ in 0..3 {
+        match diesel::Connection::transaction(conn, |c| insert_deliveries(c, workspace_id, &hooks, events)) {
+            Err(Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)) => {
+                let live: Vec<String> = active(conn, workspace_id)?.into_iter().map(|h| h.id).collect();
+                hooks.retain(|h| live.contains(&h.id));
+            }
+            other => return other,
+        }
+    }
+    diesel::Connection::transaction(conn, |c| insert_deliveries(c, workspace_id, &hooks, events))
+}
+
+fn insert_deliveries(
     conn: &mut DbConnection,
     workspace_id: &str,
     hooks: &[WebhookRow],
