@@ -29,6 +29,8 @@ fn settings(database_url: String) -> Settings {
         webhook_worker: true,
         webhook_poll_ms: 1000,
         webhook_retry_base_ms: 5000,
+        webhook_allow_private: false,
+        auth_rate_limit: 0,
     }
 }
 

@@ -63,6 +63,8 @@ fn settings(database_url: String) -> Settings {
         webhook_worker: false,
         webhook_poll_ms: 1000,
         webhook_retry_base_ms: 5000,
+        webhook_allow_private: false,
+        auth_rate_limit: 0,
     }
 }
 

@@ -72,16 +72,16 @@ pub fn build(config: &Config, ready: Ready) -> Result<Application, String> {
     let listener =
         TcpListener::bind(&config.listen).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    let limiter = crate::rate_limit::RateLimiter::new(config.rate_limit, config.rate_limit_window);
     let worker = crate::webhook_worker::WorkerConfig {
         poll: config.webhook_poll,
         retry_base: config.webhook_retry_base,
         keys: ready.jwt.clone(),
+        allow_private: config.webhook_allow_private,
     };
     if config.webhook_worker {
         tokio::spawn(crate::webhook_worker::run(ready.pool.clone(), worker));
     }
-    let state = AppState::new(ready.pool, ready.jwt, &ready.secret, config.max_body_bytes, limiter);
+    let state = AppState::new(ready.pool, ready.jwt, &ready.secret, config);
     let server = startup::run(listener, state, config.cors_origins.clone()).map_err(|e| e.to_string())?;
     Ok(Application { port, server })
 }

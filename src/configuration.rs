@@ -54,6 +54,12 @@ pub struct Settings {
     /// First retry delay of a failed webhook delivery in milliseconds (doubling each time).
     #[arg(long, global = true, env = "STAKEMAP_WEBHOOK_RETRY_BASE_MS", default_value_t = 5000)]
     pub webhook_retry_base_ms: u64,
+    /// Allow webhook receivers on loopback and private addresses (on-premises receivers, tests).
+    #[arg(long, global = true, env = "STAKEMAP_WEBHOOK_ALLOW_PRIVATE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhook_allow_private: bool,
+    /// Unauthenticated calls and invalid tokens one client address may make per rate-limit window (0 = no limit).
+    #[arg(long, global = true, env = "STAKEMAP_AUTH_RATE_LIMIT", default_value_t = 60)]
+    pub auth_rate_limit: u32,
 }
 
 /// The public key that verifies identity-provider tokens.
@@ -96,6 +102,10 @@ pub struct Config {
     pub webhook_poll: std::time::Duration,
     /// First webhook retry delay.
     pub webhook_retry_base: std::time::Duration,
+    /// Whether webhook receivers may be on loopback or private addresses.
+    pub webhook_allow_private: bool,
+    /// Unauthenticated calls and invalid tokens per client address per window (0 = off).
+    pub auth_rate_limit: u32,
 }
 
 /// The smallest HS256 secret accepted.
@@ -147,6 +157,8 @@ impl Settings {
             webhook_worker: self.webhook_worker,
             webhook_poll: std::time::Duration::from_millis(self.webhook_poll_ms.max(10)),
             webhook_retry_base: std::time::Duration::from_millis(self.webhook_retry_base_ms.max(10)),
+            webhook_allow_private: self.webhook_allow_private,
+            auth_rate_limit: self.auth_rate_limit,
         })
     }
 }

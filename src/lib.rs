@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod heavy;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;

@@ -4,8 +4,10 @@ use std::collections::HashSet;
 use std::sync::RwLock;
 
 use crate::auth::JwtKeys;
+use crate::configuration::Config;
 use crate::db::Pool;
 use crate::pagination::CursorCodec;
+use crate::rate_limit::RateLimiter;
 
 /// Shared, read-only state of one server process (nothing another replica would need).
 pub struct AppState {
@@ -18,30 +20,33 @@ pub struct AppState {
     /// Default body limit in bytes.
     pub max_body_bytes: usize,
     /// Requests per token per window.
-    pub rate_limiter: crate::rate_limit::RateLimiter,
+    pub rate_limiter: RateLimiter,
     /// Workspaces seen to exist; they are never deleted, so a hit is always right.
     known_workspaces: RwLock<HashSet<String>>,
     /// Request counts and latencies for `/metrics`.
     pub metrics: crate::metrics::Metrics,
     /// API keys recently checked for revocation.
     pub live_keys: crate::auth::revocation::LiveKeys,
+    /// Unauthenticated calls and invalid tokens per client address.
+    pub auth_limiter: crate::rate_limit::RateLimiter,
+    /// Heavy operations running per workspace.
+    pub heavy: crate::heavy::HeavyGate,
+    /// Whether webhook receivers may be on loopback or private addresses.
+    pub webhook_allow_private: bool,
 }
 
 impl AppState {
-    /// State for a pool and keys.
-    pub fn new(
-        pool: Pool,
-        jwt: JwtKeys,
-        cursor_secret: &[u8],
-        max_body_bytes: usize,
-        rate_limiter: crate::rate_limit::RateLimiter,
-    ) -> Self {
+    /// State for a pool and keys under these settings.
+    pub fn new(pool: Pool, jwt: JwtKeys, cursor_secret: &[u8], config: &Config) -> Self {
         Self {
             pool,
             jwt,
             cursors: CursorCodec::new(cursor_secret),
-            max_body_bytes,
-            rate_limiter,
+            max_body_bytes: config.max_body_bytes,
+            rate_limiter: RateLimiter::new(config.rate_limit, config.rate_limit_window),
+            auth_limiter: RateLimiter::new(config.auth_rate_limit, config.rate_limit_window),
+            heavy: crate::heavy::HeavyGate::new(crate::heavy::PER_WORKSPACE),
+            webhook_allow_private: config.webhook_allow_private,
             known_workspaces: RwLock::new(HashSet::new()),
             metrics: crate::metrics::Metrics::default(),
             live_keys: Default::default(),

@@ -318,6 +318,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    calendar_links (workspace_id, id) {
+        workspace_id -> Text,
+        id -> Text,
+        token_hash -> Text,
+        owner -> Nullable<Text>,
+        created_by -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     api_keys (workspace_id, id) {
         workspace_id -> Text,
         id -> Text,
@@ -364,4 +377,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     idempotency_keys,
     api_keys,
+    calendar_links,
 );

@@ -30,3 +30,4 @@ mod string_enum;
 pub mod submission;
 pub mod tally;
 pub mod versioned;
+pub mod webhook_address;

@@ -131,7 +131,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let hook = service::create(&state.pool, hook, body.into_inner()).await?;
+    let hook = service::create(&state.pool, hook, body.into_inner(), state.webhook_allow_private).await?;
     Ok(HttpResponse::Created()
         .insert_header(crate::routes::support::NO_STORE)
         .insert_header(("Location", format!("/v1/webhooks/{}", hook.id)))
@@ -170,7 +170,9 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
-    let hook = service::update(&state.pool, auth, id.into_inner(), body.into_inner()).await?;
+    let hook =
+        service::update(&state.pool, auth, id.into_inner(), body.into_inner(), state.webhook_allow_private)
+            .await?;
     Ok(HttpResponse::Ok().json(Webhook::from(hook)))
 }
 

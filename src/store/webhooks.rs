@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::time::utc;
 
 /// A subscription.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Default, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = w, primary_key(workspace_id, id))]
 pub struct WebhookRow {
     pub workspace_id: String,
@@ -54,7 +54,7 @@ pub struct Delivery {
     #[schema(value_type = Object)]
     #[serde(serialize_with = "as_json")]
     pub payload: String,
-    /// pending, delivered or failed (gave up).
+    /// pending, delivered, failed (gave up) or cancelled (the webhook was deactivated).
     pub status: String,
     /// Attempts so far.
     pub attempts: i32,
@@ -110,6 +110,28 @@ pub fn list(conn: &mut DbConnection, workspace_id: &str) -> QueryResult<Vec<Webh
         .order(w::id.asc())
         .select(WebhookRow::as_select())
         .load(conn)
+}
+
+/// How many subscriptions a workspace has. On PostgreSQL the workspace row is locked
+/// first, so concurrent creates count one after another and the cap holds.
+pub fn count_locking_workspace(conn: &mut DbConnection, workspace_id: &str) -> QueryResult<i64> {
+    use crate::db::schema::workspaces as ws;
+    if let DbConnection::Pg(pg) = conn {
+        ws::table.filter(ws::id.eq(workspace_id)).select(ws::id).for_update().load::<String>(pg)?;
+    }
+    w::table.filter(w::workspace_id.eq(workspace_id)).count().get_result(conn)
+}
+
+/// Cancels a subscription's pending deliveries (it was deactivated): they are never sent.
+pub fn cancel_pending(conn: &mut DbConnection, workspace_id: &str, webhook_id: &str) -> QueryResult<usize> {
+    diesel::update(
+        d::table
+            .filter(d::workspace_id.eq(workspace_id))
+            .filter(d::webhook_id.eq(webhook_id))
+            .filter(d::status.eq("pending")),
+    )
+    .set((d::status.eq("cancelled"), d::last_error.eq("webhook deactivated")))
+    .execute(conn)
 }
 
 /// Overwrites a subscription.
@@ -211,13 +233,57 @@ pub struct Claimed {
     pub secret: String,
 }
 
-/// Claims up to `limit` due deliveries for this worker: their next attempt moves `lease`
-/// into the future so no other worker takes them meanwhile. PostgreSQL skips rows other
-/// replicas have locked (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time.
-pub fn claim(conn: &mut DbConnection, limit: i64, lease: chrono::Duration) -> QueryResult<Vec<Claimed>> {
+/// Claims due deliveries for this worker, fairly: workspaces with due deliveries are
+/// visited from a random start, each given at most `per_workspace` minus what it already
+/// has in flight (`busy`), until `free` deliveries are claimed. A claimed delivery's next
+/// attempt moves `lease` into the future so no other worker takes it meanwhile.
+/// PostgreSQL skips rows other replicas have locked (`FOR UPDATE SKIP LOCKED`); SQLite
+/// has one writer at a time. A delivery whose webhook was deactivated is cancelled.
+pub fn claim_fairly(
+    conn: &mut DbConnection,
+    busy: &std::collections::HashMap<String, usize>,
+    per_workspace: usize,
+    free: usize,
+    lease: chrono::Duration,
+) -> QueryResult<Vec<Claimed>> {
     let now = crate::time::now().naive_utc();
+    let mut workspaces: Vec<String> = d::table
+        .filter(d::status.eq("pending"))
+        .filter(d::next_attempt_at.le(now))
+        .select(d::workspace_id)
+        .distinct()
+        .limit(1000)
+        .load(conn)?;
+    if !workspaces.is_empty() {
+        let start = rand::random::<usize>() % workspaces.len();
+        workspaces.rotate_left(start);
+    }
+    let mut claimed = Vec::new();
+    for workspace in workspaces {
+        let room = per_workspace.saturating_sub(busy.get(&workspace).copied().unwrap_or(0));
+        let room = room.min(free - claimed.len());
+        if room == 0 {
+            if claimed.len() == free {
+                break;
+            }
+            continue;
+        }
+        claim_in(conn, &workspace, room as i64, now, lease, &mut claimed)?;
+    }
+    Ok(claimed)
+}
+
+fn claim_in(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    limit: i64,
+    now: NaiveDateTime,
+    lease: chrono::Duration,
+    claimed: &mut Vec<Claimed>,
+) -> QueryResult<()> {
     let due = d::table
         .filter(d::status.eq("pending"))
+        .filter(d::workspace_id.eq(workspace_id))
         .filter(d::next_attempt_at.le(now))
         .order(d::next_attempt_at.asc())
         .limit(limit);
@@ -225,20 +291,26 @@ pub fn claim(conn: &mut DbConnection, limit: i64, lease: chrono::Duration) -> Qu
         DbConnection::Pg(pg) => due.select(Delivery::as_select()).for_update().skip_locked().load(pg)?,
         DbConnection::Sqlite(_) => due.select(Delivery::as_select()).load(conn)?,
     };
-    let mut claimed = Vec::with_capacity(rows.len());
     for mut delivery in rows {
-        delivery.next_attempt_at = now + lease;
-        delivery.attempts += 1;
-        diesel::update(
-            d::table.filter(d::workspace_id.eq(&delivery.workspace_id)).filter(d::id.eq(&delivery.id)),
-        )
-        .set((d::next_attempt_at.eq(delivery.next_attempt_at), d::attempts.eq(delivery.attempts)))
-        .execute(conn)?;
-        if let Some(hook) = find(conn, &delivery.workspace_id, &delivery.webhook_id)? {
-            claimed.push(Claimed { delivery, url: hook.url, secret: hook.secret });
+        let target = d::table.filter(d::workspace_id.eq(workspace_id)).filter(d::id.eq(&delivery.id));
+        match find(conn, workspace_id, &delivery.webhook_id)? {
+            Some(hook) if hook.active => {
+                delivery.next_attempt_at = now + lease;
+                delivery.attempts += 1;
+                diesel::update(target)
+                    .set((d::next_attempt_at.eq(delivery.next_attempt_at), d::attempts.eq(delivery.attempts)))
+                    .execute(conn)?;
+                claimed.push(Claimed { delivery, url: hook.url, secret: hook.secret });
+            }
+            _ => {
+                // Queued by a write that raced the webhook's deactivation.
+                diesel::update(target)
+                    .set((d::status.eq("cancelled"), d::last_error.eq("webhook deactivated")))
+                    .execute(conn)?;
+            }
         }
     }
-    Ok(claimed)
+    Ok(())
 }
 
 /// Records the outcome of an attempt: delivered, retry at `retry_at`, or given up (`None`).
@@ -252,6 +324,8 @@ pub fn finish(
 ) -> QueryResult<()> {
     let now = crate::time::now().naive_utc();
     let target = d::table.filter(d::workspace_id.eq(&delivery.workspace_id)).filter(d::id.eq(&delivery.id));
+    // Cancelled meanwhile (deactivated while in flight): stays cancelled.
+    let target = target.filter(d::status.eq("pending"));
     let status = match (ok, retry_at) {
         (true, _) => "delivered",
         (false, Some(_)) => "pending",

@@ -49,6 +49,8 @@ pub fn settings(database_url: String) -> Settings {
         webhook_poll_ms: 3_600_000,
         webhook_worker: true,
         webhook_retry_base_ms: 200,
+        webhook_allow_private: true,
+        auth_rate_limit: 0,
     }
 }
 
@@ -130,6 +132,15 @@ impl TestApp {
             pool,
             _dir: tempfile::tempdir().unwrap(),
             postgres_db: None,
+        }
+    }
+
+    /// The database this app runs on.
+    pub fn backend(&self) -> Backend {
+        if self.database_url.starts_with("sqlite") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
         }
     }
 

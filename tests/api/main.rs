@@ -35,4 +35,5 @@ mod startup_config;
 mod sync;
 mod tallies;
 mod visibility;
+mod webhook_policy;
 mod webhooks;

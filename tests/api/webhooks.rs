@@ -182,6 +182,7 @@ fn queued_event_is_delivered_after_a_kill_and_restart() {
             .env("STAKEMAP_LISTEN", format!("127.0.0.1:{port}"))
             .env("STAKEMAP_WEBHOOK_WORKER", worker)
             .env("STAKEMAP_WEBHOOK_POLL_MS", "50")
+            .env("STAKEMAP_WEBHOOK_ALLOW_PRIVATE", "true")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -27,6 +27,7 @@ pub fn serve(dir: &Path, env: &[(&str, &str)]) -> (Child, String) {
         .arg("serve")
         .env("STAKEMAP_LISTEN", "127.0.0.1:0")
         .env("STAKEMAP_RATE_LIMIT", "0")
+        .env("STAKEMAP_AUTH_RATE_LIMIT", "0")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

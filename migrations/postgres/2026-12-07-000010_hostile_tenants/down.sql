@@ -1,0 +1,2 @@
+DROP TABLE calendar_links;
+DROP INDEX webhook_deliveries_due_by_workspace;
