@@ -36,10 +36,30 @@ pub async fn authenticate(req: HttpRequest) -> Result<Auth, ApiError> {
     if let Some(auth) = req.extensions().get::<Auth>() {
         return Ok(auth.clone());
     }
-    let token = bearer(&req)?.to_string();
-    let auth = verify(&req, &token).await?;
+    let verified = match bearer(&req) {
+        Ok(token) => verify(&req, token).await,
+        Err(e) => Err(e),
+    };
+    let auth = match verified {
+        Ok(auth) => auth,
+        // Guessing tokens costs the guesser: failures are counted per client address.
+        Err(ApiError::Unauthorized(message)) => {
+            throttle_anonymous(&req)?;
+            return Err(ApiError::Unauthorized(message));
+        }
+        Err(e) => return Err(e),
+    };
     req.extensions_mut().insert(auth.clone());
     Ok(auth)
+}
+
+/// Counts one unauthenticated call (or failed authentication) from the request's client
+/// address: 429 with `Retry-After` beyond the limit. The address is the TCP peer's: a
+/// forwarded-for header is the client's to choose, so it cannot key a limit.
+pub fn throttle_anonymous(req: &HttpRequest) -> Result<(), ApiError> {
+    let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered at startup");
+    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    state.auth_limiter.check(&address).map_err(ApiError::TooManyRequests)
 }
 
 /// The permission table's word on this request for this caller: 403 for a role the table
@@ -101,32 +121,6 @@ impl FromRequest for Auth {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         Box::pin(authenticate(req.clone()))
-    }
-}
-
-/// Authentication for calendar feeds: the bearer header, or `?token=` because calendar
-/// apps cannot send headers. Used by `GET /v1/schedule.ics` only.
-#[derive(Debug, Clone)]
-pub struct CalendarAuth(pub Auth);
-
-impl FromRequest for CalendarAuth {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<CalendarAuth, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            if req.headers().contains_key(header::AUTHORIZATION) {
-                return authenticate(req).await.map(CalendarAuth);
-            }
-            let query =
-                web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-                    .map_err(|_| ApiError::BadRequest("invalid query string".into()))?;
-            let token = query.get("token").ok_or_else(|| {
-                ApiError::Unauthorized("pass the token as Authorization: Bearer or ?token=".into())
-            })?;
-            verify(&req, token).await.map(CalendarAuth)
-        })
     }
 }
 

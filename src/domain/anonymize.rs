@@ -16,8 +16,6 @@ use super::stakeholder_enums::*;
 pub struct AnonPerson {
     /// Stable code, e.g. `S-0001`.
     pub code: String,
-    /// Job title (kept: it describes the role, not the person).
-    pub title: Option<String>,
     pub group: Group,
     pub category: Option<Category>,
     pub decision_role: Option<DecisionRole>,
@@ -115,7 +113,6 @@ pub fn anonymize(
         let quadrant = s.quadrant();
         AnonPerson {
             code: person_code[s.id.as_str()].clone(),
-            title: s.profile.title.clone(),
             group: s.profile.group,
             category: s.profile.category,
             decision_role: s.analysis.decision_role,
@@ -163,7 +160,7 @@ pub fn anonymize(
     AnonMap { people: live_people.collect(), relationships, accounts }
 }
 
-const CSV_HEADER: &str = "record,code,title,group,category,decision_role,influence,impact,quadrant,strategy,stance,veto,segments,relationship_status,account,from,to,kind,strength,status,currency,value_range,start_date,end_date";
+const CSV_HEADER: &str = "record,code,group,category,decision_role,influence,impact,quadrant,strategy,stance,veto,segments,relationship_status,account,from,to,kind,strength,status,currency,value_range,start_date,end_date";
 
 /// A leading formula character is neutralised so a spreadsheet shows the text instead
 /// of evaluating it.
@@ -193,7 +190,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 pub fn to_csv(map: &AnonMap) -> String {
     let mut out = String::from(CSV_HEADER);
     out.push('\n');
-    let mut row = |cells: [String; 24]| {
+    let mut row = |cells: [String; 23]| {
         out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
         out.push('\n');
     };
@@ -203,7 +200,6 @@ pub fn to_csv(map: &AnonMap) -> String {
         row([
             "person".into(),
             p.code.clone(),
-            opt(p.title.as_ref()),
             p.group.as_str().into(),
             opt(p.category.map(|c| c.as_str())),
             opt(p.decision_role.map(|d| d.as_str())),
@@ -230,7 +226,6 @@ pub fn to_csv(map: &AnonMap) -> String {
     for r in &map.relationships {
         row([
             "relationship".into(),
-            e(),
             e(),
             e(),
             e(),
@@ -275,7 +270,6 @@ pub fn to_csv(map: &AnonMap) -> String {
             e(),
             e(),
             e(),
-            e(),
             a.status.as_str().into(),
             e(),
             e(),
@@ -285,7 +279,6 @@ pub fn to_csv(map: &AnonMap) -> String {
         for c in &a.contracts {
             row([
                 "contract".into(),
-                e(),
                 e(),
                 e(),
                 e(),

@@ -72,13 +72,17 @@ fn node_text(node: &Node) -> String {
 }
 
 // Mermaid labels sit inside double quotes; entity codes keep quotes, '#' and angle
-// brackets from being read as syntax or HTML.
+// brackets from being read as syntax or HTML, '%' from forming a `%%{init: …}%%`
+// directive or a `%%` comment (Mermaid finds those anywhere in the text, quotes or not)
+// and backticks from opening a markdown string.
 fn mermaid_escape(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         match c {
             '"' => out.push_str("#quot;"),
             '#' => out.push_str("#35;"),
+            '%' => out.push_str("#37;"),
+            '`' => out.push_str("#96;"),
             '<' => out.push_str("#lt;"),
             '>' => out.push_str("#gt;"),
             '\n' => out.push_str("<br/>"),
@@ -167,7 +171,7 @@ mod tests {
                 from: "a".into(),
                 to: "b".into(),
                 kind: RelationshipKind::Conflicts,
-                label: Some("over \"30%\"".into()),
+                label: Some("over \"30%\" %%{init: {'theme':'dark'}}%% `**`".into()),
             }],
         }
     }
@@ -177,7 +181,10 @@ mod tests {
         let text = to_mermaid(&net());
         assert!(text.starts_with("flowchart LR\n"));
         assert!(text.contains("n0[\"Ann<br/>Dir #quot;Ops#quot; #35;1 #lt;b#gt;\"]"));
-        assert!(text.contains("n0 -->|\"over #quot;30%#quot;\"| n1"));
+        assert!(text.contains(
+            "n0 -->|\"over #quot;30#37;#quot; #37;#37;{init: {'theme':'dark'}}#37;#37; #96;**#96;\"| n1"
+        ));
+        assert!(!text.contains('%'), "no directive or comment can form");
         assert!(text.contains("linkStyle 0 stroke:#d62728"));
     }
 
@@ -185,6 +192,8 @@ mod tests {
     fn dot_escapes_and_colours() {
         let text = to_dot(&net());
         assert!(text.contains("\"b\" [label=\"Bo\\\\b\\nDir \\\"Ops\\\" #1 <b>\"]"));
-        assert!(text.contains("\"a\" -> \"b\" [label=\"over \\\"30%\\\"\", color=\"#d62728\""));
+        assert!(text.contains(
+            "\"a\" -> \"b\" [label=\"over \\\"30%\\\" %%{init: {'theme':'dark'}}%% `**`\", color=\"#d62728\""
+        ));
     }
 }

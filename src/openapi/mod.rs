@@ -211,10 +211,13 @@ fn add_problem_responses(path: &str, item: &mut PathItem) {
     for (method, op) in ops {
         let Some(op) = op.as_mut() else { continue };
         let mut add = |status: &str, description: &str| {
-            op.responses
-                .responses
-                .entry(status.to_string())
-                .or_insert_with(|| problem_response(description).into());
+            op.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                match status {
+                    "429" | "503" => retry_after(problem_response(description)),
+                    _ => problem_response(description),
+                }
+                .into()
+            });
         };
         let writes_body = matches!(method, "post" | "put" | "patch");
         add("400", "Malformed request: bad JSON, bad query string, malformed header or tampered cursor");
@@ -227,6 +230,7 @@ fn add_problem_responses(path: &str, item: &mut PathItem) {
         }
         add("405", "Method not allowed on this path; `Allow` lists the methods");
         if writes_body && !path.ends_with("/restore") {
+            add("408", "The request body did not arrive within 10 s of its headers");
             add("413", "Request body too large");
             add("415", "Body is not application/json");
         }
@@ -238,7 +242,27 @@ fn add_problem_responses(path: &str, item: &mut PathItem) {
         if writes_body || method == "get" {
             add("422", "Validation failed: one `errors` entry per bad field or parameter");
         }
+        if authenticated {
+            add(
+                "429",
+                "Too many requests (per token; per client address for unauthenticated calls and invalid \
+                 tokens; per workspace for heavy operations): retry after `Retry-After` seconds",
+            );
+        }
         add("500", "Unexpected error (logged with the request id; no internals are sent)");
         add("503", "Database unavailable; retry after `Retry-After` seconds");
     }
+}
+
+/// Declares the `Retry-After` header (seconds) on a response.
+fn retry_after(mut response: utoipa::openapi::Response) -> utoipa::openapi::Response {
+    let seconds = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Integer)
+        .minimum(Some(1));
+    let header = utoipa::openapi::HeaderBuilder::new()
+        .schema(seconds)
+        .description(Some("Seconds to wait before retrying"))
+        .build();
+    response.headers.insert("Retry-After".to_string(), header);
+    response
 }

@@ -170,13 +170,16 @@ pub async fn revoke(
 }
 
 /// Exchange an API key for a bearer token of the key's role (no auth header needed).
-/// An unknown, revoked or expired key is 401.
+/// An unknown, revoked or expired key is 401. Calls are limited per client address
+/// (429 with `Retry-After`).
 #[utoipa::path(tag = "auth", request_body = TokenRequest, responses((status = 200, body = TokenResponse)))]
 #[post("/auth/token")]
 pub async fn token(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
+    crate::auth::throttle_anonymous(&req)?;
     let secret = body
         .get("api_key")
         .and_then(Value::as_str)

@@ -15,7 +15,8 @@ use crate::state::AppState;
 /// emails, phones, external ids, tags, custom fields and all free text removed; contract
 /// values as ranges in their currency. Deleted rows keep their code but are left out.
 /// `format=csv` gives one CSV whose `record` column says person, relationship, account or
-/// contract. Admin and manager only.
+/// contract. Admin and manager only. A heavy operation: at most 4 run at once per
+/// workspace (429 with `Retry-After` beyond).
 #[utoipa::path(tag = "export",
     params(("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
     responses((status = 200, description = "The anonymised map", content((AnonMap = "application/json"), (String = "text/csv")))),
@@ -30,6 +31,7 @@ pub async fn anonymized(
     if !matches!(format.as_str(), "json" | "csv") {
         return Err(ApiError::invalid("format", "must be json or csv"));
     }
+    let _slot = state.heavy.enter(&auth.workspace_id)?;
     let map = crate::service::sync::anonymized(&state.pool, auth).await?;
     Ok(match format.as_str() {
         "csv" => HttpResponse::Ok()

@@ -118,7 +118,12 @@ pub async fn idempotency(
                 true => secret_tombstone(&kept),
                 false => (status, String::from_utf8_lossy(&bytes).to_string(), kept),
             };
-            let outcome = if status.is_server_error() {
+            // Transient answers (a 5xx, a busy workspace, a slow body) are not the answer
+            // to this key: a retry with it runs again.
+            let transient = status.is_server_error()
+                || status == actix_web::http::StatusCode::TOO_MANY_REQUESTS
+                || status == actix_web::http::StatusCode::REQUEST_TIMEOUT;
+            let outcome = if transient {
                 service::release(&state.pool, ws, scoped).await
             } else {
                 let headers = serde_json::to_string(&kept).unwrap_or_default();

@@ -51,7 +51,17 @@ pub async fn request_context(
         let (request, _) = req.into_parts();
         Ok(ServiceResponse::new(request, actix_web::ResponseError::error_response(&error)))
     } else {
-        next.call(req).instrument(span.clone()).await.map(|res| res.map_into_boxed_body())
+        let mut req = req;
+        let has_body = req.headers().get(header::CONTENT_LENGTH).is_some_and(|v| v != "0")
+            || req.headers().contains_key(header::TRANSFER_ENCODING);
+        let late =
+            has_body.then(|| super::body_deadline::guard(&mut req, super::body_deadline::BODY_DEADLINE));
+        let result = next.call(req).instrument(span.clone()).await.map(|res| res.map_into_boxed_body());
+        match late.is_some_and(|l| l.load(std::sync::atomic::Ordering::Relaxed)) {
+            // However the handler reported the cut-off body, the client hears 408.
+            true => result.map(|res| too_slow(res, &path)),
+            false => result,
+        }
     };
     let mut response = result?;
     let status = response.status();
@@ -83,6 +93,22 @@ pub async fn request_context(
         }
     });
     Ok(response)
+}
+
+/// 408 for a body that did not arrive in time; the connection is closed after it.
+fn too_slow(res: ServiceResponse<BoxBody>, path: &str) -> ServiceResponse<BoxBody> {
+    let error = ApiError::RequestTimeout(format!(
+        "the request body did not arrive within {} s of its headers",
+        super::body_deadline::BODY_DEADLINE.as_secs()
+    ));
+    let mut problem = error.problem();
+    problem.instance = Some(path.to_string());
+    let (req, _) = res.into_parts();
+    let mut response = HttpResponse::RequestTimeout()
+        .content_type(PROBLEM_JSON)
+        .body(serde_json::to_string(&problem).unwrap_or_default());
+    response.head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
+    ServiceResponse::new(req, response)
 }
 
 fn is_problem(res: &ServiceResponse<BoxBody>) -> bool {

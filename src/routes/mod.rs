@@ -3,6 +3,8 @@
 pub mod account_map;
 pub mod accounts;
 pub mod api_keys;
+pub mod body_deadline;
+pub mod calendar_links;
 pub mod changes;
 pub mod contracts;
 pub mod dashboard;
@@ -53,6 +55,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     plans::configure(cfg);
     interactions::configure(cfg);
     schedule::configure(cfg);
+    calendar_links::configure(cfg);
     sequence::configure(cfg);
     changes::configure(cfg);
     api_keys::configure(cfg);

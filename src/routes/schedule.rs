@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::{Auth, CalendarAuth};
+use crate::auth::Auth;
 use crate::domain::engagement::date;
 use crate::domain::fields::{check_text, TextKind};
 use crate::domain::ical::{calendar, Event};
@@ -90,23 +90,31 @@ pub async fn schedule(
     Ok(HttpResponse::Ok().json(load(&state, auth, &params).await?))
 }
 
-/// The same schedule as an RFC 5545 calendar to subscribe to: one all-day VEVENT per due
-/// date with a stable UID (`<plan>-<date>@stakemap`). Calendar apps cannot send headers,
-/// so this route alone also takes the token as `?token=`.
+/// The same schedule as an RFC 5545 calendar: one all-day VEVENT per due date with a
+/// stable UID (`<plan>-<date>@stakemap`). Calendar apps cannot send headers: give them a
+/// calendar link (`POST /v1/calendar-links`) instead of a token.
 #[utoipa::path(tag = "engagement",
     params(("from" = Option<String>, Query, format = Date, description = "YYYY-MM-DD; default today (UTC)"),
            ("to" = Option<String>, Query, format = Date, description = "YYYY-MM-DD; default from + 30 days"),
-           ("owner" = Option<String>, Query, description = "Only this owner's plans"),
-           ("token" = Option<String>, Query, description = "The bearer token, for calendar apps")),
+           ("owner" = Option<String>, Query, description = "Only this owner's plans")),
     responses((status = 200, description = "text/calendar", body = String, content_type = "text/calendar")),
     security(("bearer" = [])))]
 #[get("/schedule.ics")]
 pub async fn ics(
-    auth: CalendarAuth,
+    auth: Auth,
     state: web::Data<AppState>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    let due = load(&state, auth.0, &params).await?;
+    ics_feed(&state, auth, &params).await
+}
+
+/// The schedule `viewer` sees as an iCalendar answer.
+pub async fn ics_feed(
+    state: &web::Data<AppState>,
+    viewer: Auth,
+    params: &HashMap<String, String>,
+) -> Result<HttpResponse, ApiError> {
+    let due = load(state, viewer, params).await?;
     let events: Vec<Event> = due
         .items
         .iter()

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod calendar_links;
 pub mod conditions;
 pub mod contracts;
 pub mod dashboard;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod audience;
+pub mod calendar_links;
 pub mod changes;
 pub mod contracts;
 pub mod dashboard;

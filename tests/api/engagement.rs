@@ -163,8 +163,14 @@ async fn schedule_and_ics(app: TestApp) {
     assert!(dates.windows(2).all(|w| w[0] <= w[1]), "then by date");
     assert_eq!(items.iter().filter(|i| i["plan_id"] == weekly.as_str()).count(), 8);
 
-    // The same as a calendar, with the token in the query as calendar apps send it.
-    let url = format!("{}/v1/schedule.ics?from={from}&to={to}&token={m}", app.address);
+    // The same as a calendar, through a calendar link (calendar apps send no headers).
+    let link: Value = app.post("/v1/calendar-links", &m, &json!({})).await.json().await.unwrap();
+    let feed = link["url"].as_str().unwrap().to_string();
+    assert!(
+        feed.starts_with(&format!("{}/v1/calendar/cal_", app.address)) && feed.ends_with(".ics"),
+        "{feed}"
+    );
+    let url = format!("{feed}?from={from}&to={to}");
     let res = app.client.get(&url).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
@@ -187,7 +193,10 @@ async fn schedule_and_ics(app: TestApp) {
     let uid_lines =
         |t: &str| t.lines().filter(|l| l.starts_with("UID:")).map(str::to_string).collect::<Vec<_>>();
     assert_eq!(uid_lines(&ics), uid_lines(&again), "stable UIDs");
-    // Window rules; the token parameter works on this route only.
+    let bearer = app.request(reqwest::Method::GET, &format!("/v1/schedule.ics?from={from}&to={to}"), &m);
+    let by_header = bearer.send().await.unwrap().text().await.unwrap();
+    assert_eq!(uid_lines(&by_header), uid_lines(&ics), "the link shows what its maker sees");
+    // Window rules; a token in the query is never a credential.
     assert_problem(app.get(&format!("/v1/schedule?from={to}&to={from}"), &m).await, 422).await;
     assert_problem(app.get("/v1/schedule?from=2026-01-01&to=2027-06-01", &m).await, 422).await;
     assert_problem(app.get("/v1/schedule?from=yesterday", &m).await, 422).await;
@@ -197,7 +206,7 @@ async fn schedule_and_ics(app: TestApp) {
     )
     .await;
     assert_problem(
-        app.client.get(format!("{}/v1/schedule.ics?token=forged", app.address)).send().await.unwrap(),
+        app.client.get(format!("{}/v1/schedule.ics?token={m}", app.address)).send().await.unwrap(),
         401,
     )
     .await;

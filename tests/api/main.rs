@@ -4,6 +4,7 @@
 mod binary;
 mod helpers;
 
+mod abuse_limits;
 mod accounts;
 mod auth;
 mod changes_feed;

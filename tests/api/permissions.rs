@@ -32,6 +32,8 @@ struct Fixtures {
     webhook: String,
     webhook_victim: String,
     key_victim: String,
+    /// Made under the sub of the role's token (a link is revoked by its maker or an admin).
+    calendar_victim: String,
 }
 
 async fn id_of(app: &TestApp, token: &str, path: &str, body: Value) -> String {
@@ -48,7 +50,7 @@ fn previous_month() -> String {
     first.format("%Y-%m").to_string()
 }
 
-async fn fixtures(app: &TestApp, admin: &str) -> Fixtures {
+async fn fixtures(app: &TestApp, ws: &str, admin: &str, role: Role) -> Fixtures {
     let person = |name: &str| json!({"name": name, "group": "external"});
     let p = id_of(app, admin, "/v1/stakeholders", person("Ann")).await;
     let other = id_of(app, admin, "/v1/stakeholders", person("Bo")).await;
@@ -90,6 +92,8 @@ async fn fixtures(app: &TestApp, admin: &str) -> Fixtures {
     let webhook = id_of(app, admin, "/v1/webhooks", hook.clone()).await;
     let webhook_victim = id_of(app, admin, "/v1/webhooks", hook).await;
     let key_victim = id_of(app, admin, "/v1/api-keys", json!({"name": "old", "role": "viewer"})).await;
+    let maker = app.keys.issue(&format!("as-{}", role.as_str()), ws, Role::Manager, None, 600);
+    let calendar_victim = id_of(app, &maker, "/v1/calendar-links", json!({})).await;
     Fixtures {
         person: p,
         other,
@@ -109,6 +113,7 @@ async fn fixtures(app: &TestApp, admin: &str) -> Fixtures {
         webhook,
         webhook_victim,
         key_victim,
+        calendar_victim,
     }
 }
 
@@ -265,6 +270,9 @@ fn sample(p: &Permission, f: &Fixtures, role: Role) -> (String, Body) {
         ("GET", path @ ("/v1/schedule" | "/v1/schedule.ics" | "/v1/engagement-sequence" | "/v1/changes")) => {
             (path.into(), Empty)
         }
+        ("GET", "/v1/calendar-links") => ("/v1/calendar-links".into(), Empty),
+        ("POST", "/v1/calendar-links") => ("/v1/calendar-links".into(), Json(json!({"owner": tag}))),
+        ("DELETE", "/v1/calendar-links/{id}") => (format!("/v1/calendar-links/{}", f.calendar_victim), Empty),
         ("GET", "/v1/api-keys") => ("/v1/api-keys".into(), Empty),
         ("POST", "/v1/api-keys") => ("/v1/api-keys".into(), Json(json!({"name": tag, "role": "viewer"}))),
         ("DELETE", "/v1/api-keys/{id}") => (format!("/v1/api-keys/{}", f.key_victim), Empty),
@@ -317,6 +325,7 @@ fn fingerprint(app: &TestApp, ws: &str) -> Vec<i64> {
         "webhooks",
         "webhook_deliveries",
         "api_keys",
+        "calendar_links",
     ];
     for table in tables {
         let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE workspace_id = '{ws}'");
@@ -360,7 +369,7 @@ async fn every_operation_for_every_role(app: TestApp) {
         // A workspace per role, so each role's writes start from the same records.
         let ws = app.workspace(&format!("Roles {}", role.as_str()));
         let admin = app.token(&ws, Role::Admin);
-        let f = fixtures(&app, &admin).await;
+        let f = fixtures(&app, &ws, &admin, role).await;
         let token = app.keys.issue(&format!("as-{}", role.as_str()), &ws, role, Some(&f.person), 600);
         let token = match role {
             Role::Stakeholder => token,

@@ -108,6 +108,7 @@ pub async fn batch(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let _slot = state.heavy.enter(&auth.workspace_id)?;
     let body = json_object(&read_body(&req, payload, &["application/json"], BULK_BODY_BYTES).await?)?;
     let mut errors: Vec<FieldError> = body
         .keys()

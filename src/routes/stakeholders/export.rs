@@ -1,29 +1,73 @@
 //! `GET /v1/export/stakeholders.csv`: the register as a spreadsheet.
 
+use actix_web::web::Bytes;
 use actix_web::{get, web, HttpResponse};
+use futures_util::StreamExt;
 use serde_json::Value;
 
 use crate::auth::Auth;
+use crate::domain::stakeholder::Stakeholder;
 use crate::error::ApiError;
+use crate::pagination::SortKey;
 use crate::state::AppState;
+use crate::store::stakeholder_list::{After, Filter, SortField};
 
 fn text(v: Option<&str>) -> String {
     crate::domain::anonymize::defuse(v.unwrap_or(""))
 }
 
+/// Rows read from the database per page: memory stays flat whatever the workspace's size.
+const PAGE: i64 = 500;
+
 /// Every live stakeholder the caller may see as CSV, by name: id, profile fields (`tags`
 /// joined with `;`, custom fields as JSON) and, for roles that may see analysis, the
-/// analysis columns. Cells starting with `=`, `+`, `-` or `@` get a leading `'`.
+/// analysis columns. Cells starting with `=`, `+`, `-`, `@`, tab or carriage return get a
+/// leading `'`. Streamed page by page, each page read in its own transaction: a person
+/// renamed during a long export may appear at either place in the name order. A heavy
+/// operation: at most 4 run at once per workspace (429 with `Retry-After` beyond).
 #[utoipa::path(tag = "sync",
-    responses((status = 200, description = "CSV", body = String, content_type = "text/csv")), security(("bearer" = [])))]
+    responses((status = 200, description = "CSV", body = String, content_type = "text/csv"),
+        (status = 429, description = "Four heavy operations of this workspace are running", headers(("Retry-After" = u64)))),
+    security(("bearer" = [])))]
 #[get("/export/stakeholders.csv")]
 pub async fn export(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    use crate::store::stakeholder_list::{Filter, SortField};
-    let role = auth.role;
-    let sort = vec![crate::pagination::SortKey { field: SortField::Name, descending: false }];
-    let people =
-        crate::service::stakeholders::list(&state.pool, auth, Filter::default(), sort, None, i64::MAX)
-            .await?;
+    let slot = state.heavy.enter(&auth.workspace_id)?;
+    let analysis = auth.role.sees_analysis();
+    let mut head = csv::Writer::from_writer(Vec::new());
+    head.write_record(header(analysis)).map_err(|e| ApiError::internal(&e))?;
+    let head = head.into_inner().map_err(|e| ApiError::internal(e.error()))?;
+    // The first page is read before answering, so a failing database is a clean 5xx.
+    let first = page(&state, &auth, None).await?;
+    let pages = futures_util::stream::unfold(Some((state, auth, first, slot)), move |progress| async move {
+        let (state, auth, rows, slot) = progress?;
+        let bytes = match render(&rows, analysis) {
+            Ok(bytes) => bytes,
+            Err(e) => return Some((Err(e), None)),
+        };
+        if (rows.len() as i64) < PAGE {
+            return Some((Ok(bytes), None));
+        }
+        let after = rows
+            .last()
+            .map(|s| After { values: vec![Value::from(s.profile.name.clone())], id: s.id.clone() });
+        match page(&state, &auth, after).await {
+            Ok(next) => Some((Ok(bytes), Some((state, auth, next, slot)))),
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    let body = futures_util::stream::once(async move { Ok::<_, ApiError>(Bytes::from(head)) }).chain(pages);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"stakeholders.csv\""))
+        .streaming(body))
+}
+
+async fn page(state: &AppState, auth: &Auth, after: Option<After>) -> Result<Vec<Stakeholder>, ApiError> {
+    let sort = vec![SortKey { field: SortField::Name, descending: false }];
+    crate::service::stakeholders::list(&state.pool, auth.clone(), Filter::default(), sort, after, PAGE).await
+}
+
+fn header(analysis: bool) -> Vec<&'static str> {
     let mut header = vec![
         "id",
         "name",
@@ -42,7 +86,7 @@ pub async fn export(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespon
         "external_id",
         "custom_fields",
     ];
-    if role.sees_analysis() {
+    if analysis {
         header.extend([
             "influence",
             "impact",
@@ -57,9 +101,12 @@ pub async fn export(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespon
         ]);
     }
     header.extend(["version", "updated_at"]);
+    header
+}
+
+fn render(people: &[Stakeholder], analysis: bool) -> Result<Bytes, ApiError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ApiError::internal(&e);
-    out.write_record(&header).map_err(fail)?;
     for s in people {
         let (p, a) = (&s.profile, &s.analysis);
         let mut row = vec![
@@ -84,7 +131,7 @@ pub async fn export(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespon
                 Value::Object(p.custom_fields.clone()).to_string()
             },
         ];
-        if role.sees_analysis() {
+        if analysis {
             let q = s.quadrant();
             row.extend([
                 a.influence.map(|x| x.to_string()).unwrap_or_default(),
@@ -102,9 +149,5 @@ pub async fn export(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespon
         row.extend([s.version.to_string(), crate::time::rfc3339(s.updated_at)]);
         out.write_record(&row).map_err(fail)?;
     }
-    let bytes = out.into_inner().map_err(|e| ApiError::internal(e.error()))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"stakeholders.csv\""))
-        .body(bytes))
+    Ok(Bytes::from(out.into_inner().map_err(|e| ApiError::internal(e.error()))?))
 }

@@ -75,6 +75,7 @@ pub async fn import(
             .ok_or_else(|| ApiError::invalid("mode", "must be upsert, create_only or update_only"))?,
         None => SyncMode::Upsert,
     };
+    let _slot = state.heavy.enter(&auth.workspace_id)?;
     let bytes = read_body(&req, payload, &["text/csv"], BULK_BODY_BYTES).await?;
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes.as_ref());
     let headers: Vec<String> = reader
