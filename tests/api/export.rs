@@ -6,7 +6,7 @@ use stakemap::auth::Role;
 use crate::helpers::{assert_problem, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(anonymized_export_leaks_nothing);
+on_both_backends!(anonymized_export_leaks_nothing, stakeholder_csv_streams_every_row_once);
 
 type PersonTexts =
     (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
@@ -124,4 +124,45 @@ async fn anonymized_export_leaks_nothing(app: TestApp) {
     let empty: Value =
         app.get("/v1/export/anonymized", &app.token(&other, Role::Admin)).await.json().await.unwrap();
     assert_eq!(empty["people"], serde_json::json!([]));
+}
+
+async fn stakeholder_csv_streams_every_row_once(app: TestApp) {
+    let ws = app.workspace("Big");
+    let admin = app.token(&ws, Role::Admin);
+    // 1,201 people: three pages of 500 and a last one; one of them confidential.
+    for chunk in 0..2 {
+        let items: Vec<Value> = (0..600)
+            .map(|i| {
+                let n = chunk * 600 + i;
+                serde_json::json!({"source": "crm", "external_id": format!("p{n}"), "name": format!("Person {n:04}"), "group": "external"})
+            })
+            .collect();
+        let res = app.post("/v1/stakeholders/batch", &admin, &serde_json::json!({"items": items})).await;
+        assert_eq!(res.status(), 200);
+    }
+    app.create_stakeholder(
+        &admin,
+        serde_json::json!({"name": "Person 0600b", "group": "team", "confidential": true}),
+    )
+    .await;
+    let res = app.get("/v1/export/stakeholders.csv", &admin).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().get("content-length").is_none(), "streamed, not built whole");
+    let text = res.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let names: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_string()).collect();
+    assert_eq!(names.len(), 1201);
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "in name order across pages");
+    assert_eq!(names.iter().collect::<std::collections::HashSet<_>>().len(), 1201, "each row once");
+    // The integration role's export leaves the confidential person out on every page.
+    let crm = app
+        .get("/v1/export/stakeholders.csv", &app.token(&ws, Role::Integration))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(crm.lines().count(), 1 + 1200);
+    assert!(!crm.contains("Person 0600b"));
 }

@@ -18,6 +18,7 @@ mod faults;
 mod feedback;
 mod history;
 mod hostile_input;
+mod injection;
 mod isolation;
 mod metrics_and_shutdown;
 mod network;

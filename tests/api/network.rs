@@ -12,7 +12,7 @@ use crate::on_both_backends;
 on_both_backends!(demo_network_in_every_format);
 
 /// Pipes `input` to a command; `None` when the tool is not installed (never in CI).
-fn pipe(program: &str, args: &[&str], input: &str) -> Option<std::process::Output> {
+pub fn pipe(program: &str, args: &[&str], input: &str) -> Option<std::process::Output> {
     let spawned = Command::new(program)
         .args(args)
         .stdin(Stdio::piped())
@@ -31,7 +31,7 @@ fn pipe(program: &str, args: &[&str], input: &str) -> Option<std::process::Outpu
     Some(child.wait_with_output().unwrap())
 }
 
-fn mermaid_checker() -> Option<String> {
+pub fn mermaid_checker() -> Option<String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/mermaid");
     if std::path::Path::new(dir).join("node_modules").exists() {
         return Some(format!("{dir}/parse.mjs"));
