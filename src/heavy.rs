@@ -15,23 +15,36 @@ pub const PER_WORKSPACE: usize = 4;
 /// Seconds a refused caller is told to wait: a heavy operation usually ends by then.
 const RETRY_AFTER_SECONDS: u64 = 5;
 
-/// Counts running heavy operations per workspace.
+/// Counts running heavy operations per workspace, and takes turns for their database work.
 #[derive(Clone)]
 pub struct HeavyGate {
     limit: usize,
     running: Arc<Mutex<HashMap<String, usize>>>,
+    turns: Arc<tokio::sync::Semaphore>,
 }
 
 /// A slot held until dropped (a streamed export holds it until its last page is sent).
 pub struct HeavySlot {
     workspace_id: String,
     running: Arc<Mutex<HashMap<String, usize>>>,
+    turns: Arc<tokio::sync::Semaphore>,
+}
+
+impl HeavySlot {
+    /// Waits for a turn to run one step of database work (a page, a batch): heavy work of
+    /// every workspace takes turns on all cores but one, first come first served, so
+    /// ordinary requests always find a core and heavy operations interleave fairly.
+    pub async fn turn(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.turns.acquire().await.expect("the semaphore is never closed")
+    }
 }
 
 impl HeavyGate {
     /// A gate admitting `limit` operations per workspace.
     pub fn new(limit: usize) -> Self {
-        Self { limit, running: Arc::default() }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let turns = Arc::new(tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1)));
+        Self { limit, running: Arc::default(), turns }
     }
 
     /// Takes a slot for the workspace, or 429 with `Retry-After` when its share is in use.
@@ -42,7 +55,11 @@ impl HeavyGate {
             return Err(ApiError::TooManyRequests(RETRY_AFTER_SECONDS));
         }
         *count += 1;
-        Ok(HeavySlot { workspace_id: workspace_id.to_string(), running: self.running.clone() })
+        Ok(HeavySlot {
+            workspace_id: workspace_id.to_string(),
+            running: self.running.clone(),
+            turns: self.turns.clone(),
+        })
     }
 }
 

@@ -31,8 +31,10 @@ pub async fn anonymized(
     if !matches!(format.as_str(), "json" | "csv") {
         return Err(ApiError::invalid("format", "must be json or csv"));
     }
-    let _slot = state.heavy.enter(&auth.workspace_id)?;
+    let slot = state.heavy.enter(&auth.workspace_id)?;
+    let turn = slot.turn().await;
     let map = crate::service::sync::anonymized(&state.pool, auth).await?;
+    drop(turn);
     Ok(match format.as_str() {
         "csv" => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")

@@ -108,8 +108,15 @@ fn event_names() -> utoipa::openapi::schema::Schema {
 }
 
 /// Subscribe a URL to events (admin). Events are queued in the same transaction as each
-/// change and delivered signed, retried with exponential backoff.
-#[utoipa::path(tag = "sync", request_body = WebhookInput, responses((status = 201, body = CreatedWebhook)), security(("bearer" = [])))]
+/// change and delivered signed, retried with exponential backoff. Receivers on loopback,
+/// private (RFC 1918, RFC 4193), link-local, CGNAT, unspecified or metadata addresses are
+/// 422 naming `url` (however spelled, and names that resolve there), unless the server
+/// runs with `STAKEMAP_WEBHOOK_ALLOW_PRIVATE=true`; so are URLs with user info. Every
+/// delivery checks again against the address it connects to and follows no redirect.
+/// A workspace has at most 20 webhooks (409 beyond).
+#[utoipa::path(tag = "sync", request_body = WebhookInput, responses((status = 201, body = CreatedWebhook),
+    (status = 409, description = "The workspace already has 20 webhooks", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 #[post("/webhooks")]
 pub async fn create(
     auth: Auth,
@@ -159,7 +166,8 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(Webhook::from(hook)))
 }
 
-/// Change URL, events or active (admin).
+/// Change URL, events or active (admin); the URL is checked as when subscribing.
+/// Deactivating cancels every pending delivery (status `cancelled`).
 #[utoipa::path(tag = "sync", params(("id" = String, Path, description = "Webhook id")),
     request_body(content((WebhookInput = "application/merge-patch+json"), (WebhookInput = "application/json"))),
     responses((status = 200, body = Webhook)), security(("bearer" = [])))]
@@ -176,7 +184,7 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(Webhook::from(hook)))
 }
 
-/// Remove a subscription and its delivery log (admin).
+/// Remove a subscription and its delivery log (admin); nothing queued for it is sent.
 #[utoipa::path(tag = "sync", params(("id" = String, Path, description = "Webhook id")), responses((status = 204, description = "Removed")), security(("bearer" = [])))]
 #[delete("/webhooks/{id}")]
 pub async fn remove(

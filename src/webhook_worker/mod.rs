@@ -20,7 +20,7 @@ pub use send::TIMEOUT;
 /// Attempts before a delivery is given up.
 pub const MAX_ATTEMPTS: i32 = 10;
 /// Deliveries in flight at once in this process.
-pub const CONCURRENCY: usize = 32;
+pub const CONCURRENCY: usize = 64;
 /// Deliveries of one workspace in flight at once: its share of [`CONCURRENCY`].
 pub const PER_WORKSPACE: usize = 4;
 /// How long a claimed delivery is reserved for the worker sending it.

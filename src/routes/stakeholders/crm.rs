@@ -108,7 +108,7 @@ pub async fn batch(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let _slot = state.heavy.enter(&auth.workspace_id)?;
+    let slot = state.heavy.enter(&auth.workspace_id)?;
     let body = json_object(&read_body(&req, payload, &["application/json"], BULK_BODY_BYTES).await?)?;
     let mut errors: Vec<FieldError> = body
         .keys()
@@ -134,6 +134,8 @@ pub async fn batch(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    let turn = slot.turn().await;
     let results = service::run_items(&state.pool, auth, items, mode).await?;
+    drop(turn);
     Ok(HttpResponse::Ok().json(BatchResult { results }))
 }

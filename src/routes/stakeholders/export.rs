@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::auth::Auth;
 use crate::domain::stakeholder::Stakeholder;
 use crate::error::ApiError;
+use crate::heavy::HeavySlot;
 use crate::pagination::SortKey;
 use crate::state::AppState;
 use crate::store::stakeholder_list::{After, Filter, SortField};
@@ -37,7 +38,7 @@ pub async fn export(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespon
     head.write_record(header(analysis)).map_err(|e| ApiError::internal(&e))?;
     let head = head.into_inner().map_err(|e| ApiError::internal(e.error()))?;
     // The first page is read before answering, so a failing database is a clean 5xx.
-    let first = page(&state, &auth, None).await?;
+    let first = page(&state, &auth, &slot, None).await?;
     let pages = futures_util::stream::unfold(Some((state, auth, first, slot)), move |progress| async move {
         let (state, auth, rows, slot) = progress?;
         let bytes = match render(&rows, analysis) {
@@ -50,7 +51,7 @@ pub async fn export(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespon
         let after = rows
             .last()
             .map(|s| After { values: vec![Value::from(s.profile.name.clone())], id: s.id.clone() });
-        match page(&state, &auth, after).await {
+        match page(&state, &auth, &slot, after).await {
             Ok(next) => Some((Ok(bytes), Some((state, auth, next, slot)))),
             Err(e) => Some((Err(e), None)),
         }
@@ -62,7 +63,13 @@ pub async fn export(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespon
         .streaming(body))
 }
 
-async fn page(state: &AppState, auth: &Auth, after: Option<After>) -> Result<Vec<Stakeholder>, ApiError> {
+async fn page(
+    state: &AppState,
+    auth: &Auth,
+    slot: &HeavySlot,
+    after: Option<After>,
+) -> Result<Vec<Stakeholder>, ApiError> {
+    let _turn = slot.turn().await;
     let sort = vec![SortKey { field: SortField::Name, descending: false }];
     crate::service::stakeholders::list(&state.pool, auth.clone(), Filter::default(), sort, after, PAGE).await
 }

@@ -75,7 +75,7 @@ pub async fn import(
             .ok_or_else(|| ApiError::invalid("mode", "must be upsert, create_only or update_only"))?,
         None => SyncMode::Upsert,
     };
-    let _slot = state.heavy.enter(&auth.workspace_id)?;
+    let slot = state.heavy.enter(&auth.workspace_id)?;
     let bytes = read_body(&req, payload, &["text/csv"], BULK_BODY_BYTES).await?;
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes.as_ref());
     let headers: Vec<String> = reader
@@ -111,7 +111,9 @@ pub async fn import(
             return Err(ApiError::PayloadTooLarge(format!("at most {MAX_BATCH} rows per import")));
         }
     }
+    let turn = slot.turn().await;
     let mut results = service::run_items(&state.pool, auth, rows, mode).await?;
+    drop(turn);
     results.extend(bad);
     results.sort_by_key(|r| r.line);
     for (i, r) in results.iter_mut().enumerate() {
