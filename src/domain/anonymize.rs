@@ -1,6 +1,8 @@
 //! The anonymised map: people and accounts as stable codes, scores and structure kept,
 //! every name, contact, external id and free-text field removed, money as ranges.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -96,6 +98,55 @@ pub fn value_range(value_minor: i64, currency: &str) -> &'static str {
     }
 }
 
+/// The code of the `n`th person ever created in a workspace (from 1).
+pub fn person_code(n: usize) -> String {
+    format!("S-{n:04}")
+}
+
+/// The code of the `n`th account ever created in a workspace (from 1).
+pub fn account_code(n: usize) -> String {
+    format!("A-{n:03}")
+}
+
+/// A person without identity: scores and structure only (account by its code).
+pub fn person(s: &Stakeholder, code: String, account_codes: &HashMap<String, String>) -> AnonPerson {
+    let quadrant = s.quadrant();
+    AnonPerson {
+        code,
+        group: s.profile.group,
+        category: s.profile.category,
+        decision_role: s.analysis.decision_role,
+        influence: s.analysis.influence,
+        impact: s.analysis.impact,
+        quadrant,
+        strategy: strategy(quadrant),
+        stance: s.analysis.stance,
+        veto: s.analysis.veto,
+        segments: s.analysis.segments.clone(),
+        relationship_status: s.profile.relationship_status,
+        account: s.profile.account_id.as_deref().and_then(|a| account_codes.get(a).cloned()),
+    }
+}
+
+/// An account without identity, with its live contracts (of those given) as ranges.
+pub fn account(a: &Account, code: String, contracts: &[Contract]) -> AnonAccount {
+    AnonAccount {
+        code,
+        status: a.status,
+        contracts: contracts
+            .iter()
+            .filter(|c| c.account_id == a.id && c.deleted_at.is_none())
+            .map(|c| AnonContract {
+                status: c.status,
+                currency: c.currency.clone(),
+                value_range: value_range(c.value_minor, &c.currency).to_string(),
+                start_date: c.start_date,
+                end_date: c.end_date,
+            })
+            .collect(),
+    }
+}
+
 /// Builds the anonymised map. `people` and `accounts` must hold every row ever created
 /// (deleted included), oldest first, so that codes never shift; deleted rows get a code
 /// but are left out.
@@ -105,28 +156,14 @@ pub fn anonymize(
     accounts: &[Account],
     contracts: &[Contract],
 ) -> AnonMap {
-    let person_code: std::collections::HashMap<&str, String> =
-        people.iter().enumerate().map(|(i, s)| (s.id.as_str(), format!("S-{:04}", i + 1))).collect();
-    let account_code: std::collections::HashMap<&str, String> =
-        accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), format!("A-{:03}", i + 1))).collect();
-    let live_people = people.iter().filter(|s| s.deleted_at.is_none()).map(|s| {
-        let quadrant = s.quadrant();
-        AnonPerson {
-            code: person_code[s.id.as_str()].clone(),
-            group: s.profile.group,
-            category: s.profile.category,
-            decision_role: s.analysis.decision_role,
-            influence: s.analysis.influence,
-            impact: s.analysis.impact,
-            quadrant,
-            strategy: strategy(quadrant),
-            stance: s.analysis.stance,
-            veto: s.analysis.veto,
-            segments: s.analysis.segments.clone(),
-            relationship_status: s.profile.relationship_status,
-            account: s.profile.account_id.as_deref().and_then(|a| account_code.get(a).cloned()),
-        }
-    });
+    let person_code: HashMap<&str, String> =
+        people.iter().enumerate().map(|(i, s)| (s.id.as_str(), person_code(i + 1))).collect();
+    let account_codes: HashMap<String, String> =
+        accounts.iter().enumerate().map(|(i, a)| (a.id.clone(), account_code(i + 1))).collect();
+    let live_people = people
+        .iter()
+        .filter(|s| s.deleted_at.is_none())
+        .map(|s| person(s, person_code[s.id.as_str()].clone(), &account_codes));
     let relationships = edges
         .iter()
         .filter_map(|e| {
@@ -141,170 +178,9 @@ pub fn anonymize(
     let accounts = accounts
         .iter()
         .filter(|a| a.deleted_at.is_none())
-        .map(|a| AnonAccount {
-            code: account_code[a.id.as_str()].clone(),
-            status: a.status,
-            contracts: contracts
-                .iter()
-                .filter(|c| c.account_id == a.id && c.deleted_at.is_none())
-                .map(|c| AnonContract {
-                    status: c.status,
-                    currency: c.currency.clone(),
-                    value_range: value_range(c.value_minor, &c.currency).to_string(),
-                    start_date: c.start_date,
-                    end_date: c.end_date,
-                })
-                .collect(),
-        })
+        .map(|a| account(a, account_codes[&a.id].clone(), contracts))
         .collect();
     AnonMap { people: live_people.collect(), relationships, accounts }
-}
-
-const CSV_HEADER: &str = "record,code,group,category,decision_role,influence,impact,quadrant,strategy,stance,veto,segments,relationship_status,account,from,to,kind,strength,status,currency,value_range,start_date,end_date";
-
-/// A leading formula character is neutralised so a spreadsheet shows the text instead
-/// of evaluating it.
-pub fn defuse(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-// Quotes a CSV cell after defusing it.
-fn cell(text: &str) -> String {
-    let text = defuse(text);
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// The map as one CSV: a `record` column says person, relationship, account or contract.
-pub fn to_csv(map: &AnonMap) -> String {
-    let mut out = String::from(CSV_HEADER);
-    out.push('\n');
-    let mut row = |cells: [String; 23]| {
-        out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push('\n');
-    };
-    let e = String::new;
-    for p in &map.people {
-        let segments: Vec<&str> = p.segments.iter().map(|s| s.as_str()).collect();
-        row([
-            "person".into(),
-            p.code.clone(),
-            p.group.as_str().into(),
-            opt(p.category.map(|c| c.as_str())),
-            opt(p.decision_role.map(|d| d.as_str())),
-            opt(p.influence),
-            opt(p.impact),
-            p.quadrant.as_str().into(),
-            opt(p.strategy.map(|s| s.as_str())),
-            p.stance.as_str().into(),
-            p.veto.to_string(),
-            segments.join(";"),
-            opt(p.relationship_status.map(|r| r.as_str())),
-            opt(p.account.as_ref()),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-        ]);
-    }
-    for r in &map.relationships {
-        row([
-            "relationship".into(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            r.from.clone(),
-            r.to.clone(),
-            r.kind.as_str().into(),
-            opt(r.strength),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-        ]);
-    }
-    for a in &map.accounts {
-        row([
-            "account".into(),
-            a.code.clone(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            a.status.as_str().into(),
-            e(),
-            e(),
-            e(),
-            e(),
-        ]);
-        for c in &a.contracts {
-            row([
-                "contract".into(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                a.code.clone(),
-                e(),
-                e(),
-                e(),
-                e(),
-                c.status.as_str().into(),
-                c.currency.clone(),
-                c.value_range.clone(),
-                c.start_date.to_string(),
-                opt(c.end_date),
-            ]);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -320,12 +196,5 @@ mod tests {
         assert_eq!(value_range(500_000_000, "EUR"), "≥5M");
         assert_eq!(value_range(2_000_000, "JPY"), "1M–5M");
         assert_eq!(value_range(2_000_000, "KWD"), "<100k");
-    }
-
-    #[test]
-    fn csv_cells_are_quoted_and_defused() {
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("GM, BU1"), "\"GM, BU1\"");
-        assert_eq!(cell("plain"), "plain");
     }
 }

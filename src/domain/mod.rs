@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod anonymize;
+pub mod anonymize_csv;
 pub mod answers;
 pub mod cadence;
 pub mod contract;

@@ -58,7 +58,11 @@ pub fn resolve_format(map: &mut Map<String, Value>) {
             let names = crate::store::changes::EntityType::expected().replace(", ", "|");
             format!("^({names})(,({names}))*$")
         }
-        Some("http-url") => r"^https?://[^/\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$".to_string(),
+        // A host (a name, IPv4 or [IPv6]) and an optional port, no user info, then a path.
+        Some("http-url") => {
+            r"^https?://([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?#][^\x00-\x20\x7F-\x9F]*)?$"
+                .to_string()
+        }
         _ => return,
     };
     map.remove("format");

@@ -64,7 +64,7 @@ pub struct CalendarLinkList {
 #[allow(dead_code)]
 pub struct CalendarLinkInput {
     /// Only this owner's plans (1–200 characters).
-    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200, format = "line")]
     owner: Option<String>,
 }
 

@@ -6,7 +6,7 @@ use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
-use crate::domain::anonymize::{to_csv, AnonMap};
+use crate::domain::anonymize::AnonMap;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// emails, phones, external ids, tags, custom fields and all free text removed; contract
 /// values as ranges in their currency. Deleted rows keep their code but are left out.
 /// `format=csv` gives one CSV whose `record` column says person, relationship, account or
-/// contract. Admin and manager only. A heavy operation: at most 4 run at once per
+/// contract, streamed from the database page by page. Admin and manager only. A heavy operation: at most 4 run at once per
 /// workspace (429 with `Retry-After` beyond).
 #[utoipa::path(tag = "export",
     params(("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
@@ -32,16 +32,17 @@ pub async fn anonymized(
         return Err(ApiError::invalid("format", "must be json or csv"));
     }
     let slot = state.heavy.enter(&auth.workspace_id)?;
+    if format == "csv" {
+        let body = super::anonymized_csv::stream(state, auth, slot).await?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header(("Content-Disposition", "attachment; filename=\"stakemap-anonymized.csv\""))
+            .streaming(body));
+    }
     let turn = slot.turn().await;
     let map = crate::service::sync::anonymized(&state.pool, auth).await?;
     drop(turn);
-    Ok(match format.as_str() {
-        "csv" => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(("Content-Disposition", "attachment; filename=\"stakemap-anonymized.csv\""))
-            .body(to_csv(&map)),
-        _ => HttpResponse::Ok().json(map),
-    })
+    Ok(HttpResponse::Ok().json(map))
 }
 
 /// Registers the export routes.

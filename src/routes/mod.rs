@@ -2,6 +2,7 @@
 
 pub mod account_map;
 pub mod accounts;
+pub mod anonymized_csv;
 pub mod api_keys;
 pub mod body_deadline;
 pub mod calendar_links;

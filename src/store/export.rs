@@ -1,5 +1,6 @@
 //! Whole-workspace reads for exports: every row, oldest first, so codes stay stable.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::stakeholder_row::StakeholderRow;
@@ -8,19 +9,37 @@ use crate::db::schema::{accounts as a, stakeholders as s};
 use crate::db::DbConnection;
 use crate::domain::account::Account;
 use crate::domain::anonymize::{anonymize, AnonMap};
+use crate::domain::contract::Contract;
 use crate::domain::stakeholder::Stakeholder;
 
-/// Loads the workspace and builds its anonymised map.
-pub fn anonymized_map(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<AnonMap> {
-    let workspace_id = viewer.workspace_id.as_str();
-    let people: Vec<Stakeholder> = s::table
-        .filter(s::workspace_id.eq(workspace_id))
+/// Where a page of people starts: the previous page's last (created_at, id).
+pub type PersonCursor = (NaiveDateTime, String);
+
+/// Up to `limit` people of the workspace after `after`, deleted included, oldest first:
+/// the order their codes are given in.
+pub fn people_page(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+    after: Option<&PersonCursor>,
+    limit: i64,
+) -> QueryResult<Vec<Stakeholder>> {
+    let mut q = s::table.filter(s::workspace_id.eq(workspace_id.to_string())).into_boxed();
+    if let Some((at, id)) = after {
+        q = q.filter(s::created_at.gt(*at).or(s::created_at.eq(*at).and(s::id.gt(id.clone()))));
+    }
+    let rows = q
         .order((s::created_at.asc(), s::id.asc()))
+        .limit(limit)
         .select(StakeholderRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(Stakeholder::from)
-        .collect();
+        .load(conn)?;
+    Ok(rows.into_iter().map(Stakeholder::from).collect())
+}
+
+/// Every account of the workspace (deleted included, oldest first) and their contracts.
+pub fn accounts_and_contracts(
+    conn: &mut DbConnection,
+    workspace_id: &str,
+) -> QueryResult<(Vec<Account>, Vec<Contract>)> {
     let account_ids: Vec<String> = a::table
         .filter(a::workspace_id.eq(workspace_id))
         .order((a::created_at.asc(), a::id.asc()))
@@ -34,6 +53,13 @@ pub fn anonymized_map(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<A
             accounts.push(account);
         }
     }
+    Ok((accounts, contracts))
+}
+
+/// Loads the workspace and builds its anonymised map.
+pub fn anonymized_map(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<AnonMap> {
+    let people = people_page(conn, &viewer.workspace_id, None, i64::MAX)?;
+    let (accounts, contracts) = accounts_and_contracts(conn, &viewer.workspace_id)?;
     let edges = super::relationships::list(conn, viewer, &Default::default(), None, i64::MAX)?;
     Ok(anonymize(&people, &edges, &accounts, &contracts))
 }

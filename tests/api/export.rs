@@ -156,6 +156,46 @@ async fn stakeholder_csv_streams_every_row_once(app: TestApp) {
     sorted.sort();
     assert_eq!(names, sorted, "in name order across pages");
     assert_eq!(names.iter().collect::<std::collections::HashSet<_>>().len(), 1201, "each row once");
+    // The anonymized CSV streams too: every person and relationship, codes as in the JSON.
+    let ids: Vec<String> = {
+        use diesel::prelude::*;
+        use stakemap::db::schema::stakeholders as s;
+        let mut conn = app.conn();
+        s::table
+            .filter(s::workspace_id.eq(&ws))
+            .order(s::id.asc())
+            .limit(520)
+            .select(s::id)
+            .load(&mut *conn)
+            .unwrap()
+    };
+    for pair in ids.windows(2) {
+        let edge = serde_json::json!({"from_id": pair[0], "to_id": pair[1], "kind": "collaborates"});
+        assert_eq!(app.post("/v1/relationships", &admin, &edge).await.status(), 201);
+    }
+    let csv = app.get("/v1/export/anonymized?format=csv", &admin).await.text().await.unwrap();
+    let json: Value = app.get("/v1/export/anonymized", &admin).await.json().await.unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let people: Vec<&str> = records.iter().filter(|r| &r[0] == "person").map(|r| &r[1]).collect();
+    let json_people: Vec<&str> =
+        json["people"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    assert_eq!(people.len(), 1201);
+    assert_eq!(people, json_people);
+    let edges: Vec<(String, String)> = records
+        .iter()
+        .filter(|r| &r[0] == "relationship")
+        .map(|r| (r[14].to_string(), r[15].to_string()))
+        .collect();
+    let json_edges: Vec<(String, String)> = json["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["from"].as_str().unwrap().to_string(), e["to"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(edges.len(), 519);
+    assert_eq!(edges, json_edges);
+
     // The integration role's export leaves the confidential person out on every page.
     let crm = app
         .get("/v1/export/stakeholders.csv", &app.token(&ws, Role::Integration))

@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::store::stakeholder_list::{After, Filter, SortField};
 
 fn text(v: Option<&str>) -> String {
-    crate::domain::anonymize::defuse(v.unwrap_or(""))
+    crate::domain::anonymize_csv::defuse(v.unwrap_or(""))
 }
 
 /// Rows read from the database per page: memory stays flat whatever the workspace's size.
