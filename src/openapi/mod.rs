@@ -12,6 +12,7 @@ use crate::error::{FieldError, Problem};
 
 mod bodies;
 pub mod constraints;
+mod headers;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -101,6 +102,8 @@ fn refine(doc: OpenApi) -> serde_json::Value {
     let mut value = serde_json::to_value(&doc).expect("the document serializes");
     walk(&mut value);
     bodies::shape(&mut value);
+    headers::uuid_ids(&mut value);
+    headers::declare(&mut value);
     value
 }
 

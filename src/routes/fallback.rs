@@ -5,9 +5,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::ApiError;
 
-/// Every documented path template with its methods, to tell 404 from 405.
+/// Every documented path template with its methods, to tell 404 from 405, and each
+/// operation's documented query parameters, to refuse any other.
 pub struct RouteTable {
     routes: Vec<(ResourceDef, Vec<String>)>,
+    queries: Vec<(ResourceDef, String, Vec<String>)>,
 }
 
 impl RouteTable {
@@ -26,7 +28,27 @@ impl RouteTable {
                 (ResourceDef::new(path.as_str()), methods)
             })
             .collect();
-        Self { routes }
+        let mut queries = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let names = op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| p["name"].as_str().map(str::to_string))
+                    .collect();
+                queries.push((ResourceDef::new(path.as_str()), method.to_uppercase(), names));
+            }
+        }
+        Self { routes, queries }
+    }
+
+    /// The query parameters the operation at `method path` takes (`None`: no such operation).
+    pub fn query_names(&self, method: &str, path: &str) -> Option<&[String]> {
+        let mut matching = self.queries.iter().filter(|(def, m, _)| m == method && def.is_match(path));
+        let literal = self.queries.iter().find(|(def, m, _)| m == method && def.pattern() == Some(path));
+        literal.or_else(|| matching.next()).map(|(_, _, names)| names.as_slice())
     }
 
     fn allowed(&self, path: &str) -> Option<Vec<String>> {
@@ -57,4 +79,36 @@ pub async fn not_found_or_method(
         }
         _ => ApiError::NotFound(format!("no route for {} {}", req.method(), req.path())),
     })
+}
+
+/// Strict query strings: a parameter the operation does not document, or one given twice,
+/// is 400 naming it (as an unknown body field is 422), so a misspelt filter never
+/// silently returns everything.
+pub fn check_query(table: &RouteTable, method: &str, path: &str, query: &str) -> Result<(), ApiError> {
+    if query.is_empty() {
+        return Ok(());
+    }
+    let Some(known) = table.query_names(method, path) else { return Ok(()) };
+    let mut seen: Vec<String> = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let raw = pair.split('=').next().unwrap_or_default();
+        let name = match web::Query::<Vec<(String, String)>>::from_query(&format!("{raw}=")) {
+            Ok(q) => q.into_inner().into_iter().next().map(|(k, _)| k).unwrap_or_default(),
+            Err(_) => return Err(ApiError::BadRequest("invalid query string".into())),
+        };
+        if !known.contains(&name) {
+            let expected = match known.is_empty() {
+                true => "this operation takes no query parameters".to_string(),
+                false => format!("this operation takes {}", known.join(", ")),
+            };
+            return Err(ApiError::BadRequest(format!("unknown query parameter '{name}': {expected}")));
+        }
+        if seen.contains(&name) {
+            return Err(ApiError::BadRequest(format!(
+                "query parameter '{name}' is given twice: give it once (enumerated filters take a comma list)"
+            )));
+        }
+        seen.push(name);
+    }
+    Ok(())
 }

@@ -44,10 +44,19 @@ pub async fn request_context(
     let path = req.path().to_string();
     let header_bytes: usize =
         req.headers().iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
-    let result = if header_bytes > MAX_HEADER_BYTES {
-        let error = ApiError::HeadersTooLarge(format!(
+    let strict = req
+        .app_data::<actix_web::web::Data<super::fallback::RouteTable>>()
+        .map(|table| {
+            super::fallback::check_query(table, req.method().as_str(), req.path(), req.query_string())
+        })
+        .unwrap_or(Ok(()));
+    let refused = match header_bytes > MAX_HEADER_BYTES {
+        true => Err(ApiError::HeadersTooLarge(format!(
             "request headers are {header_bytes} bytes; at most {MAX_HEADER_BYTES}"
-        ));
+        ))),
+        false => strict,
+    };
+    let result = if let Err(error) = refused {
         let (request, _) = req.into_parts();
         Ok(ServiceResponse::new(request, actix_web::ResponseError::error_response(&error)))
     } else {

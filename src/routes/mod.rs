@@ -10,6 +10,7 @@ pub mod changes;
 pub mod contracts;
 pub mod dashboard;
 pub mod docs;
+pub mod etags;
 pub mod export;
 pub mod extractors;
 pub mod fallback;

@@ -27,6 +27,8 @@ pub struct Webhook {
     pub events: Vec<String>,
     /// Whether events are queued for it.
     pub active: bool,
+    /// +1 on every change (the ETag).
+    pub version: i64,
     /// When created.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When last changed.
@@ -40,6 +42,7 @@ impl From<WebhookRow> for Webhook {
             id: w.id,
             url: w.url,
             active: w.active,
+            version: w.version,
             created_at: w.created_at.and_utc(),
             updated_at: w.updated_at.and_utc(),
         }

@@ -19,9 +19,14 @@ pub enum Precondition {
 impl Precondition {
     /// Whether the resource at `version` matches.
     pub fn matches(&self, version: i64) -> bool {
+        self.matches_tag(&etag(version))
+    }
+
+    /// Whether a resource with this entity tag matches.
+    pub fn matches_tag(&self, tag: &str) -> bool {
         match self {
             Precondition::Any => true,
-            Precondition::Tags(tags) => tags.iter().any(|t| *t == etag(version)),
+            Precondition::Tags(tags) => tags.iter().any(|t| t == tag.strip_prefix("W/").unwrap_or(tag)),
         }
     }
 }

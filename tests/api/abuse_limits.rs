@@ -111,9 +111,12 @@ async fn calendar_links_open_one_feed(app: TestApp) {
     assert_eq!(feed.status(), 200);
     assert!(feed.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
     assert!(feed.text().await.unwrap().contains("call with Ann"));
-    // Only that owner's plans, whatever the query asks.
-    let others = app.client.get(format!("{url}?owner=Someone")).send().await.unwrap().text().await.unwrap();
-    assert!(others.contains("call with Ann"));
+    // Only that owner's plans: the feed takes no other owner.
+    let others = app.client.get(format!("{url}?owner=Someone")).send().await.unwrap();
+    assert!(assert_problem(others, 400).await["detail"]
+        .as_str()
+        .unwrap()
+        .contains("unknown query parameter 'owner'"));
 
     // Listed without its token; stored only as a hash.
     let listed = app.get("/v1/calendar-links", &contributor).await.text().await.unwrap();

@@ -33,16 +33,73 @@ fn every_operation_documents_its_errors_and_security() {
                 assert!(responses.contains_key("403"), "{method} {path}");
                 assert_eq!(op["security"][0]["bearer"], serde_json::json!([]), "{method} {path}");
             }
-            // A precondition header can fail: the operation must say 412.
-            let conditional = op["parameters"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|p| p["name"] == "If-Match" || p["name"] == "If-None-Match");
-            if conditional {
+            // A precondition header can fail: a write must say 412, a read 304.
+            let takes =
+                |name: &str| op["parameters"].as_array().into_iter().flatten().any(|p| p["name"] == name);
+            let write = method != "get";
+            if takes("If-Match") || (write && takes("If-None-Match")) {
                 assert!(responses.contains_key("412"), "{method} {path} takes If-Match but documents no 412");
+            }
+            if !write && (path.ends_with("/{id}") || path == "/v1/me") {
+                assert!(takes("If-None-Match") && responses.contains_key("304"), "{method} {path}: no 304");
+                assert!(responses["304"]["headers"]["ETag"].is_object(), "{method} {path}: 304 without ETag");
+            }
+            if method == "post" && path.starts_with("/v1") {
+                assert!(takes("Idempotency-Key"), "{method} {path}: no Idempotency-Key");
+            }
+            assert!(takes("X-Request-Id"), "{method} {path}: no X-Request-Id");
+            for (status, response) in responses {
+                assert!(
+                    response["headers"]["X-Request-Id"].is_object(),
+                    "{method} {path} {status}: no X-Request-Id"
+                );
+            }
+            if let Some(created) = responses.get("201") {
+                assert!(created["headers"]["Location"].is_object(), "{method} {path}: 201 without Location");
             }
         }
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+}
+
+/// Every id in the document, wherever it is, is a UUID.
+#[test]
+fn every_id_is_a_uuid() {
+    fn walk(value: &serde_json::Value, at: &str, bad: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+                    for (name, schema) in properties {
+                        let id = (name == "id" || name.ends_with("_id") || name.ends_with("_ids"))
+                            && name != "external_id";
+                        let format = match schema.get("items") {
+                            Some(items) => &items["format"],
+                            None => &schema["format"],
+                        };
+                        if id && schema.get("$ref").is_none() && format != "uuid" {
+                            bad.push(format!("{at}.{name}"));
+                        }
+                    }
+                }
+                map.iter().for_each(|(k, v)| walk(v, &format!("{at}.{k}"), bad));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, at, bad)),
+            _ => {}
+        }
+    }
+    let doc = stakemap::openapi::document();
+    let mut bad = Vec::new();
+    walk(&doc, "", &mut bad);
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let id = (name == "id" || name.ends_with("_id")) && name != "external_id";
+                if p["in"] != "header" && id && p["schema"]["format"] != "uuid" {
+                    bad.push(format!("{method} {path} {name}"));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "ids without format uuid: {bad:?}");
 }
