@@ -48,13 +48,14 @@ pub fn shape(doc: &mut Value) {
     sync_bodies(doc);
     let schemas = &mut doc["components"]["schemas"];
     // A batch validates its items one by one and reports each item's problems in its
-    // result, so an item of any shape is a valid part of the request.
+    // result (the rest are written): the items are typed for clients, and an invalid one
+    // is a 200 with its error, not a refusal of the batch.
     schemas["BatchInput"]["properties"]["items"] = json!({
         "type": "array",
         "minItems": 1,
         "maxItems": 1000,
-        "description": "1–1000 stakeholder bodies (as `StakeholderInput`, each with `source` and `external_id`); an invalid item is reported in its result and the rest are written.",
-        "items": {},
+        "description": "1–1000 stakeholder bodies, each with `source` and `external_id`; an invalid item is reported in its result and the rest are written.",
+        "items": {"$ref": "#/components/schemas/StakeholderInput"},
     });
     for (path, name, required) in creates() {
         let create_name = name.replace("Input", "Create");

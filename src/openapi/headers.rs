@@ -41,7 +41,8 @@ fn single_get(path: &str) -> bool {
 /// Declares the headers on every operation and response.
 pub fn declare(doc: &mut Value) {
     let schemas = doc["components"]["schemas"].clone();
-    let request_id = json!({"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[!-~]+$"});
+    // Any value is accepted: one of 1–128 visible ASCII characters is echoed, any other replaced.
+    let request_id = json!({"type": "string"});
     let etag = json!({"type": "string", "pattern": "^\"[0-9]+\"$"});
     for (path, item) in doc["paths"].as_object_mut().into_iter().flatten() {
         for (method, op) in item.as_object_mut().into_iter().flatten() {
@@ -55,6 +56,13 @@ pub fn declare(doc: &mut Value) {
                         request_id.clone(),
                     ),
                 );
+            }
+            if method == "post" && v1 {
+                let responses = op["responses"].as_object_mut().expect("responses");
+                responses.entry("409").or_insert_with(|| {
+                    json!({"description": "Conflicts with the current state; or the Idempotency-Key's first call created a resource whose secret is not replayed (`existing_id` names it)",
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+                });
             }
             if method == "post" && v1 && !has_parameter(op, "Idempotency-Key") {
                 add_parameter(

@@ -28,7 +28,7 @@ on PATCH/DELETE gives 412. Unknown and read-only body fields are 422. Every resp
 carries `X-Request-Id` (echoed when the client sent one of up to 128 visible ASCII characters).",
         version = "1.0.0"
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, NetworkFormat, ExportFormat)),
     tags(
         (name = "stakeholders", description = "The stakeholder register"),
         (name = "relationships", description = "Links between stakeholders and the network"),
@@ -44,6 +44,57 @@ carries `X-Request-Id` (echoed when the client sent one of up to 128 visible ASC
     )
 )]
 struct BaseDoc;
+
+/// The `format` of the network.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum NetworkFormat {
+    /// Nodes and edges.
+    Json,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// A Graphviz digraph.
+    Dot,
+}
+
+/// The `format` of the anonymized export.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ExportFormat {
+    /// One JSON document.
+    Json,
+    /// One CSV.
+    Csv,
+}
+
+/// The kind of token issued.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum TokenType {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+}
+
+/// A field's value in a history entry: the field's own type (text, number, boolean, a
+/// list of texts, custom fields as an object) or null.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum FieldValue {
+    /// Text, an enumerated value, a date or an id.
+    Text(String),
+    /// A score or an amount.
+    Number(f64),
+    /// A flag.
+    Flag(bool),
+    /// Tags or segments.
+    List(Vec<String>),
+    /// Custom fields.
+    #[schema(value_type = Object)]
+    Fields(serde_json::Map<String, serde_json::Value>),
+}
 
 /// Builds the complete document (the same one `/openapi.json` serves).
 pub fn document() -> serde_json::Value {

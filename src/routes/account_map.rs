@@ -20,7 +20,6 @@ pub struct AccountMap {
     pub account: Account,
     /// People grouped by decision role (`decision_maker`, `approver`, `evaluator`, `user`,
     /// `influencer`, `other`, and `unassigned` for none), each group by name.
-    #[schema(value_type = Object)]
     pub by_decision_role: BTreeMap<String, Vec<Node>>,
     /// Matrix points: one per person with influence, impact, quadrant and stance.
     pub points: Vec<Node>,

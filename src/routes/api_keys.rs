@@ -66,6 +66,7 @@ pub struct TokenResponse {
     /// The JWT.
     pub access_token: String,
     /// Always `Bearer`.
+    #[schema(value_type = crate::openapi::TokenType)]
     pub token_type: &'static str,
     /// Seconds until it expires.
     pub expires_in: i64,

@@ -24,10 +24,12 @@ pub struct ChangeEntry {
     pub seq: i64,
     /// Record type.
     #[serde(rename = "type")]
+    #[schema(value_type = crate::store::changes::EntityType)]
     pub entity_type: String,
     /// Record id; fetch it to see its current state.
     pub id: String,
     /// `upsert` (created, updated or restored) or `delete`.
+    #[schema(value_type = crate::store::changes::FeedOp)]
     pub op: String,
     /// When it was committed.
     pub at: DateTime<Utc>,

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use actix_web::{get, web, HttpResponse};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
@@ -117,7 +117,7 @@ pub async fn feedback(
 /// Interactions per month by kind; overdue plans by owner; share of plans on track.
 #[utoipa::path(tag = "dashboard",
     params(("from" = Option<String>, Query, format = "month", description = "YYYY-MM; default 11 months before `to`"), ("to" = Option<String>, Query, format = "month", description = "YYYY-MM; default the current month")),
-    responses((status = 200, description = "`{months: [{month, total, by_kind}], overdue_by_owner: [{owner, count}], plans: {total, on_track, share_on_track}}`", body = Object)),
+    responses((status = 200, body = service::Engagement)),
     security(("bearer" = [])))]
 #[get("/dashboard/engagement")]
 pub async fn engagement(
@@ -130,31 +130,30 @@ pub async fn engagement(
     let plans = service::plan_counts(&state.pool, auth).await?;
     let (total, on_track) = plans.values().fold((0, 0), |(t, o), c| (t + c.total, o + c.on_track));
     let owners = plans.into_iter().filter(|(_, c)| c.overdue > 0).map(|(owner, c)| (owner, c.overdue));
-    let by_month: Vec<Value> = months
+    let by_month = months
         .iter()
         .map(|m| {
             let month = m.to_string();
-            let kinds: Map<String, Value> =
-                rows.iter().filter(|r| r.0 == month).map(|r| (r.1.clone(), json!(r.2))).collect();
+            let by_kind = rows.iter().filter(|r| r.0 == month).map(|r| (r.1.clone(), r.2)).collect();
             let total: i64 = rows.iter().filter(|r| r.0 == month).map(|r| r.2).sum();
-            json!({"month": month, "total": total, "by_kind": kinds})
+            service::EngagementMonth { month, total, by_kind }
         })
         .collect();
-    let mut owners: Vec<Value> = owners.map(|(o, n)| json!({"owner": o, "count": n})).collect();
-    owners.sort_by(|a, b| {
-        b["count"].as_i64().cmp(&a["count"].as_i64()).then(a["owner"].as_str().cmp(&b["owner"].as_str()))
-    });
-    Ok(HttpResponse::Ok().json(json!({
-        "months": by_month, "overdue_by_owner": owners,
-        "plans": {"total": total, "on_track": on_track, "share_on_track": rate(on_track, total)},
-    })))
+    let mut owners: Vec<service::OwnerOverdue> =
+        owners.map(|(owner, count)| service::OwnerOverdue { owner, count }).collect();
+    owners.sort_by(|a, b| b.count.cmp(&a.count).then(a.owner.cmp(&b.owner)));
+    Ok(HttpResponse::Ok().json(service::Engagement {
+        months: by_month,
+        overdue_by_owner: owners,
+        plans: service::PlanShare { total, on_track, share_on_track: rate(on_track, total) },
+    }))
 }
 
 /// Per month: meetings, speaking (speaking + interview), social shares, and the sums of
 /// reactions, clicks and impressions over all interactions.
 #[utoipa::path(tag = "dashboard",
     params(("from" = Option<String>, Query, format = "month", description = "YYYY-MM; default 11 months before `to`"), ("to" = Option<String>, Query, format = "month", description = "YYYY-MM; default the current month")),
-    responses((status = 200, description = "`{months: [{month, meetings, speaking, social_shares, reactions, clicks, impressions}]}`", body = Object)),
+    responses((status = 200, body = service::Advocacy)),
     security(("bearer" = [])))]
 #[get("/dashboard/advocacy")]
 pub async fn advocacy(
@@ -164,23 +163,36 @@ pub async fn advocacy(
 ) -> Result<HttpResponse, ApiError> {
     let months = months(&params)?;
     let rows = service::monthly(&state.pool, auth, &months).await?;
-    let by_month: Vec<Value> = months
+    let by_month = months
         .iter()
         .map(|m| {
             let month = m.to_string();
-            let of = |kinds: &[&str]| rows.iter().filter(|r| r.0 == month && kinds.contains(&r.1.as_str())).map(|r| r.2).sum::<i64>();
-            let sum = |f: fn(&store::MonthKind) -> i64| rows.iter().filter(|r| r.0 == month).map(f).sum::<i64>();
-            json!({"month": month, "meetings": of(&["meeting"]), "speaking": of(&["speaking", "interview"]),
-                   "social_shares": of(&["social_share"]), "reactions": sum(|r| r.6), "clicks": sum(|r| r.4), "impressions": sum(|r| r.3)})
+            let of = |kinds: &[&str]| {
+                rows.iter()
+                    .filter(|r| r.0 == month && kinds.contains(&r.1.as_str()))
+                    .map(|r| r.2)
+                    .sum::<i64>()
+            };
+            let sum =
+                |f: fn(&store::MonthKind) -> i64| rows.iter().filter(|r| r.0 == month).map(f).sum::<i64>();
+            service::AdvocacyMonth {
+                meetings: of(&["meeting"]),
+                speaking: of(&["speaking", "interview"]),
+                social_shares: of(&["social_share"]),
+                reactions: sum(|r| r.6),
+                clicks: sum(|r| r.4),
+                impressions: sum(|r| r.3),
+                month,
+            }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({"months": by_month})))
+    Ok(HttpResponse::Ok().json(service::Advocacy { months: by_month }))
 }
 
 /// Critics with influence ≥ 4, veto holders who are not advocates, key players without a
 /// plan, overdue plans, contracts ending within 90 days, points older than 30 days
 /// without a response: each `{total, items}` (first 50).
-#[utoipa::path(tag = "dashboard", responses((status = 200, description = "Risk lists", body = Object)), security(("bearer" = [])))]
+#[utoipa::path(tag = "dashboard", responses((status = 200, body = service::Risks)), security(("bearer" = [])))]
 #[get("/dashboard/risks")]
 pub async fn risks(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let body = crate::service::risks::risks(&state.pool, auth).await?;

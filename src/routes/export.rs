@@ -18,7 +18,7 @@ use crate::state::AppState;
 /// contract, streamed from the database page by page. Admin and manager only. A heavy operation: at most 4 run at once per
 /// workspace (429 with `Retry-After` beyond).
 #[utoipa::path(tag = "export",
-    params(("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
+    params(("format" = Option<crate::openapi::ExportFormat>, Query, description = "json (default) or csv")),
     responses((status = 200, description = "The anonymised map", content((AnonMap = "application/json"), (String = "text/csv")))),
     security(("bearer" = [])))]
 #[get("/export/anonymized")]

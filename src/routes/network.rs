@@ -17,7 +17,7 @@ use crate::state::AppState;
     tag = "relationships",
     params(
         ("account_id" = Option<String>, Query, description = "Only this account's stakeholders and the links among them"),
-        ("format" = Option<String>, Query, pattern = "^(json|mermaid|dot)$", description = "json (default), mermaid or dot"),
+        ("format" = Option<crate::openapi::NetworkFormat>, Query, description = "json (default), mermaid or dot"),
     ),
     responses((status = 200, description = "The network", content(
         (Network = "application/json"),

@@ -24,6 +24,7 @@ pub struct Webhook {
     /// Receiver URL (http or https).
     pub url: String,
     /// Event names (`<type>.<created|updated|deleted>`, or `*` for all).
+    #[schema(schema_with = subscribed_events)]
     pub events: Vec<String>,
     /// Whether events are queued for it.
     pub active: bool,
@@ -102,6 +103,12 @@ fn all_events() -> Vec<String> {
         names.extend(ChangeKind::ALL.iter().map(|k| format!("{}.{}", t.as_str(), k.as_str())));
     }
     names
+}
+
+fn subscribed_events() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let item = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(all_events()));
+    ArrayBuilder::new().items(item).into()
 }
 
 fn event_names() -> utoipa::openapi::schema::Schema {

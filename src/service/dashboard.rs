@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
 
 use super::run;
@@ -14,10 +13,13 @@ use crate::domain::matrix_svg::{self, Cell, Dot, MAX_DOTS};
 use crate::domain::nps::{rate, Nps};
 use crate::domain::period::Period;
 use crate::domain::quadrant::quadrant;
+use crate::domain::stakeholder_enums::{Quadrant, Stance};
 use crate::domain::tally;
 use crate::error::ApiError;
 use crate::store::dashboard::{self as store, Scope};
 use crate::store::forms;
+
+pub use super::dashboard_views::*;
 
 /// Individual points a matrix answer lists at most.
 const MAX_POINTS: i64 = 1000;
@@ -28,44 +30,14 @@ pub fn scope(viewer: &Viewer) -> Scope {
 }
 
 /// One dimension's counters as `{value: count}`, not set as `none`.
-fn counts(people: &store::PeopleTallies, dimension: &str) -> Map<String, Value> {
+fn counts(people: &store::PeopleTallies, dimension: &str) -> Counts {
     let values = people.get(dimension).into_iter().flatten();
-    values.map(|(v, n)| (if v == tally::NONE { "none".to_string() } else { v.clone() }, json!(n))).collect()
+    values.map(|(v, n)| (if v == tally::NONE { "none".to_string() } else { v.clone() }, *n)).collect()
 }
 
-/// Counts for the home screen.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Summary {
-    /// Live stakeholders: `total` and counts `by_group`, `by_category`, `by_quadrant`,
-    /// `by_stance`, `by_decision_role`, `by_relationship_status` (`none` = not set).
-    #[schema(value_type = Object)]
-    pub stakeholders: Value,
-    /// Live plans past their due date.
-    pub overdue_plans: i64,
-    /// Points neither done nor declined.
-    pub open_points: i64,
-    /// NPS of the latest month with answers (all forms): `{period, score, promoters,
-    /// passives, detractors}`, or null.
-    #[schema(value_type = Option<Object>)]
-    pub latest_nps: Option<Value>,
-}
-
-/// The matrix: counts per quadrant × stance, per score cell, and (up to 1000) points.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Matrix {
-    /// Live people in scope.
-    pub total: i64,
-    /// `{quadrant: {stance: count}}`.
-    #[schema(value_type = Object)]
-    pub counts: Value,
-    /// People per influence × impact × stance cell (scores null = not assessed).
-    #[schema(value_type = Vec<Object>)]
-    pub cells: Vec<Value>,
-    /// One entry per person (id, name, influence, impact, quadrant, stance), by name.
-    #[schema(value_type = Vec<Object>)]
-    pub points: Vec<Value>,
-    /// True when there are more than 1000 people and `points` lists the first 1000.
-    pub points_truncated: bool,
+/// A stored stance or quadrant word as its enum (the stores only write known words).
+fn stance(text: &str) -> Stance {
+    Stance::parse(text).unwrap_or_default()
 }
 
 /// One month of a form's results.
@@ -102,27 +74,28 @@ pub async fn summary(pool: &Pool, viewer: Viewer) -> Result<Summary, ApiError> {
             Some(period) => {
                 let rows = store::submissions_by_period(conn, &scope, None, &period, &period)?;
                 let [_, p, pa, d] = rows.get(&period).copied().unwrap_or_default();
-                let nps = Nps::from_counts(p, pa, d);
-                Some(json!({"period": period, "score": nps.score, "promoters": p, "passives": pa, "detractors": d}))
+                Some(MonthNps::new(period, Nps::from_counts(p, pa, d)))
             }
             None => None,
         };
         let cells = store::cells(&people);
         let by = |f: fn(&store::GridCell) -> String| {
-            let mut out = Map::new();
+            let mut out = Counts::new();
             for cell in &cells {
-                let n = out.get(&f(cell)).and_then(Value::as_i64).unwrap_or(0) + cell.3;
-                out.insert(f(cell), json!(n));
+                *out.entry(f(cell)).or_default() += cell.3;
             }
             out
         };
         Ok(Summary {
-            stakeholders: json!({
-                "total": total, "by_group": counts(&people, "group"), "by_category": counts(&people, "category"),
-                "by_quadrant": by(|c| quadrant(c.0, c.1).as_str().to_string()), "by_stance": by(|c| c.2.clone()),
-                "by_decision_role": counts(&people, "decision_role"),
-                "by_relationship_status": counts(&people, "relationship_status"),
-            }),
+            stakeholders: StakeholderCounts {
+                total,
+                by_group: counts(&people, "group"),
+                by_category: counts(&people, "category"),
+                by_quadrant: by(|c| quadrant(c.0, c.1).as_str().to_string()),
+                by_stance: by(|c| c.2.clone()),
+                by_decision_role: counts(&people, "decision_role"),
+                by_relationship_status: counts(&people, "relationship_status"),
+            },
             overdue_plans: overdue,
             open_points: store::open_points(conn, &scope)?,
             latest_nps: latest,
@@ -136,24 +109,35 @@ pub async fn matrix(pool: &Pool, viewer: Viewer, account: Option<String>) -> Res
     let scope = scope(&viewer);
     run(pool, move |conn| {
         let account = account.as_deref();
-        let mut by_quadrant: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+        let mut by_quadrant: BTreeMap<String, Counts> = BTreeMap::new();
         let mut total = 0;
         let grid = store::grid(conn, &scope, account)?;
         for (influence, impact, stance, n) in &grid {
             total += n;
             let stances = by_quadrant.entry(quadrant(*influence, *impact).as_str().to_string()).or_default();
-            let sum = stances.get(stance).and_then(Value::as_i64).unwrap_or(0) + n;
-            stances.insert(stance.clone(), json!(sum));
+            *stances.entry(stance.clone()).or_default() += n;
         }
         let cells = grid
             .into_iter()
-            .map(|(i, m, st, n)| json!({"influence": i, "impact": m, "stance": st, "count": n}))
+            .map(|(influence, impact, st, count)| MatrixCell {
+                influence,
+                impact,
+                stance: stance(&st),
+                count,
+            })
             .collect();
         let points = store::points(conn, &scope, account, MAX_POINTS)?
             .into_iter()
-            .map(|(id, name, i, m, q, st)| json!({"id": id, "name": name, "influence": i, "impact": m, "quadrant": q, "stance": st}))
+            .map(|(id, name, influence, impact, q, st)| MatrixPoint {
+                id,
+                name,
+                influence,
+                impact,
+                quadrant: Quadrant::parse(&q).unwrap_or(Quadrant::Unassessed),
+                stance: stance(&st),
+            })
             .collect();
-        Ok(Matrix { total, counts: json!(by_quadrant), cells, points, points_truncated: total > MAX_POINTS })
+        Ok(Matrix { total, counts: by_quadrant, cells, points, points_truncated: total > MAX_POINTS })
     })
     .await
 }

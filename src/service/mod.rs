@@ -8,6 +8,7 @@ pub mod calendar_links;
 pub mod conditions;
 pub mod contracts;
 pub mod dashboard;
+pub mod dashboard_views;
 pub mod feedback_items;
 pub mod form_reports;
 pub mod forms;

@@ -19,6 +19,11 @@ crate::string_enum!(
 );
 
 crate::string_enum!(
+    /// What the change feed says happened to a record.
+    FeedOp { Upsert = "upsert", Delete = "delete" }
+);
+
+crate::string_enum!(
     /// What happened, as webhook events name it.
     ChangeKind { Created = "created", Updated = "updated", Deleted = "deleted" }
 );

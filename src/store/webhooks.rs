@@ -51,10 +51,11 @@ pub struct Delivery {
     /// Event name, e.g. `stakeholder.updated`.
     pub event: String,
     /// The JSON body sent.
-    #[schema(value_type = Object)]
+    #[schema(value_type = WebhookEvent)]
     #[serde(serialize_with = "as_json")]
     pub payload: String,
     /// pending, delivered, failed (gave up) or cancelled (the webhook was deactivated).
+    #[schema(value_type = DeliveryStatus)]
     pub status: String,
     /// Attempts so far.
     pub attempts: i32,
@@ -74,6 +75,44 @@ pub struct Delivery {
     #[serde(serialize_with = "as_opt_utc")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub delivered_at: Option<NaiveDateTime>,
+}
+
+crate::string_enum!(
+    /// Where a delivery is.
+    DeliveryStatus { Pending = "pending", Delivered = "delivered", Failed = "failed", Cancelled = "cancelled" }
+);
+
+/// The body of a webhook delivery.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookEvent {
+    /// The delivery id (receivers de-duplicate on it).
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// `<type>.<created|updated|deleted|…>`.
+    pub event: String,
+    /// When the change was committed.
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    /// The change's position in the change feed.
+    pub seq: i64,
+    /// What changed.
+    pub data: WebhookEventData,
+}
+
+/// What a webhook event is about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookEventData {
+    /// The record's type.
+    #[serde(rename = "type")]
+    pub entity_type: crate::store::changes::EntityType,
+    /// The record's id.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// upsert or delete.
+    pub op: crate::store::changes::FeedOp,
+    /// The record as the integration role sees it (null on delete): the same shape as
+    /// the record's own GET.
+    #[schema(value_type = Option<Object>)]
+    pub record: Option<Value>,
 }
 
 fn as_json<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {

@@ -103,3 +103,60 @@ fn every_id_is_a_uuid() {
     }
     assert!(bad.is_empty(), "ids without format uuid: {bad:?}");
 }
+
+/// Every object the document describes has typed properties, except where the data is
+/// free-form by nature: custom fields, form answers, and the record a webhook carries
+/// (shaped as that record's own GET, which is typed).
+#[test]
+fn every_schema_is_typed() {
+    const FREE_FORM: [&str; 6] = [
+        "Profile.custom_fields",
+        "AmendInput.answers",
+        "Submission.answers",
+        "SubmissionInput.answers",
+        "FieldValue.oneOf4",
+        "WebhookEventData.record",
+    ];
+    fn walk(s: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+        let Some(map) = s.as_object() else { return };
+        let untyped = map.is_empty()
+            || map.get("additionalProperties") == Some(&serde_json::Value::Bool(true))
+            || (map.get("type").is_some_and(|t| t == "object")
+                && !map.contains_key("properties")
+                && !map.contains_key("additionalProperties"));
+        if untyped && !map.contains_key("$ref") && !map.contains_key("oneOf") {
+            out.push(path.to_string());
+        }
+        for (k, v) in map {
+            match k.as_str() {
+                "properties" => {
+                    v.as_object().unwrap().iter().for_each(|(p, s)| walk(s, &format!("{path}.{p}"), out))
+                }
+                "items" | "additionalProperties" => walk(v, &format!("{path}[{k}]"), out),
+                "allOf" | "oneOf" | "anyOf" => v
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, s)| walk(s, &format!("{path}.{k}{i}"), out)),
+                _ => {}
+            }
+        }
+    }
+    let doc = stakemap::openapi::document();
+    let mut untyped = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        walk(schema, name, &mut untyped);
+    }
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if let Some(schema) = response["content"]["application/json"].get("schema") {
+                    walk(schema, &format!("{method} {path} {status}"), &mut untyped);
+                }
+            }
+        }
+    }
+    untyped.retain(|p| !FREE_FORM.contains(&p.as_str()));
+    assert!(untyped.is_empty(), "untyped schemas: {untyped:?}");
+}

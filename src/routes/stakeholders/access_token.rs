@@ -29,6 +29,7 @@ pub struct AccessToken {
     /// The JWT.
     pub access_token: String,
     /// Always `Bearer`.
+    #[schema(value_type = crate::openapi::TokenType)]
     pub token_type: &'static str,
     /// Lifetime in seconds.
     pub expires_in: i64,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
+
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
@@ -27,13 +28,33 @@ pub struct HistoryEntry {
     pub op: HistoryOp,
     /// `{field: {from, to}}` for each field written; analysis fields only for roles that
     /// may see analysis.
-    #[schema(value_type = Object)]
+    #[schema(value_type = BTreeMap<String, FieldChange>)]
     pub changes: Map<String, Value>,
     /// `{from, to}` when the change moved the stakeholder to another quadrant (the
     /// quadrant trend); absent otherwise and for roles that cannot see analysis.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<QuadrantChange>)]
     pub quadrant: Option<Value>,
+}
+
+/// One field's change: its value before and after (the field's own type; null = unset).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldChange {
+    /// The value before (null on create or when unset).
+    #[schema(value_type = Option<crate::openapi::FieldValue>)]
+    pub from: Value,
+    /// The value after (null on delete or when cleared).
+    #[schema(value_type = Option<crate::openapi::FieldValue>)]
+    pub to: Value,
+}
+
+/// A move to another quadrant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuadrantChange {
+    /// The quadrant before.
+    pub from: crate::domain::stakeholder_enums::Quadrant,
+    /// The quadrant after.
+    pub to: crate::domain::stakeholder_enums::Quadrant,
 }
 
 /// A page of history, newest first.
