@@ -52,6 +52,7 @@ pub fn run(listener: TcpListener, state: AppState, cors_origins: Vec<String>) ->
             .service(routes::docs::swagger_ui())
             .default_service(web::to(routes::fallback::not_found_or_method))
             // Without configured origins no CORS headers are sent at all (same-origin only).
+            .wrap(from_fn(routes::fields::select_fields))
             .wrap(from_fn(routes::etags::etags))
             .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
             .wrap(from_fn(routes::idempotency::idempotency))

@@ -38,6 +38,24 @@ fn single_get(path: &str) -> bool {
     path.ends_with("/{id}") || path == "/v1/me"
 }
 
+/// Documents `fields=` on every GET that answers with records.
+pub fn field_selection(doc: &mut Value) {
+    let snapshot = doc.clone();
+    for (path, item) in doc["paths"].as_object_mut().into_iter().flatten() {
+        let Some(op) = item.get_mut("get") else { continue };
+        let Some(fields) = crate::routes::fields::record_fields(&snapshot, path, op) else { continue };
+        if has_parameter(op, "fields") {
+            continue;
+        }
+        add_parameter(
+            op,
+            json!({"name": "fields", "in": "query", "required": false,
+                "description": format!("Comma list of the record fields to send (`id` always comes; empty = every field): {}. An unknown field, or one the role may not see, is 400.", fields.join(", ")),
+                "schema": {"type": "string", "pattern": format!("^(({0})(,({0}))*)?$", fields.join("|"))}}),
+        );
+    }
+}
+
 /// Declares the headers on every operation and response.
 pub fn declare(doc: &mut Value) {
     let schemas = doc["components"]["schemas"].clone();

@@ -10,6 +10,7 @@ use crate::error::ApiError;
 pub struct RouteTable {
     routes: Vec<(ResourceDef, Vec<String>)>,
     queries: Vec<(ResourceDef, String, Vec<String>)>,
+    records: Vec<(ResourceDef, Vec<String>)>,
 }
 
 impl RouteTable {
@@ -29,6 +30,7 @@ impl RouteTable {
             })
             .collect();
         let mut queries = Vec::new();
+        let mut records = Vec::new();
         for (path, item) in doc["paths"].as_object().into_iter().flatten() {
             for (method, op) in item.as_object().into_iter().flatten() {
                 let names = op["parameters"]
@@ -39,9 +41,23 @@ impl RouteTable {
                     .filter_map(|p| p["name"].as_str().map(str::to_string))
                     .collect();
                 queries.push((ResourceDef::new(path.as_str()), method.to_uppercase(), names));
+                if method == "get" {
+                    if let Some(fields) = super::fields::record_fields(doc, path, op) {
+                        records.push((ResourceDef::new(path.as_str()), fields));
+                    }
+                }
             }
         }
-        Self { routes, queries }
+        Self { routes, queries, records }
+    }
+
+    /// The fields of the records a GET at `path` answers with (`None`: no record answer).
+    pub fn record_fields(&self, method: &str, path: &str) -> Option<&[String]> {
+        if method != "GET" {
+            return None;
+        }
+        let literal = self.records.iter().find(|(def, _)| def.pattern() == Some(path));
+        literal.or_else(|| self.records.iter().find(|(def, _)| def.is_match(path))).map(|(_, f)| f.as_slice())
     }
 
     /// The query parameters the operation at `method path` takes (`None`: no such operation).

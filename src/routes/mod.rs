@@ -15,6 +15,7 @@ pub mod export;
 pub mod extractors;
 pub mod fallback;
 pub mod feedback_items;
+pub mod fields;
 pub mod form_reports;
 pub mod forms;
 pub mod health;

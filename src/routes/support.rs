@@ -11,9 +11,10 @@ use crate::error::ApiError;
 /// stored for an `Idempotency-Key` replay.
 pub const NO_STORE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-store");
 
-/// Reads a conditional header; absent is `None`, unparsable is 400.
+/// Reads a conditional header; absent (or empty) is `None`, unparsable is 400.
 pub fn precondition(req: &HttpRequest, name: header::HeaderName) -> Result<Option<Precondition>, ApiError> {
-    let Some(value) = req.headers().get(&name) else {
+    let Some(value) = req.headers().get(&name).filter(|v| !v.as_bytes().iter().all(u8::is_ascii_whitespace))
+    else {
         return Ok(None);
     };
     value

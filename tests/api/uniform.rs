@@ -8,7 +8,11 @@ use stakemap::auth::Role;
 use crate::helpers::{assert_problem, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(every_resource_answers_if_none_match, query_strings_are_strict);
+on_both_backends!(
+    every_resource_answers_if_none_match,
+    query_strings_are_strict,
+    fields_select_what_a_screen_shows
+);
 
 async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> (String, String) {
     let res = app.post(path, token, &body).await;
@@ -142,4 +146,35 @@ async fn query_strings_are_strict(app: TestApp) {
     assert_eq!(app.stakeholder_rows(&ws), 1, "nothing written");
     let ok: Value = app.get("/v1/stakeholders?stance=advocate&limit=5", &admin).await.json().await.unwrap();
     assert_eq!(ok["items"].as_array().unwrap().len(), 1);
+}
+
+async fn fields_select_what_a_screen_shows(app: TestApp) {
+    let ws = app.workspace("Acme");
+    let admin = app.token(&ws, Role::Admin);
+    let ann = app
+        .create_stakeholder(
+            &admin,
+            json!({"name": "Ann", "group": "external", "stance": "critic", "email": "ann@example.com"}),
+        )
+        .await;
+    let id = ann["id"].as_str().unwrap();
+    let page: Value =
+        app.get("/v1/stakeholders?fields=name,group,stance", &admin).await.json().await.unwrap();
+    assert_eq!(page["items"], json!([{"id": id, "name": "Ann", "group": "external", "stance": "critic"}]));
+    assert!(page.get("next_cursor").is_some(), "the page itself keeps its shape");
+    let one: Value =
+        app.get(&format!("/v1/stakeholders/{id}?fields=email"), &admin).await.json().await.unwrap();
+    assert_eq!(one, json!({"id": id, "email": "ann@example.com"}));
+    let accounts = app.post("/v1/accounts", &admin, &json!({"name": "Globex", "industry": "Retail"})).await;
+    assert_eq!(accounts.status(), 201);
+    let listed: Value = app.get("/v1/accounts?fields=name", &admin).await.json().await.unwrap();
+    assert_eq!(listed["items"][0].as_object().unwrap().len(), 2);
+    // An unknown field, or one the role may not see, is 400 naming it.
+    let problem = assert_problem(app.get("/v1/stakeholders?fields=name,shoe_size", &admin).await, 400).await;
+    assert!(problem["detail"].as_str().unwrap().contains("shoe_size"), "{problem}");
+    let crm = app.token(&ws, Role::Integration);
+    let problem = assert_problem(app.get("/v1/stakeholders?fields=name,stance", &crm).await, 400).await;
+    assert!(problem["detail"].as_str().unwrap().contains("stance"), "{problem}");
+    let mine: Value = app.get("/v1/stakeholders?fields=name", &crm).await.json().await.unwrap();
+    assert_eq!(mine["items"], json!([{"id": id, "name": "Ann"}]));
 }

@@ -51,8 +51,8 @@ pub struct FieldChange {
 /// A move to another quadrant.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuadrantChange {
-    /// The quadrant before.
-    pub from: crate::domain::stakeholder_enums::Quadrant,
+    /// The quadrant before (null when the person was just created).
+    pub from: Option<crate::domain::stakeholder_enums::Quadrant>,
     /// The quadrant after.
     pub to: crate::domain::stakeholder_enums::Quadrant,
 }
