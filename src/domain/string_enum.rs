@@ -29,5 +29,11 @@ macro_rules! string_enum {
                 [$($text),+].join(", ")
             }
         }
+
+        impl From<$name> for &'static str {
+            fn from(value: $name) -> &'static str {
+                value.as_str()
+            }
+        }
     };
 }

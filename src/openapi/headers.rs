@@ -208,3 +208,39 @@ pub fn uuid_ids(doc: &mut Value) {
         }
     }
 }
+
+/// The enum values a parameter schema names (through `$ref`, or a nullable `oneOf`).
+fn enum_values(doc: &Value, schema: &Value) -> Option<Vec<String>> {
+    if let Some(name) = schema["$ref"].as_str().and_then(|r| r.rsplit('/').next()) {
+        return enum_values(doc, &doc["components"]["schemas"][name]);
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        return Some(values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect());
+    }
+    schema["oneOf"].as_array()?.iter().find_map(|part| enum_values(doc, part))
+}
+
+/// Enumerated filters of every GET take a comma list (`status=open,planned`), and `ids=`
+/// a comma list of UUIDs: both are strings with the pattern the server checks.
+pub fn comma_lists(doc: &mut Value) {
+    let snapshot = doc.clone();
+    let uuid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+    for item in doc["paths"].as_object_mut().into_iter().flatten().map(|(_, i)| i) {
+        let Some(op) = item.get_mut("get") else { continue };
+        for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
+            if p["in"] != "query" || p["name"] == "format" {
+                continue;
+            }
+            if p["name"] == "ids" {
+                p["schema"] = json!({"type": "string", "pattern": format!("^{uuid}(,{uuid}){{0,499}}$")});
+                continue;
+            }
+            let Some(values) = enum_values(&snapshot, &p["schema"]) else { continue };
+            let one = values.join("|");
+            p["schema"] = json!({"type": "string", "pattern": format!("^({one})(,({one}))*$")});
+            let said = p["description"].as_str().unwrap_or_default().to_string();
+            p["description"] =
+                json!(format!("{said} Comma list of: {}.", values.join(", ")).trim().to_string());
+        }
+    }
+}

@@ -154,6 +154,7 @@ fn refine(doc: OpenApi) -> serde_json::Value {
     walk(&mut value);
     bodies::shape(&mut value);
     headers::uuid_ids(&mut value);
+    headers::comma_lists(&mut value);
     headers::field_selection(&mut value);
     headers::declare(&mut value);
     value

@@ -124,12 +124,13 @@ pub async fn list(
     let mut errors = Vec::new();
     let mut filter =
         Filter { include_deleted: super::stakeholders::include_deleted(&params)?, ..Filter::default() };
-    if let Some(status) = params.get("status") {
-        filter.status = AccountStatus::parse(status);
-        if filter.status.is_none() {
-            errors.push(FieldError::new("status", format!("must be one of: {}", AccountStatus::expected())));
-        }
-    }
+    filter.status = super::support::choices(
+        &params,
+        "status",
+        AccountStatus::parse,
+        AccountStatus::expected,
+        &mut errors,
+    );
     if let Some(owner) = params.get("owner") {
         match check_text("owner", owner, 1, 200, TextKind::Line) {
             Ok(()) => filter.owner = Some(owner.clone()),

@@ -143,15 +143,18 @@ pub async fn list(
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    let mut filter = store::Filter::default();
-    if let Some(s) = params.get("status") {
-        filter.status = PointStatus::parse(s);
-        if filter.status.is_none() {
-            errors.push(FieldError::new("status", format!("must be one of: {}", PointStatus::expected())));
-        }
-    }
-    filter.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
-    filter.form_id = super::support::uuid_param(&params, "form_id", &mut errors);
+    let mut filter = store::Filter {
+        status: super::support::choices(
+            &params,
+            "status",
+            PointStatus::parse,
+            PointStatus::expected,
+            &mut errors,
+        ),
+        stakeholder_id: super::support::uuid_param(&params, "stakeholder_id", &mut errors),
+        form_id: super::support::uuid_param(&params, "form_id", &mut errors),
+        ..Default::default()
+    };
     if let Some(p) = params.get("period") {
         match crate::domain::period::Period::parse(p) {
             Some(p) => filter.period = Some(p.to_string()),

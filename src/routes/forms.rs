@@ -166,12 +166,12 @@ pub async fn list(
     state: web::Data<AppState>,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
-    let status = match params.get("status") {
-        Some(s) => Some(
-            FormStatus::parse(s).ok_or_else(|| ApiError::invalid("status", "must be open or archived"))?,
-        ),
-        None => None,
-    };
+    let mut errors = Vec::new();
+    let status =
+        super::support::choices(&params, "status", FormStatus::parse, FormStatus::expected, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
     let page = IdPage::from_params(&params, &state.cursors)?;
     let query = page.clone();
     let items = service::list(&state.pool, auth, status, query.after.clone(), query.fetch()).await?;

@@ -116,12 +116,13 @@ pub async fn list(
         stakeholder_id: super::support::uuid_param(&params, "stakeholder_id", &mut errors),
         ..Default::default()
     };
-    if let Some(v) = params.get("kind") {
-        filter.kind = InteractionKind::parse(v);
-        if filter.kind.is_none() {
-            errors.push(FieldError::new("kind", format!("must be one of: {}", InteractionKind::expected())));
-        }
-    }
+    filter.kind = super::support::choices(
+        &params,
+        "kind",
+        InteractionKind::parse,
+        InteractionKind::expected,
+        &mut errors,
+    );
     filter.from = timestamp(&params, "from", &mut errors);
     filter.to = timestamp(&params, "to", &mut errors);
     let limit = pagination::limit(params.get("limit").map(String::as_str))?;

@@ -14,7 +14,7 @@ use crate::auth::Auth;
 use crate::domain::cadence::{Cadence, PlanStatus};
 use crate::domain::engagement::{Channel, Plan, Priority};
 use crate::domain::fields::{check_text, TextKind};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::pagination::IdPage;
 use crate::service::plans as service;
 use crate::state::AppState;
@@ -110,12 +110,8 @@ pub async fn list(
             Err(e) => errors.push(e),
         }
     }
-    if let Some(v) = params.get("status") {
-        filter.status = PlanStatus::parse(v);
-        if filter.status.is_none() {
-            errors.push(FieldError::new("status", format!("must be one of: {}", PlanStatus::expected())));
-        }
-    }
+    filter.status =
+        super::support::choices(&params, "status", PlanStatus::parse, PlanStatus::expected, &mut errors);
     let page = IdPage::from_params(&params, &state.cursors)?;
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));

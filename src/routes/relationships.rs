@@ -114,15 +114,13 @@ pub async fn list(
     let mut scope = Scope::default();
     let mut errors = Vec::new();
     scope.stakeholder_id = super::support::uuid_param(&params, "stakeholder_id", &mut errors);
-    if let Some(kind) = params.get("kind") {
-        match RelationshipKind::parse(kind) {
-            Some(kind) => scope.kind = Some(kind),
-            None => errors.push(crate::error::FieldError::new(
-                "kind",
-                format!("must be one of: {}", RelationshipKind::expected()),
-            )),
-        }
-    }
+    scope.kind = super::support::choices(
+        &params,
+        "kind",
+        RelationshipKind::parse,
+        RelationshipKind::expected,
+        &mut errors,
+    );
     scope.include_deleted = super::stakeholders::include_deleted(&params)?;
     let page = IdPage::from_params(&params, &state.cursors)?;
     let query = page.clone();

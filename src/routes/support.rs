@@ -55,3 +55,47 @@ pub fn uuid_param(
         .ok()
         .flatten()
 }
+
+/// An enumerated filter as a comma list (`status=open,planned`): every value it names,
+/// or an empty list when absent; a bad value is one 422 entry naming the parameter.
+pub fn choices<E>(
+    params: &std::collections::HashMap<String, String>,
+    key: &str,
+    parse: fn(&str) -> Option<E>,
+    expected: fn() -> String,
+    errors: &mut Vec<crate::error::FieldError>,
+) -> Vec<E> {
+    let Some(raw) = params.get(key) else { return Vec::new() };
+    let parsed: Option<Vec<E>> = raw.split(',').map(|v| parse(v.trim())).collect();
+    match parsed {
+        Some(values) if !values.is_empty() => values,
+        _ => {
+            errors
+                .push(crate::error::FieldError::new(key, format!("must be a comma list of: {}", expected())));
+            Vec::new()
+        }
+    }
+}
+
+/// The most ids one `ids=` may name.
+pub const MAX_IDS: usize = 500;
+
+/// `ids=<uuid>,<uuid>,…`: the records to fetch by id (at most 500), or empty when absent.
+pub fn ids_param(
+    params: &std::collections::HashMap<String, String>,
+    errors: &mut Vec<crate::error::FieldError>,
+) -> Vec<String> {
+    let Some(raw) = params.get("ids") else { return Vec::new() };
+    let ids: Option<Vec<String>> =
+        raw.split(',').map(|v| uuid::Uuid::parse_str(v.trim()).ok().map(|u| u.to_string())).collect();
+    match ids {
+        Some(ids) if !ids.is_empty() && ids.len() <= MAX_IDS => ids,
+        _ => {
+            errors.push(crate::error::FieldError::new(
+                "ids",
+                format!("must be a comma list of 1 to {MAX_IDS} UUIDs"),
+            ));
+            Vec::new()
+        }
+    }
+}

@@ -55,7 +55,7 @@ pub async fn create(pool: &Pool, form: Form, questions: Vec<Question>) -> Result
 pub async fn list(
     pool: &Pool,
     viewer: Viewer,
-    status: Option<FormStatus>,
+    status: Vec<FormStatus>,
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<Form>, ApiError> {

@@ -72,7 +72,7 @@ pub async fn my_forms(pool: &Pool, viewer: Viewer) -> Result<Vec<MyForm>, ApiErr
         let person = me(conn, &viewer)?;
         let period = Period::current().to_string();
         let mut out = Vec::new();
-        for form in forms::list(conn, &viewer.workspace_id, Some(FormStatus::Open), None, MAX_ITEMS)? {
+        for form in forms::list(conn, &viewer.workspace_id, vec![FormStatus::Open], None, MAX_ITEMS)? {
             if !audience::contains(conn, &viewer.workspace_id, &form.audience, &person.id)? {
                 continue;
             }

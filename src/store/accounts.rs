@@ -136,7 +136,7 @@ pub fn id_by_external_key(
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Only this status.
-    pub status: Option<AccountStatus>,
+    pub status: Vec<AccountStatus>,
     /// Only this owner.
     pub owner: Option<String>,
     /// Include deleted accounts.
@@ -156,8 +156,8 @@ pub fn list(
     if !filter.include_deleted {
         q = q.filter(a::deleted_at.is_null());
     }
-    if let Some(status) = filter.status {
-        q = q.filter(a::status.eq(status.as_str()));
+    if !filter.status.is_empty() {
+        q = q.filter(a::status.eq_any(filter.status.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
     }
     if let Some(owner) = &filter.owner {
         q = q.filter(a::owner.eq(owner.clone()));

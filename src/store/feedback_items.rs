@@ -103,7 +103,7 @@ pub fn save(conn: &mut DbConnection, before: &FeedbackItem, after: &FeedbackItem
 /// Filters of the point list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub status: Option<PointStatus>,
+    pub status: Vec<PointStatus>,
     pub stakeholder_id: Option<String>,
     pub form_id: Option<String>,
     pub period: Option<String>,
@@ -127,8 +127,8 @@ pub fn list(
         .filter(fi::workspace_id.eq(workspace_id.to_string()))
         .filter(fi::stakeholder_id.eq_any(visible))
         .into_boxed();
-    if let Some(v) = filter.status {
-        q = q.filter(fi::status.eq(v.as_str()));
+    if !filter.status.is_empty() {
+        q = q.filter(fi::status.eq_any(filter.status.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
     }
     if let Some(v) = &filter.stakeholder_id {
         q = q.filter(fi::stakeholder_id.eq(v.clone()));

@@ -160,13 +160,13 @@ pub fn questions(
 pub fn list(
     conn: &mut DbConnection,
     workspace_id: &str,
-    status: Option<FormStatus>,
+    status: Vec<FormStatus>,
     after: Option<String>,
     limit: i64,
 ) -> QueryResult<Vec<Form>> {
     let mut q = f::table.filter(f::workspace_id.eq(workspace_id.to_string())).into_boxed();
-    if let Some(status) = status {
-        q = q.filter(f::status.eq(status.as_str()));
+    if !status.is_empty() {
+        q = q.filter(f::status.eq_any(status.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
     }
     if let Some(after) = after {
         q = q.filter(f::id.gt(after));

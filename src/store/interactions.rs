@@ -215,7 +215,7 @@ pub fn save(conn: &mut DbConnection, before: &Interaction, after: &Interaction) 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub stakeholder_id: Option<String>,
-    pub kind: Option<InteractionKind>,
+    pub kind: Vec<InteractionKind>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
 }
@@ -251,8 +251,8 @@ pub fn list(
             .select(l::interaction_id);
         q = q.filter(i::id.eq_any(linked));
     }
-    if let Some(kind) = filter.kind {
-        q = q.filter(i::kind.eq(kind.as_str()));
+    if !filter.kind.is_empty() {
+        q = q.filter(i::kind.eq_any(filter.kind.iter().map(|k| k.as_str()).collect::<Vec<_>>()));
     }
     if let Some(from) = filter.from {
         q = q.filter(i::occurred_at.ge(from));

@@ -194,7 +194,7 @@ pub fn set_last_contact(
 pub struct Filter {
     pub stakeholder_id: Option<String>,
     pub owner: Option<String>,
-    pub status: Option<PlanStatus>,
+    pub status: Vec<PlanStatus>,
     pub include_deleted: bool,
 }
 
@@ -227,11 +227,17 @@ pub fn list(
         q = q.filter(p::owner.eq(v.clone()));
     }
     let (today, soon) = (iso(today()), iso(today() + chrono::Days::new(DUE_SOON_DAYS)));
-    q = match filter.status {
-        Some(PlanStatus::Overdue) => q.filter(p::next_due_on.lt(today)),
-        Some(PlanStatus::DueSoon) => q.filter(p::next_due_on.ge(today)).filter(p::next_due_on.le(soon)),
-        Some(PlanStatus::OnTrack) => q.filter(p::next_due_on.gt(soon)),
-        None => q,
+    // The statuses split the calendar at today and today + DUE_SOON_DAYS: a set of them
+    // is a union of those ranges.
+    let has = |s: PlanStatus| filter.status.contains(&s);
+    q = match (has(PlanStatus::Overdue), has(PlanStatus::DueSoon), has(PlanStatus::OnTrack)) {
+        (true, false, false) => q.filter(p::next_due_on.lt(today)),
+        (false, true, false) => q.filter(p::next_due_on.ge(today)).filter(p::next_due_on.le(soon)),
+        (false, false, true) => q.filter(p::next_due_on.gt(soon)),
+        (true, true, false) => q.filter(p::next_due_on.le(soon)),
+        (false, true, true) => q.filter(p::next_due_on.ge(today)),
+        (true, false, true) => q.filter(p::next_due_on.lt(today).or(p::next_due_on.gt(soon))),
+        _ => q,
     };
     if let Some(after) = after {
         q = q.filter(p::id.gt(after));

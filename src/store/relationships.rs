@@ -53,7 +53,7 @@ pub struct Scope {
     /// Only edges with this stakeholder at either end.
     pub stakeholder_id: Option<String>,
     /// Only this kind.
-    pub kind: Option<RelationshipKind>,
+    pub kind: Vec<RelationshipKind>,
     /// Only edges with both ends in this account.
     pub account_id: Option<String>,
 }
@@ -86,8 +86,8 @@ fn visible(viewer: &Viewer, scope: &Scope) -> Query {
     if let Some(id) = &scope.stakeholder_id {
         q = q.filter(r::from_id.eq(id.clone()).or(r::to_id.eq(id.clone())));
     }
-    if let Some(kind) = scope.kind {
-        q = q.filter(r::kind.eq(kind.as_str()));
+    if !scope.kind.is_empty() {
+        q = q.filter(r::kind.eq_any(scope.kind.iter().map(|k| k.as_str()).collect::<Vec<_>>()));
     }
     q
 }

@@ -16,15 +16,18 @@ use crate::pagination::SortKey;
 
 diesel::define_sql_function!(fn lower(x: Nullable<Text>) -> Nullable<Text>);
 
-/// Filters of `GET /v1/stakeholders`; `None` means "any".
+/// Filters of `GET /v1/stakeholders`; `None` or an empty list means "any", a list any
+/// of its values.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub group: Option<Group>,
-    pub category: Option<Category>,
-    pub quadrant: Option<Quadrant>,
-    pub stance: Option<Stance>,
-    pub decision_role: Option<DecisionRole>,
-    pub relationship_status: Option<RelationshipStatus>,
+    /// Only these ids (`ids=`).
+    pub ids: Vec<String>,
+    pub group: Vec<Group>,
+    pub category: Vec<Category>,
+    pub quadrant: Vec<Quadrant>,
+    pub stance: Vec<Stance>,
+    pub decision_role: Vec<DecisionRole>,
+    pub relationship_status: Vec<RelationshipStatus>,
     pub account_id: Option<String>,
     pub owner: Option<String>,
     pub tag: Option<String>,
@@ -191,6 +194,11 @@ pub fn sort_value(field: SortField, s: &Stakeholder) -> Value {
     }
 }
 
+/// The stored words of enumerated values.
+fn words<E: Copy + Into<&'static str>>(values: &[E]) -> Vec<&'static str> {
+    values.iter().map(|v| (*v).into()).collect()
+}
+
 fn filtered(viewer: &Viewer, f: &Filter) -> Query {
     let workspace_id = viewer.workspace_id.as_str();
     let mut q =
@@ -203,23 +211,26 @@ fn filtered(viewer: &Viewer, f: &Filter) -> Query {
     if !viewer.sees_confidential() {
         q = q.filter(stakeholders::confidential.eq(false));
     }
-    if let Some(v) = f.group {
-        q = q.filter(stakeholders::stakeholder_group.eq(v.as_str()));
+    if !f.group.is_empty() {
+        q = q.filter(stakeholders::stakeholder_group.eq_any(words(&f.group)));
     }
-    if let Some(v) = f.category {
-        q = q.filter(stakeholders::category.eq(v.as_str()));
+    if !f.category.is_empty() {
+        q = q.filter(stakeholders::category.eq_any(words(&f.category)));
     }
-    if let Some(v) = f.quadrant {
-        q = q.filter(stakeholders::quadrant.eq(v.as_str()));
+    if !f.quadrant.is_empty() {
+        q = q.filter(stakeholders::quadrant.eq_any(words(&f.quadrant)));
     }
-    if let Some(v) = f.stance {
-        q = q.filter(stakeholders::stance.eq(v.as_str()));
+    if !f.stance.is_empty() {
+        q = q.filter(stakeholders::stance.eq_any(words(&f.stance)));
     }
-    if let Some(v) = f.decision_role {
-        q = q.filter(stakeholders::decision_role.eq(v.as_str()));
+    if !f.decision_role.is_empty() {
+        q = q.filter(stakeholders::decision_role.eq_any(words(&f.decision_role)));
     }
-    if let Some(v) = f.relationship_status {
-        q = q.filter(stakeholders::relationship_status.eq(v.as_str()));
+    if !f.relationship_status.is_empty() {
+        q = q.filter(stakeholders::relationship_status.eq_any(words(&f.relationship_status)));
+    }
+    if !f.ids.is_empty() {
+        q = q.filter(stakeholders::id.eq_any(f.ids.clone()));
     }
     if let Some(v) = &f.account_id {
         q = q.filter(stakeholders::account_id.eq(v.clone()));

@@ -11,7 +11,8 @@ use crate::on_both_backends;
 on_both_backends!(
     every_resource_answers_if_none_match,
     query_strings_are_strict,
-    fields_select_what_a_screen_shows
+    fields_select_what_a_screen_shows,
+    comma_lists_and_ids
 );
 
 async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> (String, String) {
@@ -177,4 +178,74 @@ async fn fields_select_what_a_screen_shows(app: TestApp) {
     assert!(problem["detail"].as_str().unwrap().contains("stance"), "{problem}");
     let mine: Value = app.get("/v1/stakeholders?fields=name", &crm).await.json().await.unwrap();
     assert_eq!(mine["items"], json!([{"id": id, "name": "Ann"}]));
+}
+
+async fn comma_lists_and_ids(app: TestApp) {
+    let ws = app.workspace("Acme");
+    let admin = app.token(&ws, Role::Admin);
+    let mut ids = vec![];
+    for (name, stance) in [("Ann", "critic"), ("Bo", "advocate"), ("Cy", "neutral")] {
+        let s = app
+            .create_stakeholder(&admin, json!({"name": name, "group": "external", "stance": stance}))
+            .await;
+        ids.push(s["id"].as_str().unwrap().to_string());
+    }
+    let names = |page: &Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_string()).collect()
+    };
+    let page: Value = app.get("/v1/stakeholders?stance=critic,advocate", &admin).await.json().await.unwrap();
+    assert_eq!(names(&page), ["Ann", "Bo"]);
+    let page: Value =
+        app.get(&format!("/v1/stakeholders?ids={},{}", ids[2], ids[0]), &admin).await.json().await.unwrap();
+    assert_eq!(names(&page), ["Ann", "Cy"]);
+    assert_problem(app.get("/v1/stakeholders?stance=critic,grumpy", &admin).await, 422).await;
+    assert_problem(app.get("/v1/stakeholders?ids=not-a-uuid", &admin).await, 422).await;
+    // Hidden people stay hidden when asked for by id.
+    let secret =
+        app.create_stakeholder(&admin, json!({"name": "Dee", "group": "team", "confidential": true})).await;
+    let viewer = app.token(&ws, Role::Viewer);
+    let page: Value = app
+        .get(&format!("/v1/stakeholders?ids={},{}", secret["id"].as_str().unwrap(), ids[1]), &viewer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(names(&page), ["Bo"]);
+
+    // The same on every enumerated filter.
+    for (summary, status) in [("One", "open"), ("Two", "planned"), ("Three", "done")] {
+        let point: Value = app
+            .post("/v1/feedback-items", &admin, &json!({"stakeholder_id": ids[0], "summary": summary}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if status != "open" {
+            let path = format!("/v1/feedback-items/{}", point["id"].as_str().unwrap());
+            let body = json!({"status": status, "response": "Handled"});
+            assert_eq!(app.patch(&path, &admin, &body).await.status(), 200);
+        }
+    }
+    let points: Value = app.get("/v1/feedback-items?status=open,planned", &admin).await.json().await.unwrap();
+    assert_eq!(points["items"].as_array().unwrap().len(), 2);
+    for (kind, summary) in [("call", "A"), ("meeting", "B"), ("email", "C")] {
+        let body = json!({"stakeholder_ids": [ids[1]], "kind": kind, "occurred_at": "2026-01-06T10:00:00Z", "summary": summary});
+        assert_eq!(app.post("/v1/interactions", &admin, &body).await.status(), 201);
+    }
+    let met: Value = app.get("/v1/interactions?kind=call,meeting", &admin).await.json().await.unwrap();
+    assert_eq!(met["items"].as_array().unwrap().len(), 2);
+    for (to, kind) in [(&ids[1], "conflicts"), (&ids[2], "reports_to")] {
+        let body = json!({"from_id": ids[0], "to_id": to, "kind": kind});
+        assert_eq!(app.post("/v1/relationships", &admin, &body).await.status(), 201);
+    }
+    let links: Value =
+        app.get("/v1/relationships?kind=conflicts,influences", &admin).await.json().await.unwrap();
+    assert_eq!(links["items"].as_array().unwrap().len(), 1);
+    let plans: Value =
+        app.get("/v1/engagement-plans?status=overdue,due_soon,on_track", &admin).await.json().await.unwrap();
+    assert_eq!(plans["items"], json!([]));
+    for path in ["/v1/accounts?status=active,churned", "/v1/forms?status=open,archived"] {
+        assert_eq!(app.get(path, &admin).await.status(), 200, "{path}");
+    }
+    assert_problem(app.get("/v1/interactions?kind=call,", &admin).await, 422).await;
 }

@@ -16,17 +16,19 @@ use crate::store::stakeholder_list::{Filter, SortField};
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ListParams {
-    /// Only this group.
+    /// Only these people (comma list of at most 500 ids).
+    ids: Option<String>,
+    /// Only these groups.
     group: Option<Group>,
-    /// Only this category.
+    /// Only these categories.
     category: Option<Category>,
-    /// Only this quadrant (analysis: 403 for integration tokens).
+    /// Only these quadrants (analysis: 403 for integration tokens).
     quadrant: Option<Quadrant>,
-    /// Only this stance (analysis: 403 for integration tokens).
+    /// Only these stances (analysis: 403 for integration tokens).
     stance: Option<Stance>,
-    /// Only this decision role (analysis: 403 for integration tokens).
+    /// Only these decision roles (analysis: 403 for integration tokens).
     decision_role: Option<DecisionRole>,
-    /// Only this relationship status.
+    /// Only these relationship statuses.
     relationship_status: Option<RelationshipStatus>,
     /// Only stakeholders of this account.
     account_id: Option<String>,
@@ -71,20 +73,7 @@ pub struct ListRequest {
 
 const ANALYSIS_FILTERS: &[&str] = &["quadrant", "stance", "decision_role", "min_influence"];
 
-fn choice<E>(
-    params: &HashMap<String, String>,
-    key: &str,
-    parse: fn(&str) -> Option<E>,
-    expected: fn() -> String,
-    errors: &mut Vec<FieldError>,
-) -> Option<E> {
-    let raw = params.get(key)?;
-    let parsed = parse(raw);
-    if parsed.is_none() {
-        errors.push(FieldError::new(key, format!("must be one of: {}", expected())));
-    }
-    parsed
-}
+use crate::routes::support::choices as choice;
 
 fn text(params: &HashMap<String, String>, key: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     let raw = params.get(key)?;
@@ -107,6 +96,7 @@ pub fn parse(params: &HashMap<String, String>, role: Role) -> Result<ListRequest
     }
     let mut errors = Vec::new();
     let mut filter = Filter {
+        ids: crate::routes::support::ids_param(params, &mut errors),
         group: choice(params, "group", Group::parse, Group::expected, &mut errors),
         category: choice(params, "category", Category::parse, Category::expected, &mut errors),
         quadrant: choice(params, "quadrant", Quadrant::parse, Quadrant::expected, &mut errors),
