@@ -93,15 +93,20 @@ pub fn declare(doc: &mut Value) {
                 );
             }
             if method == "get" && v1 && single_get(path) {
-                if !has_parameter(op, "If-None-Match") {
-                    add_parameter(
+                let tags = json!({"type": "string", "pattern": super::constraints::ENTITY_TAGS});
+                match op["parameters"]
+                    .as_array_mut()
+                    .and_then(|ps| ps.iter_mut().find(|p| p["name"] == "If-None-Match"))
+                {
+                    Some(given) => given["schema"] = tags,
+                    None => add_parameter(
                         op,
                         request_header(
                             "If-None-Match",
                             "An ETag from an earlier answer: 304 while the resource is at that version",
-                            json!({"type": "string"}),
+                            tags,
                         ),
-                    );
+                    ),
                 }
                 let responses = op["responses"].as_object_mut().expect("responses");
                 responses

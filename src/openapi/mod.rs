@@ -191,31 +191,34 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
 /// Operation ids are handler names, which repeat across resources (`list`, `update`):
 /// made unique as generated clients need, `{tag}_{handler}` where that is unique, else
 /// `{resource}_{handler}` with the resource the path's last literal segment.
-fn unique_operation_ids(doc: &mut OpenApi) {
-    let tagged = |op: &Operation| {
-        let tag = op.tags.as_ref().and_then(|t| t.first()).cloned().unwrap_or_default();
-        format!("{tag}_{}", op.operation_id.as_deref().unwrap_or_default())
-    };
-    let mut uses = std::collections::BTreeMap::<String, usize>::new();
-    for item in doc.paths.paths.values_mut() {
-        for op in operations(item) {
-            *uses.entry(tagged(op)).or_default() += 1;
+/// Operation ids named by resource and verb: the path's resource (and sub-resource), then
+/// the handler's verb, each word once (`webhooks_list`, `stakeholders_history_list`,
+/// `api_keys_revoke`, `calendar_feed`).
+fn operation_id(path: &str, handler: &str) -> String {
+    let words: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != "v1" && !s.starts_with('{'))
+        .map(|s| s.split('.').next().unwrap_or(s).replace('-', "_"))
+        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        // The last word is left out where the verb already says it (`me_my_forms`).
+        let said_by_verb = i > 0 && i + 1 == words.len() && handler.contains(word.as_str());
+        if !said_by_verb && !parts.contains(word) {
+            parts.push(word.clone());
         }
     }
+    if !parts.last().is_some_and(|p| p.ends_with(handler)) {
+        parts.push(handler.to_string());
+    }
+    parts.join("_")
+}
+
+fn unique_operation_ids(doc: &mut OpenApi) {
     let mut seen = std::collections::BTreeSet::new();
     for (path, item) in doc.paths.paths.iter_mut() {
         for op in operations(item) {
-            let handler = op.operation_id.clone().unwrap_or_default();
-            let id = if uses[&tagged(op)] == 1 {
-                tagged(op)
-            } else {
-                let resource = path
-                    .split('/')
-                    .rfind(|s| !s.is_empty() && !s.starts_with('{') && *s != handler)
-                    .unwrap_or_default()
-                    .replace(['-', '.'], "_");
-                format!("{resource}_{handler}")
-            };
+            let id = operation_id(path, op.operation_id.as_deref().unwrap_or_default());
             assert!(seen.insert(id.clone()), "operation id {id} is not unique: rename the handler");
             op.operation_id = Some(id);
         }

@@ -10,7 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse};
 use serde::Deserialize;
 
-use crate::service::conditions::{etag, Precondition};
+use crate::service::conditions::etag;
 
 /// The fields that make a JSON body one versioned resource.
 #[derive(Deserialize)]
@@ -33,12 +33,14 @@ pub async fn etags(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let candidate = may_be_one(&req);
-    let if_none_match = match req.method() == Method::GET {
-        true => req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Precondition::parse),
+    let if_none_match = match req.method() == Method::GET && candidate {
+        true => match super::support::precondition(req.request(), header::IF_NONE_MATCH) {
+            Ok(condition) => condition,
+            Err(e) => {
+                let (request, _) = req.into_parts();
+                return Ok(ServiceResponse::new(request, actix_web::ResponseError::error_response(&e)));
+            }
+        },
         false => None,
     };
     let res = next.call(req).await?.map_into_boxed_body();

@@ -1,7 +1,8 @@
 // What a front-end would write with the generated client: list with filters and
 // pagination, create, patch with If-Match (and see a stale one refused), create a form
-// and submit it. Type-checked by tsc against the generated types, then run against a
-// live service (STAKEMAP_URL, STAKEMAP_TOKEN: a manager's token).
+// and submit it; a CRM connector's upsert, batch and change feed; every dashboard.
+// Type-checked by tsc against the generated types, then run against a live service
+// (STAKEMAP_URL, STAKEMAP_TOKEN: a manager's token).
 import createClient from "openapi-fetch";
 import type { components, paths } from "./generated/api.js";
 
@@ -77,3 +78,39 @@ const again = await api.POST("/v1/forms/{id}/submissions", {
   body: { stakeholder_id: ada.id, answers: { nps: 3 } },
 });
 check(again.response.status === 409, `a second submission for the month is refused (${again.response.status})`);
+check(again.error?.existing_id === sent.data?.id, "the 409 names the existing submission");
+
+// The CRM connector: upsert by key, a batch, then the change feed to its end.
+const upserted = await api.PUT("/v1/stakeholders/by-external-id/{source}/{external_id}", {
+  params: { path: { source: "crm", external_id: "TS-1" } },
+  body: { name: "Dana (ts client)", group: "external" },
+});
+check(upserted.response.status === 201 && upserted.data?.name === "Dana (ts client)", "upsert by CRM key");
+const batch = await api.POST("/v1/stakeholders/batch", {
+  body: { items: [1, 2, 3].map((n) => ({ source: "crm", external_id: `TS-B${n}`, name: `Batch ${n}`, group: "external" as const })) },
+});
+check(batch.data?.results.length === 3, "batch of three, typed results");
+let after: string | undefined;
+let changes = 0;
+for (;;) {
+  const page = await api.GET("/v1/changes", { params: { query: { after, limit: 2 } } });
+  if (!page.data) throw new Error(`changes: ${JSON.stringify(page.error)}`);
+  if (page.data.items.length === 0) break;
+  changes += page.data.items.length;
+  after = page.data.next_cursor ?? after;
+}
+check(changes >= 8, `change feed read to the end (${changes})`);
+
+// Every dashboard into its typed model.
+const summary = await api.GET("/v1/dashboard/summary");
+check((summary.data?.stakeholders.total ?? 0) >= 7, "dashboard summary");
+const matrix = await api.GET("/v1/dashboard/matrix");
+check((matrix.data?.points.length ?? 0) >= 7 && typeof matrix.data?.counts === "object", "dashboard matrix");
+const engagement = await api.GET("/v1/dashboard/engagement");
+check(Array.isArray(engagement.data?.months), "dashboard engagement");
+const advocacy = await api.GET("/v1/dashboard/advocacy");
+check(Array.isArray(advocacy.data?.months), "dashboard advocacy");
+const risks = await api.GET("/v1/dashboard/risks");
+check(typeof risks.data?.influential_critics.total === "number", "dashboard risks");
+const feedback = await api.GET("/v1/dashboard/feedback", { params: { query: { form_id: form.data.id } } });
+check(Array.isArray(feedback.data?.items), "dashboard feedback");
