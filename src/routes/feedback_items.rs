@@ -18,11 +18,21 @@ use crate::service::feedback_items as service;
 use crate::state::AppState;
 use crate::store::feedback_items as store;
 
+/// A point with its person's summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedbackItemRow {
+    /// The point.
+    #[serde(flatten)]
+    pub point: FeedbackItem,
+    /// Who raised it, as the caller may know them.
+    pub stakeholder: crate::service::people::PersonRef,
+}
+
 /// A page of points.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FeedbackItemPage {
     /// Oldest first.
-    pub items: Vec<FeedbackItem>,
+    pub items: Vec<FeedbackItemRow>,
     /// Cursor of the next page; null on the last.
     pub next_cursor: Option<String>,
 }
@@ -166,8 +176,15 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    let viewer = auth.clone();
     let items = service::list(&state.pool, auth, filter, query.after.clone(), query.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
+    let ids = items.iter().map(|p| p.stakeholder_id.clone()).collect();
+    let people = crate::service::people::refs(&state.pool, &viewer, ids).await?;
+    let items = items
+        .into_iter()
+        .map(|point| FeedbackItemRow { stakeholder: people.of(&point.stakeholder_id), point })
+        .collect();
     Ok(HttpResponse::Ok().json(FeedbackItemPage { items, next_cursor }))
 }
 

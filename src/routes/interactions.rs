@@ -21,11 +21,21 @@ use crate::store::interactions as store;
 
 const SORT: &str = "-occurred_at";
 
+/// An interaction with its people's summaries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InteractionRow {
+    /// The interaction.
+    #[serde(flatten)]
+    pub interaction: Interaction,
+    /// Who took part, in `stakeholder_ids` order, as the caller may know them.
+    pub stakeholders: Vec<crate::service::people::PersonRef>,
+}
+
 /// A page of interactions, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InteractionPage {
     /// Newest first.
-    pub items: Vec<Interaction>,
+    pub items: Vec<InteractionRow>,
     /// Cursor of the next (older) page; null on the last.
     pub next_cursor: Option<String>,
 }
@@ -138,6 +148,7 @@ pub async fn list(
         }
         None => None,
     };
+    let viewer = auth.clone();
     let mut items = service::list(&state.pool, auth, filter, before, limit + 1).await?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
@@ -151,6 +162,15 @@ pub async fn list(
     } else {
         None
     };
+    let ids = items.iter().flat_map(|i| i.stakeholder_ids.iter().cloned()).collect();
+    let people = crate::service::people::refs(&state.pool, &viewer, ids).await?;
+    let items = items
+        .into_iter()
+        .map(|i| InteractionRow {
+            stakeholders: i.stakeholder_ids.iter().map(|id| people.of(id)).collect(),
+            interaction: i,
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(InteractionPage { items, next_cursor }))
 }
 

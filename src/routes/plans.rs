@@ -20,11 +20,21 @@ use crate::service::plans as service;
 use crate::state::AppState;
 use crate::store::plans as store;
 
+/// A plan with its person's summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanRow {
+    /// The plan.
+    #[serde(flatten)]
+    pub plan: Plan,
+    /// The person it is with, as the caller may know them.
+    pub stakeholder: crate::service::people::PersonRef,
+}
+
 /// A page of plans.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanPage {
     /// By id.
-    pub items: Vec<Plan>,
+    pub items: Vec<PlanRow>,
     /// Cursor of the next page; null on the last.
     pub next_cursor: Option<String>,
 }
@@ -116,8 +126,19 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    let viewer = auth.clone();
     let items = service::list(&state.pool, auth, filter, page.after.clone(), page.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
+    let people = crate::service::people::refs(
+        &state.pool,
+        &viewer,
+        items.iter().map(|p| p.stakeholder_id.clone()).collect(),
+    )
+    .await?;
+    let items = items
+        .into_iter()
+        .map(|plan| PlanRow { stakeholder: people.of(&plan.stakeholder_id), plan })
+        .collect();
     Ok(HttpResponse::Ok().json(PlanPage { items, next_cursor }))
 }
 

@@ -18,11 +18,23 @@ use crate::service::relationships as service;
 use crate::state::AppState;
 use crate::store::relationships::Scope;
 
+/// A relationship with its ends' summaries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelationshipRow {
+    /// The relationship.
+    #[serde(flatten)]
+    pub relationship: Relationship,
+    /// The `from_id` end, as the caller may know them.
+    pub from: crate::service::people::PersonRef,
+    /// The `to_id` end, as the caller may know them.
+    pub to: crate::service::people::PersonRef,
+}
+
 /// A page of relationships.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RelationshipPage {
     /// This page.
-    pub items: Vec<Relationship>,
+    pub items: Vec<RelationshipRow>,
     /// Cursor of the next page; null on the last.
     pub next_cursor: Option<String>,
 }
@@ -127,8 +139,15 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    let viewer = auth.clone();
     let items = service::list(&state.pool, auth, scope, query.after.clone(), query.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
+    let ids = items.iter().flat_map(|r| [r.from_id.clone(), r.to_id.clone()]).collect();
+    let people = crate::service::people::refs(&state.pool, &viewer, ids).await?;
+    let items = items
+        .into_iter()
+        .map(|r| RelationshipRow { from: people.of(&r.from_id), to: people.of(&r.to_id), relationship: r })
+        .collect();
     Ok(HttpResponse::Ok().json(RelationshipPage { items, next_cursor }))
 }
 

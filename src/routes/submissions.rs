@@ -19,11 +19,21 @@ use crate::service::submissions as service;
 use crate::state::AppState;
 use crate::store::submissions as store;
 
+/// A submission with its person's summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionRow {
+    /// The submission.
+    #[serde(flatten)]
+    pub submission: Submission,
+    /// Whose answers these are, as the caller may know them.
+    pub stakeholder: crate::service::people::PersonRef,
+}
+
 /// A page of submissions.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubmissionPage {
     /// Oldest first.
-    pub items: Vec<Submission>,
+    pub items: Vec<SubmissionRow>,
     /// Cursor of the next page; null on the last.
     pub next_cursor: Option<String>,
 }
@@ -218,9 +228,15 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    let viewer = auth.clone();
     let items = service::list(&state.pool, auth, filter, query.after.clone(), query.fetch()).await?;
     let (items, next_cursor) = page.finish(items, &state.cursors, |x| &x.id);
-    let items = items.into_iter().map(|x| x.shown(internal)).collect();
+    let ids = items.iter().map(|s| s.stakeholder_id.clone()).collect();
+    let people = crate::service::people::refs(&state.pool, &viewer, ids).await?;
+    let items = items
+        .into_iter()
+        .map(|x| SubmissionRow { stakeholder: people.of(&x.stakeholder_id), submission: x.shown(internal) })
+        .collect();
     Ok(HttpResponse::Ok().json(SubmissionPage { items, next_cursor }))
 }
 

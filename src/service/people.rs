@@ -47,3 +47,48 @@ pub async fn history(
 pub async fn approach_rows(pool: &Pool, viewer: Viewer) -> Result<Vec<ApproachRow>, ApiError> {
     run(pool, move |conn| Ok(crate::store::stakeholders::approach_rows(conn, &viewer)?)).await
 }
+
+/// A person a record points at, as the caller may know them: `{id, name}`, or
+/// `{id: null, name: null, hidden: true}` for someone the caller may not see.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PersonRef {
+    /// Stakeholder id (null when hidden).
+    #[schema(format = Uuid)]
+    pub id: Option<String>,
+    /// Name (null when hidden).
+    pub name: Option<String>,
+    /// Present and true only for a person the caller may not see.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
+
+impl PersonRef {
+    fn hidden() -> Self {
+        PersonRef { id: None, name: None, hidden: true }
+    }
+}
+
+/// Summaries of the people these records point at, one query for a whole page.
+#[derive(Debug, Default)]
+pub struct PersonRefs(std::collections::HashMap<String, Option<String>>);
+
+impl PersonRefs {
+    /// The summary of one person (hidden when unknown or not visible).
+    pub fn of(&self, id: &str) -> PersonRef {
+        match self.0.get(id) {
+            Some(Some(name)) => {
+                PersonRef { id: Some(id.to_string()), name: Some(name.clone()), hidden: false }
+            }
+            _ => PersonRef::hidden(),
+        }
+    }
+}
+
+/// Summaries of these people as `viewer` may know them.
+pub async fn refs(pool: &Pool, viewer: &Viewer, ids: Vec<String>) -> Result<PersonRefs, ApiError> {
+    if ids.is_empty() {
+        return Ok(PersonRefs::default());
+    }
+    let viewer = viewer.clone();
+    run(pool, move |conn| Ok(PersonRefs(crate::store::stakeholders::summaries(conn, &viewer, &ids)?))).await
+}

@@ -163,6 +163,29 @@ pub fn names(
     Ok(rows.into_iter().collect())
 }
 
+/// Name and visibility of these people as `viewer` may know them: a person the viewer may
+/// not see is in the answer as hidden, never with their name.
+pub fn summaries(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, Option<String>>> {
+    let rows: Vec<(String, String, bool)> = stakeholders::table
+        .filter(stakeholders::workspace_id.eq(viewer.workspace_id.as_str()))
+        .filter(stakeholders::id.eq_any(ids))
+        .select((stakeholders::id, stakeholders::name, stakeholders::confidential))
+        .load(conn)?;
+    let own = |id: &str| viewer.own_only().is_none_or(|me| me == id);
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, confidential)| {
+            let visible = (!confidential || viewer.sees_confidential()) && own(&id);
+            let name = visible.then_some(name);
+            (id, name)
+        })
+        .collect())
+}
+
 /// What the approach order needs of each live person the viewer may see.
 #[derive(Debug, Clone, Queryable)]
 pub struct ApproachRow {

@@ -12,7 +12,8 @@ on_both_backends!(
     every_resource_answers_if_none_match,
     query_strings_are_strict,
     fields_select_what_a_screen_shows,
-    comma_lists_and_ids
+    comma_lists_and_ids,
+    rows_carry_their_people
 );
 
 async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> (String, String) {
@@ -248,4 +249,39 @@ async fn comma_lists_and_ids(app: TestApp) {
         assert_eq!(app.get(path, &admin).await.status(), 200, "{path}");
     }
     assert_problem(app.get("/v1/interactions?kind=call,", &admin).await, 422).await;
+}
+
+async fn rows_carry_their_people(app: TestApp) {
+    let ws = app.workspace("Acme");
+    let admin = app.token(&ws, Role::Admin);
+    let ann = app.create_stakeholder(&admin, json!({"name": "Ann", "group": "external"})).await;
+    let dee =
+        app.create_stakeholder(&admin, json!({"name": "Dee", "group": "team", "confidential": true})).await;
+    let (ann, dee) = (ann["id"].as_str().unwrap(), dee["id"].as_str().unwrap());
+    let plan = json!({"stakeholder_id": ann, "channel": "call", "cadence": "weekly"});
+    assert_eq!(app.post("/v1/engagement-plans", &admin, &plan).await.status(), 201);
+    let point = json!({"stakeholder_id": ann, "summary": "Faster"});
+    assert_eq!(app.post("/v1/feedback-items", &admin, &point).await.status(), 201);
+    let met = json!({"stakeholder_ids": [ann, dee], "kind": "meeting", "occurred_at": "2026-01-06T10:00:00Z", "summary": "Met"});
+    assert_eq!(app.post("/v1/interactions", &admin, &met).await.status(), 201);
+    let link = json!({"from_id": ann, "to_id": dee, "kind": "reports_to"});
+    assert_eq!(app.post("/v1/relationships", &admin, &link).await.status(), 201);
+    let ann_ref = json!({"id": ann, "name": "Ann"});
+    for path in ["/v1/engagement-plans", "/v1/feedback-items"] {
+        let page: Value = app.get(path, &admin).await.json().await.unwrap();
+        assert_eq!(page["items"][0]["stakeholder"], ann_ref, "{path}");
+    }
+    let page: Value = app.get("/v1/interactions", &admin).await.json().await.unwrap();
+    assert_eq!(page["items"][0]["stakeholders"], json!([ann_ref, {"id": dee, "name": "Dee"}]));
+    let page: Value = app.get("/v1/relationships", &admin).await.json().await.unwrap();
+    assert_eq!(
+        (&page["items"][0]["from"]["name"], &page["items"][0]["to"]["name"]),
+        (&json!("Ann"), &json!("Dee"))
+    );
+    // A viewer sees nothing tied to the confidential person, summaries included.
+    let viewer = app.token(&ws, Role::Viewer);
+    for path in ["/v1/interactions", "/v1/relationships", "/v1/engagement-plans", "/v1/feedback-items"] {
+        let text = app.get(path, &viewer).await.text().await.unwrap();
+        assert!(!text.contains("Dee") && !text.contains(dee), "{path}: {text}");
+    }
 }
