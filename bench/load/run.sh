@@ -56,7 +56,11 @@ print(f"{name:<16} {float(rps):>10,.0f} {lat.get('50','?'):>9} {lat.get('99','?'
 PY
 }
 load "get by id" "$base/v1/stakeholders/$id"
-load "filtered list" "$base/v1/stakeholders?group=external&stance=critic&min_influence=3&limit=20"
+list="$base/v1/stakeholders?group=external&stance=critic&min_influence=3&limit=20"
+table="$list&fields=name,group,quadrant,stance,owner,updated_at"
+load "filtered list" "$list"
+load "list, 6 fields" "$table"
+echo "bytes per list page: $(curl -s -H "$auth" "$list" | wc -c) whole records, $(curl -s -H "$auth" "$table" | wc -c) with fields="
 load "create" -s bench/load/create.lua "$base"
 load "dashboard" "$base/v1/dashboard/summary"
 echo "peak RSS: $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$pid/status)"

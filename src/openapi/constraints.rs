@@ -19,8 +19,9 @@ pub const TEXT: &str = r"^[^\x00-\x08\x0B-\x1F\x7F-\x9F]*$";
 /// A month, `YYYY-MM`, of the years `Period` accepts (2000–2999).
 pub const MONTH: &str = r"^2[0-9]{3}-(0[1-9]|1[0-2])$";
 /// Entity tags as the service reads them: visible ASCII with at least one tag between
-/// the commas (quotes optional, `*` for any).
-pub const ENTITY_TAGS: &str = r"^[\t -~]*[!-+\--~][\t -~]*$";
+/// the commas (quotes optional, `*` for any). An empty header never reaches the service
+/// (the HTTP layer drops it), so empty means none.
+pub const ENTITY_TAGS: &str = r"^$|^[\t -~]*[!-+\--~][\t -~]*$";
 
 /// Characters a CRM key part may hold: no control characters, `/` or `\`.
 const KEY_CHAR: &str = r"[^/\\\x00-\x1F\x7F-\x9F]";
