@@ -107,7 +107,8 @@ pub async fn get(
 
 /// Accounts by name.
 #[utoipa::path(tag = "accounts",
-    params(("status" = Option<AccountStatus>, Query, description = "Only this status"),
+    params(("ids" = Option<String>, Query, description = "Only these records: a comma list of at most 500 ids"),
+           ("status" = Option<AccountStatus>, Query, description = "Only this status"),
            ("owner" = Option<String>, Query, description = "Only this owner"),
            ("include_deleted" = Option<bool>, Query, description = "Also deleted accounts"),
            ("sort" = Option<String>, Query, pattern = "^name$", description = "Only `name` (the default) is supported"),
@@ -124,6 +125,7 @@ pub async fn list(
     let mut errors = Vec::new();
     let mut filter =
         Filter { include_deleted: super::stakeholders::include_deleted(&params)?, ..Filter::default() };
+    filter.ids = super::support::ids_param(&params, &mut errors);
     filter.status = super::support::choices(
         &params,
         "status",

@@ -138,7 +138,8 @@ pub async fn update(
 
 /// Points, oldest first.
 #[utoipa::path(tag = "feedback",
-    params(("status" = Option<PointStatus>, Query, description = "Only this status"),
+    params(("ids" = Option<String>, Query, description = "Only these records: a comma list of at most 500 ids"),
+           ("status" = Option<PointStatus>, Query, description = "Only this status"),
            ("stakeholder_id" = Option<String>, Query, description = "Only this stakeholder's"),
            ("form_id" = Option<String>, Query, description = "Only points from this form's submissions"),
            ("period" = Option<String>, Query, description = "Only points from this month's submissions"),
@@ -154,6 +155,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
     let mut filter = store::Filter {
+        ids: super::support::ids_param(&params, &mut errors),
         status: super::support::choices(
             &params,
             "status",

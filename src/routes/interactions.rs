@@ -108,7 +108,8 @@ fn timestamp(
 
 /// Interactions, newest first.
 #[utoipa::path(tag = "engagement",
-    params(("stakeholder_id" = Option<String>, Query, description = "Only those involving this stakeholder"),
+    params(("ids" = Option<String>, Query, description = "Only these records: a comma list of at most 500 ids"),
+           ("stakeholder_id" = Option<String>, Query, description = "Only those involving this stakeholder"),
            ("kind" = Option<InteractionKind>, Query, description = "Only this kind"),
            ("from" = Option<String>, Query, format = DateTime, description = "occurred_at at or after (RFC 3339)"),
            ("to" = Option<String>, Query, format = DateTime, description = "occurred_at before (RFC 3339)"),
@@ -126,6 +127,7 @@ pub async fn list(
         stakeholder_id: super::support::uuid_param(&params, "stakeholder_id", &mut errors),
         ..Default::default()
     };
+    filter.ids = super::support::ids_param(&params, &mut errors);
     filter.kind = super::support::choices(
         &params,
         "kind",

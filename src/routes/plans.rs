@@ -95,7 +95,8 @@ pub async fn get(
 
 /// Plans by id, with derived last contact, next due date and status.
 #[utoipa::path(tag = "engagement",
-    params(("stakeholder_id" = Option<String>, Query, description = "Only this stakeholder's"),
+    params(("ids" = Option<String>, Query, description = "Only these records: a comma list of at most 500 ids"),
+           ("stakeholder_id" = Option<String>, Query, description = "Only this stakeholder's"),
            ("owner" = Option<String>, Query, description = "Only this owner's"),
            ("status" = Option<PlanStatus>, Query, description = "on_track, due_soon or overdue (as of today, UTC)"),
            ("include_deleted" = Option<bool>, Query, description = "Also deleted plans"),
@@ -112,6 +113,7 @@ pub async fn list(
     let mut filter = store::Filter {
         include_deleted: super::stakeholders::include_deleted(&params)?,
         stakeholder_id: super::support::uuid_param(&params, "stakeholder_id", &mut errors),
+        ids: super::support::ids_param(&params, &mut errors),
         ..Default::default()
     };
     if let Some(v) = params.get("owner") {

@@ -190,7 +190,8 @@ pub async fn get(
 
 /// Submissions, oldest first (a stakeholder token sees only its own).
 #[utoipa::path(tag = "feedback",
-    params(("form_id" = Option<String>, Query, description = "Only this form"),
+    params(("ids" = Option<String>, Query, description = "Only these records: a comma list of at most 500 ids"),
+           ("form_id" = Option<String>, Query, description = "Only this form"),
            ("period" = Option<String>, Query, description = "Only this month, YYYY-MM"),
            ("stakeholder_id" = Option<String>, Query, description = "Only this stakeholder"),
            ("limit" = Option<i64>, Query, description = "Default 50, above 500 clamped"),
@@ -206,6 +207,7 @@ pub async fn list(
     let internal = auth.sees_internal_actors();
     let mut errors = Vec::new();
     let mut filter = store::Filter {
+        ids: super::support::ids_param(&params, &mut errors),
         stakeholder_id: super::support::uuid_param(&params, "stakeholder_id", &mut errors),
         form_id: super::support::uuid_param(&params, "form_id", &mut errors),
         ..Default::default()

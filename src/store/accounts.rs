@@ -135,6 +135,8 @@ pub fn id_by_external_key(
 /// Filters of the account list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// Only these ids (`ids=`).
+    pub ids: Vec<String>,
     /// Only this status.
     pub status: Vec<AccountStatus>,
     /// Only this owner.
@@ -155,6 +157,9 @@ pub fn list(
         a::table.filter(a::workspace_id.eq(workspace_id.to_string())).into_boxed();
     if !filter.include_deleted {
         q = q.filter(a::deleted_at.is_null());
+    }
+    if !filter.ids.is_empty() {
+        q = q.filter(a::id.eq_any(filter.ids.clone()));
     }
     if !filter.status.is_empty() {
         q = q.filter(a::status.eq_any(filter.status.iter().map(|s| s.as_str()).collect::<Vec<_>>()));

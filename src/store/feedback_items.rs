@@ -103,6 +103,8 @@ pub fn save(conn: &mut DbConnection, before: &FeedbackItem, after: &FeedbackItem
 /// Filters of the point list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// Only these ids (`ids=`).
+    pub ids: Vec<String>,
     pub status: Vec<PointStatus>,
     pub stakeholder_id: Option<String>,
     pub form_id: Option<String>,
@@ -127,6 +129,9 @@ pub fn list(
         .filter(fi::workspace_id.eq(workspace_id.to_string()))
         .filter(fi::stakeholder_id.eq_any(visible))
         .into_boxed();
+    if !filter.ids.is_empty() {
+        q = q.filter(fi::id.eq_any(filter.ids.clone()));
+    }
     if !filter.status.is_empty() {
         q = q.filter(fi::status.eq_any(filter.status.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
     }

@@ -214,6 +214,8 @@ pub fn save(conn: &mut DbConnection, before: &Interaction, after: &Interaction) 
 /// Filters of the interaction list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// Only these ids (`ids=`).
+    pub ids: Vec<String>,
     pub stakeholder_id: Option<String>,
     pub kind: Vec<InteractionKind>,
     pub from: Option<NaiveDateTime>,
@@ -243,6 +245,9 @@ pub fn list(
             .filter(l::stakeholder_id.eq_any(secret))
             .select(l::interaction_id);
         q = q.filter(diesel::dsl::not(i::id.eq_any(touching)));
+    }
+    if !filter.ids.is_empty() {
+        q = q.filter(i::id.eq_any(filter.ids.clone()));
     }
     if let Some(sid) = &filter.stakeholder_id {
         let linked = l::table

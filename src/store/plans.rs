@@ -192,6 +192,8 @@ pub fn set_last_contact(
 /// Filters of the plan list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// Only these ids (`ids=`).
+    pub ids: Vec<String>,
     pub stakeholder_id: Option<String>,
     pub owner: Option<String>,
     pub status: Vec<PlanStatus>,
@@ -219,6 +221,9 @@ pub fn list(
         .into_boxed();
     if !filter.include_deleted {
         q = q.filter(p::deleted_at.is_null());
+    }
+    if !filter.ids.is_empty() {
+        q = q.filter(p::id.eq_any(filter.ids.clone()));
     }
     if let Some(v) = &filter.stakeholder_id {
         q = q.filter(p::stakeholder_id.eq(v.clone()));

@@ -120,6 +120,8 @@ pub fn existing(
 /// Filters of the submission list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// Only these ids (`ids=`).
+    pub ids: Vec<String>,
     pub form_id: Option<String>,
     pub period: Option<String>,
     pub stakeholder_id: Option<String>,
@@ -143,6 +145,9 @@ pub fn list(
         .filter(sub::workspace_id.eq(workspace_id.to_string()))
         .filter(sub::stakeholder_id.eq_any(visible))
         .into_boxed();
+    if !filter.ids.is_empty() {
+        q = q.filter(sub::id.eq_any(filter.ids.clone()));
+    }
     if let Some(v) = &filter.form_id {
         q = q.filter(sub::form_id.eq(v.clone()));
     }

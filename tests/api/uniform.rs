@@ -249,6 +249,35 @@ async fn comma_lists_and_ids(app: TestApp) {
         assert_eq!(app.get(path, &admin).await.status(), 200, "{path}");
     }
     assert_problem(app.get("/v1/interactions?kind=call,", &admin).await, 422).await;
+
+    // ids= on every collection of records people point at.
+    let plan = json!({"stakeholder_id": ids[0], "channel": "call", "cadence": "weekly"});
+    assert_eq!(app.post("/v1/engagement-plans", &admin, &plan).await.status(), 201);
+    for path in
+        ["/v1/feedback-items", "/v1/interactions", "/v1/accounts", "/v1/engagement-plans", "/v1/submissions"]
+    {
+        if path == "/v1/accounts" {
+            for name in ["Globex", "Initech"] {
+                assert_eq!(app.post(path, &admin, &json!({"name": name})).await.status(), 201);
+            }
+        }
+        let all: Value = app.get(path, &admin).await.json().await.unwrap();
+        assert!(all["items"].is_array(), "{path}: {all}");
+        assert_problem(app.get(&format!("{path}?ids=nope"), &admin).await, 422).await;
+        let ids: Vec<&str> =
+            all["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let some: Value = app
+            .get(&format!("{path}?ids={}", ids.iter().take(1).cloned().collect::<Vec<_>>().join(",")), &admin)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(some["items"].as_array().unwrap().len(), 1, "{path}");
+        assert_eq!(some["items"][0]["id"], ids[0], "{path}");
+    }
 }
 
 async fn rows_carry_their_people(app: TestApp) {
