@@ -217,6 +217,8 @@ pub struct OverduePlan {
     pub plan_id: String,
     /// Whom it is with.
     pub stakeholder_id: String,
+    /// Whom it is with, as the caller may know them.
+    pub stakeholder: super::people::PersonRef,
     /// When it was due (`YYYY-MM-DD`).
     #[schema(format = Date)]
     pub next_due_on: String,
@@ -261,6 +263,8 @@ pub struct StalePoint {
     pub point_id: String,
     /// Who raised it.
     pub stakeholder_id: String,
+    /// Who raised it, as the caller may know them.
+    pub stakeholder: super::people::PersonRef,
     /// What it says.
     pub summary: String,
     /// When it was raised.

@@ -84,6 +84,11 @@ impl PersonRefs {
     }
 }
 
+/// Summaries of these people as `viewer` may know them, inside a unit of work.
+pub fn refs_in(conn: &mut DbConnection, viewer: &Viewer, ids: &[String]) -> Result<PersonRefs, ApiError> {
+    Ok(PersonRefs(crate::store::stakeholders::summaries(conn, viewer, ids)?))
+}
+
 /// Summaries of these people as `viewer` may know them.
 pub async fn refs(pool: &Pool, viewer: &Viewer, ids: Vec<String>) -> Result<PersonRefs, ApiError> {
     if ids.is_empty() {

@@ -39,6 +39,13 @@ pub async fn risks(pool: &Pool, viewer: Viewer) -> Result<Risks, ApiError> {
         let ending = store::contracts_ending(conn, &scope, today, RISK_ITEMS)?;
         let stale =
             store::stale_points(conn, &scope, (now - chrono::Duration::days(30)).naive_utc(), RISK_ITEMS)?;
+        let ids: Vec<String> = overdue
+            .items
+            .iter()
+            .map(|o| o.1.clone())
+            .chain(stale.items.iter().map(|s| s.1.clone()))
+            .collect();
+        let who = super::people::refs_in(conn, &viewer, &ids)?;
         Ok(Risks {
             influential_critics: people(store::influential_critics(
                 conn,
@@ -60,6 +67,7 @@ pub async fn risks(pool: &Pool, viewer: Viewer) -> Result<Risks, ApiError> {
                     .into_iter()
                     .map(|(plan_id, stakeholder_id, next_due_on)| OverduePlan {
                         plan_id,
+                        stakeholder: who.of(&stakeholder_id),
                         stakeholder_id,
                         next_due_on,
                     })
@@ -85,6 +93,7 @@ pub async fn risks(pool: &Pool, viewer: Viewer) -> Result<Risks, ApiError> {
                     .into_iter()
                     .map(|(point_id, stakeholder_id, summary, at)| StalePoint {
                         point_id,
+                        stakeholder: who.of(&stakeholder_id),
                         stakeholder_id,
                         summary,
                         created_at: at.and_utc(),

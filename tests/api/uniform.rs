@@ -307,6 +307,18 @@ async fn rows_carry_their_people(app: TestApp) {
         (&page["items"][0]["from"]["name"], &page["items"][0]["to"]["name"]),
         (&json!("Ann"), &json!("Dee"))
     );
+    // Risk rows too: an overdue plan names its person.
+    {
+        use diesel::prelude::*;
+        use stakemap::db::schema::engagement_plans as p;
+        let mut conn = app.conn();
+        diesel::update(p::table.filter(p::workspace_id.eq(&ws)))
+            .set(p::next_due_on.eq("2020-01-01"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let risks: Value = app.get("/v1/dashboard/risks", &admin).await.json().await.unwrap();
+    assert_eq!(risks["overdue_plans"]["items"][0]["stakeholder"], ann_ref, "{risks}");
     // A viewer sees nothing tied to the confidential person, summaries included.
     let viewer = app.token(&ws, Role::Viewer);
     for path in ["/v1/interactions", "/v1/relationships", "/v1/engagement-plans", "/v1/feedback-items"] {
