@@ -24,5 +24,6 @@ pub mod stakeholder_row;
 pub mod stakeholders;
 pub mod submissions;
 pub mod tallies;
+pub mod webhook_event;
 pub mod webhooks;
 pub mod workspaces;

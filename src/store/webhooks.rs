@@ -77,43 +77,7 @@ pub struct Delivery {
     pub delivered_at: Option<NaiveDateTime>,
 }
 
-crate::string_enum!(
-    /// Where a delivery is.
-    DeliveryStatus { Pending = "pending", Delivered = "delivered", Failed = "failed", Cancelled = "cancelled" }
-);
-
-/// The body of a webhook delivery.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WebhookEvent {
-    /// The delivery id (receivers de-duplicate on it).
-    #[schema(format = Uuid)]
-    pub id: String,
-    /// `<type>.<created|updated|deleted|…>`.
-    pub event: String,
-    /// When the change was committed.
-    pub occurred_at: chrono::DateTime<chrono::Utc>,
-    /// The change's position in the change feed.
-    pub seq: i64,
-    /// What changed.
-    pub data: WebhookEventData,
-}
-
-/// What a webhook event is about.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WebhookEventData {
-    /// The record's type.
-    #[serde(rename = "type")]
-    pub entity_type: crate::store::changes::EntityType,
-    /// The record's id.
-    #[schema(format = Uuid)]
-    pub id: String,
-    /// upsert or delete.
-    pub op: crate::store::changes::FeedOp,
-    /// The record as the integration role sees it (null on delete): the same shape as
-    /// the record's own GET.
-    #[schema(value_type = Option<Object>)]
-    pub record: Option<Value>,
-}
+pub use super::webhook_event::{DeliveryStatus, WebhookEvent, WebhookEventData};
 
 fn as_json<S: serde::Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
     serde_json::from_str::<Value>(text).unwrap_or(Value::Null).serialize(s)
