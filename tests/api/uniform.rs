@@ -281,6 +281,7 @@ async fn comma_lists_and_ids(app: TestApp) {
 }
 
 async fn rows_carry_their_people(app: TestApp) {
+    duplicate_submission_names_the_first(&app).await;
     let ws = app.workspace("Acme");
     let admin = app.token(&ws, Role::Admin);
     let ann = app.create_stakeholder(&admin, json!({"name": "Ann", "group": "external"})).await;
@@ -325,4 +326,23 @@ async fn rows_carry_their_people(app: TestApp) {
         let text = app.get(path, &viewer).await.text().await.unwrap();
         assert!(!text.contains("Dee") && !text.contains(dee), "{path}: {text}");
     }
+}
+
+/// A second submission for the month is 409 naming the first in `existing_id`.
+async fn duplicate_submission_names_the_first(app: &TestApp) {
+    let ws = app.workspace("Forms");
+    let admin = app.token(&ws, Role::Admin);
+    let ann = app.create_stakeholder(&admin, json!({"name": "Ann", "group": "external"})).await;
+    let questions = json!([{"key": "nps", "type": "nps", "label": "Recommend?", "required": true}]);
+    let form: Value = app
+        .post("/v1/forms", &admin, &json!({"title": "Pulse", "questions": questions}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/v1/forms/{}/submissions", form["id"].as_str().unwrap());
+    let body = json!({"stakeholder_id": ann["id"], "answers": {"nps": 9}});
+    let first: Value = app.post(&path, &admin, &body).await.json().await.unwrap();
+    let problem = assert_problem(app.post(&path, &admin, &body).await, 409).await;
+    assert_eq!(problem["existing_id"], first["id"]);
 }

@@ -60,7 +60,9 @@ fn row_to_body(headers: &[String], record: &csv::StringRecord) -> Map<String, Va
 /// bad rows are reported and good rows kept. At most 1000 rows per request.
 #[utoipa::path(tag = "sync",
     params(("mode" = Option<SyncMode>, Query, description = "upsert (default), create_only or update_only")),
-    request_body(content = String, content_type = "text/csv"),
+    request_body(description = "The CSV file (UTF-8, header row); as `text/csv`, or as bytes", content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/octet-stream"))),
     responses((status = 200, body = BatchResult)), security(("bearer" = [])))]
 #[post("/import/stakeholders")]
 pub async fn import(
@@ -76,7 +78,7 @@ pub async fn import(
         None => SyncMode::Upsert,
     };
     let slot = state.heavy.enter(&auth.workspace_id)?;
-    let bytes = read_body(&req, payload, &["text/csv"], BULK_BODY_BYTES).await?;
+    let bytes = read_body(&req, payload, &["text/csv", "application/octet-stream"], BULK_BODY_BYTES).await?;
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes.as_ref());
     let headers: Vec<String> = reader
         .headers()
