@@ -85,6 +85,8 @@ fn sync_bodies(doc: &mut Value) {
         properties.retain(|name, _| !crate::domain::stakeholder::ANALYSIS_FIELDS.contains(&name.as_str()));
     }
     profile["description"] = json!("The profile fields of a stakeholder: sync never writes analysis fields.");
+    // Required on create, so never null (an upsert that creates needs them; null is 422).
+    not_nullable(&mut profile, crate::domain::stakeholder::Stakeholder::REQUIRED);
     doc["components"]["schemas"]["StakeholderSyncInput"] = profile;
     let upsert = &mut doc["paths"]["/v1/stakeholders/by-external-id/{source}/{external_id}"]["put"];
     upsert["requestBody"]["content"]["application/json"]["schema"] =

@@ -60,6 +60,7 @@ pub struct FeedbackItemInput {
 #[allow(dead_code)]
 pub struct FeedbackItemPatch {
     /// New status; done and declined need a response.
+    #[schema(nullable = false)]
     status: Option<PointStatus>,
     /// What was done, or why not (≤ 5000).
     #[schema(max_length = 5000, format = "text")]
