@@ -13,7 +13,9 @@ on_both_backends!(
     query_strings_are_strict,
     fields_select_what_a_screen_shows,
     comma_lists_and_ids,
-    rows_carry_their_people
+    rows_carry_their_people,
+    duplicate_submission_names_the_first,
+    document_nullability_is_the_servers
 );
 
 async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> (String, String) {
@@ -281,7 +283,6 @@ async fn comma_lists_and_ids(app: TestApp) {
 }
 
 async fn rows_carry_their_people(app: TestApp) {
-    duplicate_submission_names_the_first(&app).await;
     let ws = app.workspace("Acme");
     let admin = app.token(&ws, Role::Admin);
     let ann = app.create_stakeholder(&admin, json!({"name": "Ann", "group": "external"})).await;
@@ -329,7 +330,7 @@ async fn rows_carry_their_people(app: TestApp) {
 }
 
 /// A second submission for the month is 409 naming the first in `existing_id`.
-async fn duplicate_submission_names_the_first(app: &TestApp) {
+async fn duplicate_submission_names_the_first(app: TestApp) {
     let ws = app.workspace("Forms");
     let admin = app.token(&ws, Role::Admin);
     let ann = app.create_stakeholder(&admin, json!({"name": "Ann", "group": "external"})).await;
@@ -345,4 +346,34 @@ async fn duplicate_submission_names_the_first(app: &TestApp) {
     let first: Value = app.post(&path, &admin, &body).await.json().await.unwrap();
     let problem = assert_problem(app.post(&path, &admin, &body).await, 409).await;
     assert_eq!(problem["existing_id"], first["id"]);
+}
+
+/// Where the document says a field is never null, the server refuses null (and writes nothing).
+async fn document_nullability_is_the_servers(app: TestApp) {
+    let doc = stakemap::openapi::document();
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["FeedbackItemPatch"]["properties"]["status"]["oneOf"].is_null());
+    assert_eq!(schemas["StakeholderSyncInput"]["properties"]["name"]["type"], "string");
+    let ws = app.workspace("Nulls");
+    let admin = app.token(&ws, Role::Admin);
+    let ann = app.create_stakeholder(&admin, json!({"name": "Ann", "group": "external"})).await;
+    let point: Value = app
+        .post("/v1/feedback-items", &admin, &json!({"stakeholder_id": ann["id"], "summary": "Faster"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/v1/feedback-items/{}", point["id"].as_str().unwrap());
+    let problem = assert_problem(app.patch(&path, &admin, &json!({"status": null})).await, 422).await;
+    assert_eq!(crate::helpers::error_fields(&problem), ["status"]);
+    let unchanged: Value = app.get(&path, &admin).await.json().await.unwrap();
+    assert_eq!(unchanged["version"], point["version"]);
+    let res = app
+        .request(reqwest::Method::PUT, "/v1/stakeholders/by-external-id/crm/N-1", &admin)
+        .json(&json!({"name": null, "group": "team"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(crate::helpers::error_fields(&assert_problem(res, 422).await), ["name"]);
+    assert_eq!(app.stakeholder_rows(&ws), 1, "nothing written");
 }
