@@ -8,6 +8,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, ResponseError};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fallback::RouteTable;
@@ -65,6 +66,57 @@ fn requested(text: &str, known: &[String], viewer: Option<&Viewer>) -> Result<Ve
     Ok(wanted)
 }
 
+/// One JSON object's members, borrowed from the answer without parsing their values.
+type Members<'a> = std::collections::HashMap<&'a str, &'a RawValue>;
+
+fn write_record(out: &mut String, record: &Members, wanted: &[String]) {
+    out.push('{');
+    let mut first = true;
+    for field in wanted {
+        if let Some(value) = record.get(field.as_str()) {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(&serde_json::to_string(field).unwrap_or_default());
+            out.push(':');
+            out.push_str(value.get());
+        }
+    }
+    out.push('}');
+}
+
+/// The trimmed answer, copying the kept values as they are: only the object structure is
+/// parsed, never the values. `None` when the answer is not shaped so (the caller then
+/// takes the slower, general way).
+fn trim_raw(bytes: &[u8], wanted: &[String]) -> Option<String> {
+    let top: Members = serde_json::from_slice(bytes).ok()?;
+    let mut out = String::with_capacity(bytes.len() / 2);
+    let Some(items) = top.get("items") else {
+        write_record(&mut out, &top, wanted);
+        return Some(out);
+    };
+    let records: Vec<Members> = serde_json::from_str(items.get()).ok()?;
+    out.push_str("{\"items\":[");
+    for (i, record) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_record(&mut out, record, wanted);
+    }
+    out.push(']');
+    let mut rest: Vec<(&&str, &&RawValue)> = top.iter().filter(|(k, _)| **k != "items").collect();
+    rest.sort_by_key(|(k, _)| **k);
+    for (key, value) in rest {
+        out.push(',');
+        out.push_str(&serde_json::to_string(key).unwrap_or_default());
+        out.push(':');
+        out.push_str(value.get());
+    }
+    out.push('}');
+    Some(out)
+}
+
 fn keep(record: &mut Value, wanted: &[String]) {
     if let Value::Object(map) = record {
         let kept: Map<String, Value> =
@@ -110,6 +162,11 @@ pub async fn select_fields(
     let (req, response) = res.into_parts();
     let (head, body) = response.into_parts();
     let bytes = to_bytes(body).await.unwrap_or_default();
+    if let Some(trimmed) = trim_raw(&bytes, &wanted) {
+        let mut response = head.set_body(BoxBody::new(trimmed));
+        response.headers_mut().remove(header::CONTENT_LENGTH);
+        return Ok(ServiceResponse::new(req, response));
+    }
     let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
         return Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(bytes))));
     };
@@ -121,4 +178,22 @@ pub async fn select_fields(
     let mut response = head.set_body(BoxBody::new(trimmed));
     response.headers_mut().remove(header::CONTENT_LENGTH);
     Ok(ServiceResponse::new(req, response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_trimming_keeps_values_as_they_are_and_the_page_around_them() {
+        let page =
+            br#"{"items":[{"id":"a","name":"\u00c4\u00e4nis \"x\"","tags":["t"],"n":1}],"next_cursor":null}"#;
+        let wanted = vec!["id".to_string(), "name".to_string(), "missing".to_string()];
+        let trimmed = trim_raw(page, &wanted).unwrap();
+        assert_eq!(trimmed, r#"{"items":[{"id":"a","name":"\u00c4\u00e4nis \"x\""}],"next_cursor":null}"#);
+        let one =
+            trim_raw(br#"{"id":"a","email":"e@x","version":3}"#, &["id".into(), "email".into()]).unwrap();
+        assert_eq!(one, r#"{"id":"a","email":"e@x"}"#);
+        assert!(trim_raw(b"[1,2]", &wanted).is_none());
+    }
 }
