@@ -92,8 +92,11 @@ fn sync_bodies(doc: &mut Value) {
     upsert["requestBody"]["content"]["application/json"]["schema"] =
         json!({"$ref": "#/components/schemas/StakeholderSyncInput"});
     for parameter in upsert["parameters"].as_array_mut().into_iter().flatten() {
-        if parameter["in"] == "header" {
-            parameter["schema"] = json!({"type": "string", "enum": ["*"]});
+        // Only `*` is read (an empty header never reaches the service: it means none).
+        if parameter["in"] == "header"
+            && (parameter["name"] == "If-Match" || parameter["name"] == "If-None-Match")
+        {
+            parameter["schema"] = json!({"type": "string", "pattern": "^\\*?$"});
         }
     }
 }
