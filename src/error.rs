@@ -87,6 +87,18 @@ pub enum ApiError {
     Internal,
 }
 
+/// An error with every cause after it, `: `-separated.
+pub fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 impl ApiError {
     /// 404 for a resource kind.
     pub fn not_found(what: &str) -> Self {
@@ -100,14 +112,7 @@ impl ApiError {
 
     /// Logs an unexpected failure with its whole cause chain and hides it from the client.
     pub fn internal(err: &(dyn std::error::Error + 'static)) -> Self {
-        let mut chain = err.to_string();
-        let mut source = err.source();
-        while let Some(cause) = source {
-            chain.push_str(": ");
-            chain.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        tracing::error!(error = %chain, "internal error");
+        tracing::error!(error = %cause_chain(err), "internal error");
         Self::Internal
     }
 

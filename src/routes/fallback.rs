@@ -105,13 +105,10 @@ pub fn check_query(table: &RouteTable, method: &str, path: &str, query: &str) ->
         return Ok(());
     }
     let Some(known) = table.query_names(method, path) else { return Ok(()) };
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(query)
+        .map_err(|_| ApiError::BadRequest("invalid query string".into()))?;
     let mut seen: Vec<String> = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let raw = pair.split('=').next().unwrap_or_default();
-        let name = match web::Query::<Vec<(String, String)>>::from_query(&format!("{raw}=")) {
-            Ok(q) => q.into_inner().into_iter().next().map(|(k, _)| k).unwrap_or_default(),
-            Err(_) => return Err(ApiError::BadRequest("invalid query string".into())),
-        };
+    for (name, _) in pairs.into_inner() {
         if !known.contains(&name) {
             let expected = match known.is_empty() {
                 true => "this operation takes no query parameters".to_string(),

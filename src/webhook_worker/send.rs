@@ -97,18 +97,7 @@ pub async fn send(client: &reqwest::Client, claimed: &Claimed, config: &WorkerCo
             });
             Outcome { ok: status.is_success(), status: Some(status.as_u16() as i32), error }
         }
-        Err(e) => failed(format!("request failed: {}", chain(&e))),
+        // With its causes: the policy's refusal is a cause of the client's error.
+        Err(e) => failed(format!("request failed: {}", crate::error::cause_chain(&e))),
     }
-}
-
-/// The error with its causes (the policy's refusal is a cause of the client's error).
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
