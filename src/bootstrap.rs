@@ -29,6 +29,10 @@ pub fn prepare(config: &Config) -> Result<Ready, String> {
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }
+    let folded = store::text_keys::backfill(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
+    if folded > 0 {
+        tracing::info!(folded, "search and sort keys filled in");
+    }
     let secret = match &config.jwt_secret {
         Some(secret) => secret.clone(),
         None => {

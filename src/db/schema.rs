@@ -54,6 +54,22 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        name_key -> Text,
+        name_tokens -> Text,
+        search_text -> Text,
+        email_key -> Nullable<Text>,
+        phone_key -> Nullable<Text>,
+        merged_into -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    duplicate_dismissals (workspace_id, a_id, b_id) {
+        workspace_id -> Text,
+        a_id -> Text,
+        b_id -> Text,
+        dismissed_by -> Text,
+        dismissed_at -> Timestamp,
     }
 }
 
@@ -173,6 +189,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        superseded_by -> Nullable<Text>,
     }
 }
 
@@ -271,6 +288,7 @@ diesel::table! {
         entity_id -> Text,
         op -> Text,
         at -> Timestamp,
+        merged_into -> Nullable<Text>,
     }
 }
 
@@ -359,6 +377,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tallies,
     stakeholders,
     stakeholder_tags,
+    duplicate_dismissals,
     accounts,
     contracts,
     relationships,

@@ -30,5 +30,6 @@ pub mod stakeholder_enums;
 mod string_enum;
 pub mod submission;
 pub mod tally;
+pub mod text_fold;
 pub mod versioned;
 pub mod webhook_address;

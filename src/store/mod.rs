@@ -24,6 +24,7 @@ pub mod stakeholder_row;
 pub mod stakeholders;
 pub mod submissions;
 pub mod tallies;
+pub mod text_keys;
 pub mod webhook_event;
 pub mod webhooks;
 pub mod workspaces;

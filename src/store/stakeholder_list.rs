@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Nullable, Text};
+use diesel::sql_types::{Bool, Nullable};
 use serde_json::Value;
 
 use super::stakeholder_row::StakeholderRow;
@@ -12,9 +12,8 @@ use crate::db::schema::{stakeholder_tags, stakeholders};
 use crate::db::{Backend, DbConnection};
 use crate::domain::stakeholder::Stakeholder;
 use crate::domain::stakeholder_enums::*;
+use crate::domain::text_fold;
 use crate::pagination::SortKey;
-
-diesel::define_sql_function!(fn lower(x: Nullable<Text>) -> Nullable<Text>);
 
 /// Filters of `GET /v1/stakeholders`; `None` or an empty list means "any", a list any
 /// of its values.
@@ -31,7 +30,7 @@ pub struct Filter {
     pub account_id: Option<String>,
     pub owner: Option<String>,
     pub tag: Option<String>,
-    /// Case-insensitive substring of name, email or organisation.
+    /// Substring of name, email or organisation after folding (case, accents, spacing).
     pub q: Option<String>,
     pub min_influence: Option<i32>,
     pub updated_since: Option<DateTime<Utc>>,
@@ -71,7 +70,8 @@ pub struct After {
 macro_rules! by_column {
     ($field:expr, $required:ident, $nullable:ident $(, $arg:expr)*) => {
         match $field {
-            SortField::Name => $required!(stakeholders::name, text $(, $arg)*),
+            // The folded name, then the exact name (one stored key, see `text_fold`).
+            SortField::Name => $required!(stakeholders::name_key, text $(, $arg)*),
             SortField::Group => $required!(stakeholders::stakeholder_group, text $(, $arg)*),
             SortField::Stance => $required!(stakeholders::stance, text $(, $arg)*),
             SortField::Quadrant => $required!(stakeholders::quadrant, text $(, $arg)*),
@@ -177,7 +177,7 @@ pub fn sort_value(field: SortField, s: &Stakeholder) -> Value {
     let (p, a) = (&s.profile, &s.analysis);
     let opt = |v: Option<&str>| v.map(Value::from).unwrap_or(Value::Null);
     match field {
-        SortField::Name => Value::from(p.name.as_str()),
+        SortField::Name => Value::from(text_fold::name_sort_key(&p.name)),
         SortField::Email => opt(p.email.as_deref()),
         SortField::Organization => opt(p.organization.as_deref()),
         SortField::Owner => opt(p.owner.as_deref()),
@@ -205,6 +205,9 @@ fn filtered(viewer: &Viewer, f: &Filter) -> Query {
         stakeholders::table.filter(stakeholders::workspace_id.eq(workspace_id.to_string())).into_boxed();
     if !f.include_deleted {
         q = q.filter(stakeholders::deleted_at.is_null());
+    } else {
+        // A merged person is gone, not deleted: only their CRM key lives on.
+        q = q.filter(stakeholders::merged_into.is_null());
     }
     // Only a filter when it excludes someone: an always-true `IN (false, true)` would
     // still steer SQLite's planner away from the filter indexes that carry the sort.
@@ -252,14 +255,9 @@ fn filtered(viewer: &Viewer, f: &Filter) -> Query {
         q = q.filter(stakeholders::id.eq_any(tagged));
     }
     if let Some(text) = &f.q {
-        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
-        q = q.filter(
-            lower(stakeholders::name.nullable())
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(stakeholders::email).like(pattern.clone()).escape('\\'))
-                .or(lower(stakeholders::organization).like(pattern).escape('\\')),
-        );
+        // Folded in Rust on both sides, so both backends match the same people.
+        let pattern = format!("%{}%", escape_like(&text_fold::fold(text)));
+        q = q.filter(stakeholders::search_text.like(pattern).escape('\\'));
     }
     q
 }

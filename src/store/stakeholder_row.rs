@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::stakeholders;
 use crate::domain::stakeholder::{Analysis, Profile, Stakeholder};
 use crate::domain::stakeholder_enums::*;
+use crate::domain::text_fold;
 use crate::time::utc;
 
 /// One `stakeholders` row; lists and maps are JSON text so the schema stays portable.
@@ -48,6 +49,12 @@ pub struct StakeholderRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    // Derived from the fields above on every write (see `domain::text_fold`).
+    pub name_key: String,
+    pub name_tokens: String,
+    pub search_text: String,
+    pub email_key: Option<String>,
+    pub phone_key: Option<String>,
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
@@ -98,6 +105,11 @@ impl From<&Stakeholder> for StakeholderRow {
             created_at: s.created_at.naive_utc(),
             updated_at: s.updated_at.naive_utc(),
             deleted_at: s.deleted_at.map(|t| t.naive_utc()),
+            name_key: text_fold::name_sort_key(&p.name),
+            name_tokens: text_fold::name_tokens(&p.name),
+            search_text: text_fold::search_text(&p.name, p.email.as_deref(), p.organization.as_deref()),
+            email_key: text_fold::email_key(p.email.as_deref()),
+            phone_key: text_fold::phone_key(p.phone.as_deref()),
         }
     }
 }

@@ -36,6 +36,7 @@ mod stakeholders_filters;
 mod startup_config;
 mod sync;
 mod tallies;
+mod unicode_text;
 mod uniform;
 mod visibility;
 mod webhook_policy;

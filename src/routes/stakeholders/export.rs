@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::heavy::HeavySlot;
 use crate::pagination::SortKey;
 use crate::state::AppState;
-use crate::store::stakeholder_list::{After, Filter, SortField};
+use crate::store::stakeholder_list::{sort_value, After, Filter, SortField};
 
 fn text(v: Option<&str>) -> String {
     crate::domain::anonymize_csv::defuse(v.unwrap_or(""))
@@ -48,9 +48,8 @@ pub async fn export(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespon
         if (rows.len() as i64) < PAGE {
             return Some((Ok(bytes), None));
         }
-        let after = rows
-            .last()
-            .map(|s| After { values: vec![Value::from(s.profile.name.clone())], id: s.id.clone() });
+        let after =
+            rows.last().map(|s| After { values: vec![sort_value(SortField::Name, s)], id: s.id.clone() });
         match page(&state, &auth, &slot, after).await {
             Ok(next) => Some((Ok(bytes), Some((state, auth, next, slot)))),
             Err(e) => Some((Err(e), None)),
