@@ -255,6 +255,7 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
                     version: 1,
                     created_at: stakemap::time::now(),
                     updated_at: stakemap::time::now(),
+                    superseded_by: None,
                     nps: Some(nps),
                     workspace_id: ws.to_string(),
                 };

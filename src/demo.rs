@@ -224,6 +224,7 @@ fn feedback(c: &mut DbConnection, ws: &str, ids: &[String]) -> Result<(), ApiErr
                 version: 1,
                 created_at: now,
                 updated_at: now,
+                superseded_by: None,
             };
             store::submissions::insert(c, &submission)?;
             submissions.push((m, person, submission.id));

@@ -26,6 +26,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(format = "uuid")]
     pub existing_id: Option<String>,
+    /// The person a 410 stakeholder was merged into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = "uuid")]
+    pub merged_into: Option<String>,
     /// One entry per invalid field (validation failures only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
@@ -61,6 +65,9 @@ pub enum ApiError {
     /// An `If-Match` / `If-None-Match` precondition did not hold.
     #[error("{0}")]
     PreconditionFailed(String),
+    /// The record is gone for good: merged into the person with this id.
+    #[error("this stakeholder was merged into {0}")]
+    MergedInto(String),
     /// The body did not arrive in time.
     #[error("{0}")]
     RequestTimeout(String),
@@ -125,6 +132,7 @@ impl ApiError {
             Self::MethodNotAllowed(_) => ("method-not-allowed", "Method not allowed"),
             Self::Conflict(_) | Self::ConflictWith(..) => ("conflict", "Conflict"),
             Self::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            Self::MergedInto(_) => ("gone", "Gone"),
             Self::RequestTimeout(_) => ("request-timeout", "Request timeout"),
             Self::PayloadTooLarge(_) => ("payload-too-large", "Payload too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
@@ -158,6 +166,10 @@ impl ApiError {
                 Self::ConflictWith(_, id) => id.clone(),
                 _ => None,
             },
+            merged_into: match self {
+                Self::MergedInto(id) => Some(id.clone()),
+                _ => None,
+            },
             errors: match self {
                 Self::Validation(errors) => Some(errors.clone()),
                 _ => None,
@@ -176,6 +188,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) | Self::ConflictWith(..) => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::MergedInto(_) => StatusCode::GONE,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,

@@ -217,6 +217,29 @@ pub fn scalar_map(
     Ok(map.clone())
 }
 
+/// The required UUID fields of a small body (`{from_id}`, `{a_id, b_id}`), in order: one
+/// error per missing or malformed field and per unknown field.
+pub fn required_ids(body: &Map<String, Value>, names: &[&str]) -> Result<Vec<String>, Vec<FieldError>> {
+    let mut errors: Vec<FieldError> = body
+        .keys()
+        .filter(|k| !names.contains(&k.as_str()))
+        .map(|k| FieldError::new(k, "is not a field of this request"))
+        .collect();
+    let mut ids = Vec::with_capacity(names.len());
+    for name in names {
+        match uuid(name, body.get(*name).unwrap_or(&Value::Null)) {
+            Ok(Some(id)) => ids.push(id),
+            Ok(None) => errors.push(FieldError::new(*name, "is required")),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ids)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

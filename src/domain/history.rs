@@ -6,7 +6,7 @@ use super::stakeholder::{Stakeholder, ANALYSIS_FIELDS};
 
 crate::string_enum!(
     /// What a history entry records.
-    HistoryOp { Create = "create", Update = "update", Delete = "delete", Restore = "restore" }
+    HistoryOp { Create = "create", Update = "update", Delete = "delete", Restore = "restore", Merge = "merge" }
 );
 
 /// Every field of a stakeholder that history tracks, as JSON (the analyst's view, without meta).

@@ -27,6 +27,7 @@ pub mod sequence;
 pub mod signature;
 pub mod stakeholder;
 pub mod stakeholder_enums;
+pub mod stakeholder_merge;
 mod string_enum;
 pub mod submission;
 pub mod tally;

@@ -32,6 +32,10 @@ pub struct Submission {
     pub created_at: DateTime<Utc>,
     /// When last amended.
     pub updated_at: DateTime<Utc>,
+    /// Set when this person was merged into another who had answered the same form and
+    /// period: that answer, kept for the record, no longer counts in reports.
+    #[schema(format = "uuid")]
+    pub superseded_by: Option<String>,
     /// First NPS answer (kept for aggregates).
     #[serde(skip)]
     #[schema(ignore)]

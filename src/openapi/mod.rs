@@ -288,6 +288,9 @@ fn add_problem_responses(path: &str, item: &mut PathItem) {
             add("404", "Not found in the token's workspace (or not visible to its role)");
         }
         add("405", "Method not allowed on this path; `Allow` lists the methods");
+        if path.starts_with("/v1/stakeholders/{id}") && !path.ends_with("/history") {
+            add("410", "The stakeholder was merged into another: `merged_into` names the survivor");
+        }
         if writes_body && !path.ends_with("/restore") {
             add("408", "The request body did not arrive within 10 s of its headers");
             add("413", "Request body too large");

@@ -33,6 +33,10 @@ pub struct ChangeEntry {
     pub op: String,
     /// When it was committed.
     pub at: DateTime<Utc>,
+    /// On the `delete` of a person merged into another: the survivor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = "uuid")]
+    pub merged_into: Option<String>,
 }
 
 /// A page of the feed.
@@ -93,6 +97,7 @@ pub async fn changes(
             id: c.entity_id,
             op: c.op,
             at: c.at.and_utc(),
+            merged_into: c.merged_into,
         })
         .collect();
     Ok(HttpResponse::Ok().json(ChangePage { items, next_cursor, has_more }))

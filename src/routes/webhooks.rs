@@ -100,7 +100,8 @@ pub struct WebhookInput {
 fn all_events() -> Vec<String> {
     let mut names = vec!["*".to_string()];
     for t in EntityType::ALL {
-        names.extend(ChangeKind::ALL.iter().map(|k| format!("{}.{}", t.as_str(), k.as_str())));
+        let kinds = ChangeKind::ALL.iter().filter(|k| k.applies_to(*t));
+        names.extend(kinds.map(|k| format!("{}.{}", t.as_str(), k.as_str())));
     }
     names
 }

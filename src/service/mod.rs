@@ -22,6 +22,7 @@ pub mod plans;
 pub mod relationships;
 pub mod risks;
 pub mod stakeholder_batch;
+pub mod stakeholder_merge;
 pub mod stakeholder_sync;
 pub mod stakeholders;
 pub mod submissions;

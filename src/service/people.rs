@@ -16,10 +16,28 @@ pub fn load_visible(
     id: &str,
     include_deleted: bool,
 ) -> Result<Stakeholder, ApiError> {
-    let found = crate::store::stakeholders::find(conn, &viewer.workspace_id, id)?
-        .filter(|s| include_deleted || s.deleted_at.is_none())
-        .filter(|s| viewer.confidential_values().contains(&s.analysis.confidential));
-    found.ok_or_else(|| ApiError::not_found("stakeholder"))
+    let found = load_visible_or_merged(conn, viewer, id)?;
+    if found.deleted_at.is_some() {
+        // A merged person is gone for good (410 naming the survivor), deleted or not asked for.
+        if let Some(survivor) = crate::store::stakeholders::merged_into(conn, &viewer.workspace_id, id)? {
+            return Err(ApiError::MergedInto(survivor));
+        }
+        if !include_deleted {
+            return Err(ApiError::not_found("stakeholder"));
+        }
+    }
+    Ok(found)
+}
+
+/// A stakeholder the caller may see, deleted or merged away (their history stays readable).
+pub fn load_visible_or_merged(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Stakeholder, ApiError> {
+    crate::store::stakeholders::find(conn, &viewer.workspace_id, id)?
+        .filter(|s| viewer.confidential_values().contains(&s.analysis.confidential))
+        .ok_or_else(|| ApiError::not_found("stakeholder"))
 }
 
 /// A live person the caller may see (404 otherwise).
@@ -37,7 +55,7 @@ pub async fn history(
     limit: i64,
 ) -> Result<Vec<HistoryRow>, ApiError> {
     run(pool, move |conn| {
-        load_visible(conn, &viewer, &id, true)?;
+        load_visible_or_merged(conn, &viewer, &id)?;
         Ok(crate::store::history::list(conn, &viewer.workspace_id, &id, before, limit)?)
     })
     .await

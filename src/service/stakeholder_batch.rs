@@ -110,6 +110,7 @@ fn run_items_in(
                         )),
                         Some(current) => {
                             let mut next = current.clone();
+                            let body = sync::for_holder(body, current, source, external_id);
                             match stakeholder::apply(&mut next, &body, viewer.writes_analysis(), Mode::Patch)
                             {
                                 Err(e) => Plan::Done(Err(e.into())),

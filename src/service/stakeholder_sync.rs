@@ -113,6 +113,7 @@ pub fn upsert(
         Some(KeyHolder::Visible(id)) => {
             let current = load_for_update(conn, viewer, &id)?;
             let mut next = current.clone();
+            let body = for_holder(body, &current, source, external_id);
             stakeholder::apply(&mut next, &body, viewer.writes_analysis(), Mode::Patch)?;
             if next == current {
                 return Ok((current, Outcome::Unchanged));
@@ -127,6 +128,23 @@ pub fn upsert(
         None if mode == SyncMode::UpdateOnly => Err(ApiError::not_found("stakeholder")),
         None => create(conn, viewer, &body).map(|s| (s, Outcome::Created)),
     }
+}
+
+/// The body to apply to the person holding a key. When the key is an alias (a person
+/// merged into this one), the survivor keeps their own key.
+pub fn for_holder(
+    mut body: Map<String, Value>,
+    holder: &Stakeholder,
+    source: &str,
+    external_id: &str,
+) -> Map<String, Value> {
+    let own = holder.profile.source.as_deref() == Some(source)
+        && holder.profile.external_id.as_deref() == Some(external_id);
+    if !own {
+        body.remove("source");
+        body.remove("external_id");
+    }
+    body
 }
 
 /// Creates a stakeholder from a body (a create without a CRM key, or a sync create).

@@ -93,6 +93,7 @@ pub async fn create(
                 version: 1,
                 created_at: now,
                 updated_at: now,
+                superseded_by: None,
             };
             store::insert(c, &submission)?;
             Ok(submission)

@@ -12,9 +12,10 @@ use crate::store::webhooks::{self as store, Delivery, WebhookRow};
 
 fn known_event(name: &str) -> bool {
     name == "*"
-        || name
-            .split_once('.')
-            .is_some_and(|(t, k)| EntityType::parse(t).is_some() && ChangeKind::parse(k).is_some())
+        || name.split_once('.').is_some_and(|(t, k)| match (EntityType::parse(t), ChangeKind::parse(k)) {
+            (Some(t), Some(k)) => k.applies_to(t),
+            _ => false,
+        })
 }
 
 /// The most webhooks one workspace may have.

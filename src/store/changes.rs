@@ -25,16 +25,21 @@ crate::string_enum!(
 
 crate::string_enum!(
     /// What happened, as webhook events name it.
-    ChangeKind { Created = "created", Updated = "updated", Deleted = "deleted" }
+    ChangeKind { Created = "created", Updated = "updated", Deleted = "deleted", Merged = "merged" }
 );
 
 impl ChangeKind {
-    /// The feed's op: deletes are `delete`, everything else `upsert`.
+    /// The feed's op: deletes (and merging away) are `delete`, everything else `upsert`.
     pub fn op(self) -> &'static str {
         match self {
-            ChangeKind::Deleted => "delete",
+            ChangeKind::Deleted | ChangeKind::Merged => "delete",
             _ => "upsert",
         }
+    }
+
+    /// Whether records of this type can have this kind of change (only people merge).
+    pub fn applies_to(self, entity: EntityType) -> bool {
+        self != ChangeKind::Merged || entity == EntityType::Stakeholder
     }
 
     /// Created, updated or deleted, from the deletion times before and after a write.
@@ -57,6 +62,7 @@ pub struct Change {
     pub entity_id: String,
     pub op: String,
     pub at: NaiveDateTime,
+    pub merged_into: Option<String>,
 }
 
 /// Creates a workspace's sequence counter.
@@ -112,6 +118,26 @@ pub fn payload(change: &NewChange, kind: ChangeKind, data: Value) -> (String, Va
     let payload = json!({"event": event, "occurred_at": crate::time::rfc3339(crate::time::utc(change.at)), "seq": change.seq,
         "data": {"type": change.entity_type, "id": change.entity_id, "op": change.op, "record": data}});
     (event, payload)
+}
+
+/// Records that `from` was merged into `into`: a `delete` naming the survivor in the feed,
+/// and a `stakeholder.merged` event (nothing for a confidential person, as for any event).
+pub fn record_merge(
+    conn: &mut DbConnection,
+    from: &crate::domain::stakeholder::Stakeholder,
+    into: &str,
+) -> QueryResult<()> {
+    let workspace_id = from.workspace_id.as_str();
+    let seq = allocate(conn, workspace_id, 1)?;
+    let row = entry(workspace_id, seq, EntityType::Stakeholder, &from.id, ChangeKind::Merged);
+    diesel::insert_into(ch::table).values((&row, ch::merged_into.eq(into))).execute(conn)?;
+    let hooks = super::webhooks::active(conn, workspace_id)?;
+    if hooks.is_empty() || from.analysis.confidential {
+        return Ok(());
+    }
+    let (event, mut body) = payload(&row, ChangeKind::Merged, Value::Null);
+    body["data"]["merged_into"] = Value::from(into);
+    super::webhooks::enqueue(conn, workspace_id, &hooks, &[(event, body)])
 }
 
 /// The feed's op for a person's change that made them hidden (confidential): it reads

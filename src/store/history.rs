@@ -70,3 +70,18 @@ pub fn list(
     }
     q.order((h::at.desc(), h::id.desc())).limit(limit).select(HistoryRow::as_select()).load(conn)
 }
+
+/// Records one side of a merge: the fields that changed plus which person the other was
+/// (`merged_from` on the survivor, `merged_into` on the merged person).
+pub fn record_merge(
+    conn: &mut DbConnection,
+    actor: &str,
+    (before, after): (&Stakeholder, &Stakeholder),
+    (link, other): (&str, &str),
+) -> QueryResult<()> {
+    let mut row = entry(actor, HistoryOp::Merge, Some(before), after);
+    let mut changes: Map<String, Value> = serde_json::from_str(&row.changes).unwrap_or_default();
+    changes.insert(link.to_string(), serde_json::json!({"from": null, "to": other}));
+    row.changes = Value::Object(changes).to_string();
+    diesel::insert_into(h::table).values(&row).execute(conn).map(|_| ())
+}

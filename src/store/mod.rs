@@ -20,6 +20,7 @@ pub mod row_tallies;
 pub mod settings;
 pub mod stakeholder_bulk;
 pub mod stakeholder_list;
+pub mod stakeholder_merge;
 pub mod stakeholder_row;
 pub mod stakeholders;
 pub mod submissions;

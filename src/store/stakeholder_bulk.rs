@@ -47,16 +47,26 @@ pub fn by_keys(
     let mut found = HashMap::new();
     for (source, ids) in by_source {
         for chunk in ids.chunks(CHUNK) {
-            let rows: Vec<StakeholderRow> = s::table
+            let rows: Vec<(StakeholderRow, Option<String>)> = s::table
                 .filter(s::workspace_id.eq(workspace_id))
                 .filter(s::source.eq(source))
                 .filter(s::external_id.eq_any(chunk))
-                .select(StakeholderRow::as_select())
+                .select((StakeholderRow::as_select(), s::merged_into))
                 .load(conn)?;
-            for row in rows {
+            for (row, merged_into) in rows {
                 let key =
                     (row.source.clone().unwrap_or_default(), row.external_id.clone().unwrap_or_default());
-                found.insert(key, Stakeholder::from(row));
+                match merged_into {
+                    // A merged person's key is an alias of the survivor.
+                    Some(survivor) => {
+                        if let Some(s) = super::stakeholders::find(conn, workspace_id, &survivor)? {
+                            found.insert(key, s);
+                        }
+                    }
+                    None => {
+                        found.insert(key, Stakeholder::from(row));
+                    }
+                }
             }
         }
     }

@@ -44,13 +44,29 @@ pub fn lock(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResul
 }
 
 /// Writes `after` over the stored row if that row is still at `before`'s version, with
-/// its history entry; returns false when another writer got there first.
+/// its history entry and change event; returns false when another writer got there first.
 pub fn save(
     conn: &mut DbConnection,
     before: &Stakeholder,
     after: &Stakeholder,
     actor: &str,
 ) -> QueryResult<bool> {
+    if !save_row(conn, before, after)? {
+        return Ok(false);
+    }
+    let op = match (before.deleted_at, after.deleted_at) {
+        (None, Some(_)) => HistoryOp::Delete,
+        (Some(_), None) => HistoryOp::Restore,
+        _ => HistoryOp::Update,
+    };
+    history::record(conn, actor, op, Some(before), after)?;
+    super::changes::record_write(conn, Some(before), after)?;
+    Ok(true)
+}
+
+/// The row part of `save`: the versioned update, tags and dashboard counters, without the
+/// history entry and change event (a merge writes its own).
+pub fn save_row(conn: &mut DbConnection, before: &Stakeholder, after: &Stakeholder) -> QueryResult<bool> {
     let changed = diesel::update(
         stakeholders::table
             .filter(stakeholders::workspace_id.eq(&after.workspace_id))
@@ -73,14 +89,31 @@ pub fn save(
     if planned_key_changes && super::plans::live_count(conn, &after.workspace_id, &after.id)? > 0 {
         super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::planned)?;
     }
-    let op = match (before.deleted_at, after.deleted_at) {
-        (None, Some(_)) => HistoryOp::Delete,
-        (Some(_), None) => HistoryOp::Restore,
-        _ => HistoryOp::Update,
-    };
-    history::record(conn, actor, op, Some(before), after)?;
-    super::changes::record_write(conn, Some(before), after)?;
     Ok(true)
+}
+
+/// The person this one was merged into, if it was.
+pub fn merged_into(conn: &mut DbConnection, workspace_id: &str, id: &str) -> QueryResult<Option<String>> {
+    stakeholders::table
+        .filter(stakeholders::workspace_id.eq(workspace_id))
+        .filter(stakeholders::id.eq(id))
+        .select(stakeholders::merged_into)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// Marks `id` as merged into `into`, and points everyone merged into `id` at `into` too,
+/// so an old CRM key resolves in one step.
+pub fn mark_merged(conn: &mut DbConnection, workspace_id: &str, id: &str, into: &str) -> QueryResult<()> {
+    diesel::update(
+        stakeholders::table
+            .filter(stakeholders::workspace_id.eq(workspace_id))
+            .filter(stakeholders::id.eq(id).or(stakeholders::merged_into.eq(id))),
+    )
+    .set(stakeholders::merged_into.eq(into))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// The id of the stakeholder holding a CRM key, if any.
@@ -115,13 +148,23 @@ pub fn key_holder(
     source: &str,
     external_id: &str,
 ) -> QueryResult<Option<KeyHolder>> {
-    let holder: Option<(String, bool)> = stakeholders::table
+    let holder: Option<(String, bool, Option<String>)> = stakeholders::table
         .filter(stakeholders::workspace_id.eq(&viewer.workspace_id))
         .filter(stakeholders::source.eq(source))
         .filter(stakeholders::external_id.eq(external_id))
-        .select((stakeholders::id, stakeholders::confidential))
+        .select((stakeholders::id, stakeholders::confidential, stakeholders::merged_into))
         .first(conn)
         .optional()?;
+    // A merged person's key is an alias of the person they were merged into.
+    let holder = match holder {
+        Some((_, _, Some(survivor))) => stakeholders::table
+            .filter(stakeholders::workspace_id.eq(&viewer.workspace_id))
+            .filter(stakeholders::id.eq(survivor))
+            .select((stakeholders::id, stakeholders::confidential))
+            .first::<(String, bool)>(conn)
+            .optional()?,
+        other => other.map(|(id, confidential, _)| (id, confidential)),
+    };
     Ok(holder.map(|(id, confidential)| match viewer.confidential_values().contains(&confidential) {
         true => KeyHolder::Visible(id),
         false => KeyHolder::Hidden,

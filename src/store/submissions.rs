@@ -24,6 +24,7 @@ struct Row {
     version: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    superseded_by: Option<String>,
 }
 
 impl From<&Submission> for Row {
@@ -41,6 +42,7 @@ impl From<&Submission> for Row {
             version: x.version,
             created_at: x.created_at.naive_utc(),
             updated_at: x.updated_at.naive_utc(),
+            superseded_by: x.superseded_by.clone(),
         }
     }
 }
@@ -60,6 +62,7 @@ impl From<Row> for Submission {
             version: r.version,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
+            superseded_by: r.superseded_by,
         }
     }
 }
@@ -112,6 +115,7 @@ pub fn existing(
         .filter(sub::form_id.eq(form_id))
         .filter(sub::stakeholder_id.eq(stakeholder_id))
         .filter(sub::period.eq(period))
+        .filter(sub::superseded_by.is_null())
         .select(sub::id)
         .first(conn)
         .optional()
@@ -198,6 +202,7 @@ pub fn period_counts(
             .filter(sub::workspace_id.eq(workspace_id))
             .filter(sub::form_id.eq(form_id))
             .filter(sub::period.eq(period))
+            .filter(sub::superseded_by.is_null())
             .filter(sub::stakeholder_id.eq_any(visible_people(viewer)))
     };
     let submitted = base().count().get_result(conn)?;
@@ -219,6 +224,7 @@ pub fn period_answers(
         .filter(sub::stakeholder_id.eq_any(visible_people(viewer)))
         .filter(sub::form_id.eq(form_id))
         .filter(sub::period.eq(period))
+        .filter(sub::superseded_by.is_null())
         .select((sub::form_version, sub::answers))
         .load(conn)
 }

@@ -36,6 +36,10 @@ pub struct WebhookEventData {
     pub id: String,
     /// upsert or delete.
     pub op: crate::store::changes::FeedOp,
+    /// On `stakeholder.merged`: the person the record was merged into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Uuid)]
+    pub merged_into: Option<String>,
     /// The record as the integration role sees it (null on delete): the same shape as
     /// the record's own GET.
     #[schema(value_type = Option<Object>)]

@@ -20,6 +20,7 @@ mod history;
 mod hostile_input;
 mod injection;
 mod isolation;
+mod merge;
 mod metrics_and_shutdown;
 mod network;
 mod newcomer;

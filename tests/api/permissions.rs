@@ -34,6 +34,7 @@ struct Fixtures {
     key_victim: String,
     /// Made under the sub of the role's token (a link is revoked by its maker or an admin).
     calendar_victim: String,
+    merge_victim: String,
 }
 
 async fn id_of(app: &TestApp, token: &str, path: &str, body: Value) -> String {
@@ -94,6 +95,7 @@ async fn fixtures(app: &TestApp, ws: &str, admin: &str, role: Role) -> Fixtures 
     let key_victim = id_of(app, admin, "/v1/api-keys", json!({"name": "old", "role": "viewer"})).await;
     let maker = app.keys.issue(&format!("as-{}", role.as_str()), ws, Role::Manager, None, 600);
     let calendar_victim = id_of(app, &maker, "/v1/calendar-links", json!({})).await;
+    let merge_victim = id_of(app, admin, "/v1/stakeholders", person("Ann again")).await;
     Fixtures {
         person: p,
         other,
@@ -114,6 +116,7 @@ async fn fixtures(app: &TestApp, ws: &str, admin: &str, role: Role) -> Fixtures 
         webhook_victim,
         key_victim,
         calendar_victim,
+        merge_victim,
     }
 }
 
@@ -141,6 +144,9 @@ fn sample(p: &Permission, f: &Fixtures, role: Role) -> (String, Body) {
         ("DELETE", "/v1/stakeholders/{id}") => (format!("/v1/stakeholders/{}", f.victim), Empty),
         ("POST", "/v1/stakeholders/{id}/restore") => {
             (format!("/v1/stakeholders/{}/restore", f.victim), Empty)
+        }
+        ("POST", "/v1/stakeholders/{id}/merge") => {
+            (format!("/v1/stakeholders/{person}/merge"), Json(json!({"from_id": f.merge_victim})))
         }
         ("GET", "/v1/stakeholders/{id}/history") => (format!("/v1/stakeholders/{person}/history"), Empty),
         ("POST", "/v1/stakeholders/{id}/access-token") => {
@@ -326,6 +332,7 @@ fn fingerprint(app: &TestApp, ws: &str) -> Vec<i64> {
         "webhook_deliveries",
         "api_keys",
         "calendar_links",
+        "duplicate_dismissals",
     ];
     for table in tables {
         let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE workspace_id = '{ws}'");

@@ -6,6 +6,7 @@ mod export;
 mod handlers;
 mod history;
 mod import;
+mod merge;
 mod query;
 
 pub use query::include_deleted;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::update)
         .service(handlers::delete)
         .service(handlers::restore)
+        .service(merge::merge)
         .service(history::list)
         .service(access_token::issue)
         .service(crm::upsert)
