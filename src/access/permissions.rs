@@ -48,6 +48,8 @@ pub const PERMISSIONS: &[Permission] = &[
     op("DELETE", "/v1/stakeholders/{id}", CRM_OWNERS),
     op("POST", "/v1/stakeholders/{id}/restore", CRM_OWNERS),
     op("POST", "/v1/stakeholders/{id}/merge", LEADS),
+    op("GET", "/v1/duplicates", LEADS),
+    op("POST", "/v1/duplicates/dismiss", LEADS),
     op("GET", "/v1/stakeholders/{id}/history", STAFF_AND_CRM),
     op("POST", "/v1/stakeholders/{id}/access-token", LEADS),
     op("PUT", "/v1/stakeholders/by-external-id/{source}/{external_id}", PROFILE_WRITERS),

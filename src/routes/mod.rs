@@ -10,6 +10,7 @@ pub mod changes;
 pub mod contracts;
 pub mod dashboard;
 pub mod docs;
+mod duplicates;
 pub mod etags;
 pub mod export;
 pub mod extractors;
@@ -59,6 +60,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     interactions::configure(cfg);
     schedule::configure(cfg);
     calendar_links::configure(cfg);
+    duplicates::configure(cfg);
     sequence::configure(cfg);
     changes::configure(cfg);
     api_keys::configure(cfg);

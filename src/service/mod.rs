@@ -9,6 +9,7 @@ pub mod conditions;
 pub mod contracts;
 pub mod dashboard;
 pub mod dashboard_views;
+pub mod duplicates;
 pub mod feedback_items;
 pub mod form_reports;
 pub mod forms;

@@ -7,6 +7,7 @@ pub mod calendar_links;
 pub mod changes;
 pub mod contracts;
 pub mod dashboard;
+pub mod duplicates;
 pub mod export;
 pub mod feedback_items;
 pub mod forms;

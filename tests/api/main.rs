@@ -11,6 +11,7 @@ mod changes_feed;
 mod concurrency;
 mod credentials;
 mod dashboard;
+mod duplicates;
 mod engagement;
 mod errors;
 mod export;

@@ -145,6 +145,10 @@ fn sample(p: &Permission, f: &Fixtures, role: Role) -> (String, Body) {
         ("POST", "/v1/stakeholders/{id}/restore") => {
             (format!("/v1/stakeholders/{}/restore", f.victim), Empty)
         }
+        ("GET", "/v1/duplicates") => ("/v1/duplicates".into(), Empty),
+        ("POST", "/v1/duplicates/dismiss") => {
+            ("/v1/duplicates/dismiss".into(), Json(json!({"a_id": person, "b_id": f.other})))
+        }
         ("POST", "/v1/stakeholders/{id}/merge") => {
             (format!("/v1/stakeholders/{person}/merge"), Json(json!({"from_id": f.merge_victim})))
         }

@@ -1,0 +1,180 @@
+//! Candidate duplicate pairs among live people: each reason is an indexed equality on a
+//! folded column (GROUP BY … HAVING COUNT > 1 over a partial index), never a pairwise scan.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use crate::access::Viewer;
+use crate::db::schema::{duplicate_dismissals as dd, stakeholders as s};
+use crate::db::DbConnection;
+
+crate::string_enum!(
+    /// Why two people may be one.
+    Reason { Email = "email", Phone = "phone", Name = "name", CrmKey = "crm_key" }
+);
+
+impl Reason {
+    /// How much this reason alone says (a pair's score is the sum, at most 100).
+    pub fn weight(self) -> u32 {
+        match self {
+            Reason::Email => 60,
+            Reason::CrmKey => 50,
+            Reason::Phone => 40,
+            Reason::Name => 40,
+        }
+    }
+}
+
+/// More people than this sharing one value is a shared value (a switchboard number, a
+/// team address, a common name), not evidence: no pairs from it.
+pub const MAX_SHARED: usize = 20;
+/// Keys read per `IN (…)` query.
+const CHUNK: usize = 500;
+
+/// Two people (`a` < `b` by id) and why they may be one.
+pub type Pairs = BTreeMap<(String, String), BTreeSet<Reason>>;
+
+macro_rules! live_people {
+    ($viewer:expr) => {
+        s::table
+            .filter(s::workspace_id.eq($viewer.workspace_id.clone()))
+            .filter(s::deleted_at.is_null())
+            .filter(s::confidential.eq_any($viewer.confidential_values().to_vec()))
+    };
+}
+
+/// A stored value as a grouping key (null never groups).
+trait Key {
+    fn key(self) -> Option<String>;
+}
+impl Key for String {
+    fn key(self) -> Option<String> {
+        Some(self)
+    }
+}
+impl Key for Option<String> {
+    fn key(self) -> Option<String> {
+        self
+    }
+}
+
+// People grouped by one folded column's value (read as `$t`), groups of two or more.
+macro_rules! groups_of {
+    ($conn:expr, $viewer:expr, $col:expr, $t:ty) => {{
+        let shared: Vec<$t> = live_people!($viewer)
+            .filter($col.is_not_null())
+            .group_by($col)
+            .having(count_star().gt(1))
+            .select($col)
+            .load($conn)?;
+        let shared: Vec<String> = shared.into_iter().filter_map(Key::key).collect();
+        let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+        for chunk in shared.chunks(CHUNK) {
+            let rows: Vec<($t, String)> =
+                live_people!($viewer).filter($col.eq_any(chunk)).select(($col, s::id)).load($conn)?;
+            for (value, id) in rows {
+                if let Some(value) = value.key() {
+                    groups.entry(value).or_default().push(id);
+                }
+            }
+        }
+        groups.into_values().collect::<Vec<_>>()
+    }};
+}
+
+/// Every candidate pair among the live people the viewer may see, with reasons,
+/// dismissed pairs left out; and the names of the people in them.
+pub fn candidates(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<(Pairs, HashMap<String, String>)> {
+    let mut pairs = Pairs::new();
+    for (reason, groups) in [
+        (Reason::Name, groups_of!(conn, viewer, s::name_tokens, String)),
+        (Reason::Email, groups_of!(conn, viewer, s::email_key, Option<String>)),
+        (Reason::Phone, groups_of!(conn, viewer, s::phone_key, Option<String>)),
+        (Reason::CrmKey, same_crm_key(conn, viewer)?),
+    ] {
+        for ids in groups.into_iter().filter(|g| g.len() > 1 && g.len() <= MAX_SHARED) {
+            for (i, a) in ids.iter().enumerate() {
+                for b in &ids[i + 1..] {
+                    let key = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+                    pairs.entry(key).or_default().insert(reason);
+                }
+            }
+        }
+    }
+    let dismissed: HashSet<(String, String)> = dd::table
+        .filter(dd::workspace_id.eq(&viewer.workspace_id))
+        .select((dd::a_id, dd::b_id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    pairs.retain(|k, _| !dismissed.contains(k));
+    let people: Vec<String> = pairs.keys().flat_map(|(a, b)| [a.clone(), b.clone()]).collect();
+    let mut names = HashMap::new();
+    for chunk in people.chunks(CHUNK) {
+        let rows: Vec<(String, String)> = s::table
+            .filter(s::workspace_id.eq(&viewer.workspace_id))
+            .filter(s::id.eq_any(chunk))
+            .select((s::id, s::name))
+            .load(conn)?;
+        names.extend(rows);
+    }
+    Ok((pairs, names))
+}
+
+// The same CRM record id under different sources (two CRMs, or a CRM and a sheet),
+// counting merged people's keys as their survivor's.
+fn same_crm_key(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<Vec<Vec<String>>> {
+    // Keys held more than once; whether by different sources is decided below.
+    let shared: Vec<Option<String>> = s::table
+        .filter(s::workspace_id.eq(&viewer.workspace_id))
+        .filter(s::external_id.is_not_null())
+        .group_by(s::external_id)
+        .having(count_star().gt(1))
+        .select(s::external_id)
+        .load(conn)?;
+    let shared: Vec<String> = shared.into_iter().flatten().collect();
+    let mut holders: Vec<(String, String)> = Vec::new();
+    for chunk in shared.chunks(CHUNK) {
+        let rows: Vec<(Option<String>, String, Option<String>)> = s::table
+            .filter(s::workspace_id.eq(&viewer.workspace_id))
+            .filter(s::external_id.eq_any(chunk))
+            .select((s::external_id, s::id, s::merged_into))
+            .load(conn)?;
+        holders.extend(rows.into_iter().filter_map(|(key, id, merged)| Some((key?, merged.unwrap_or(id)))));
+    }
+    let people: Vec<String> = holders.iter().map(|(_, id)| id.clone()).collect();
+    let mut live: HashSet<String> = HashSet::new();
+    for chunk in people.chunks(CHUNK) {
+        live.extend(live_people!(viewer).filter(s::id.eq_any(chunk)).select(s::id).load::<String>(conn)?);
+    }
+    let mut groups: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for (key, id) in holders.into_iter().filter(|(_, id)| live.contains(id)) {
+        groups.entry(key).or_default().insert(id);
+    }
+    Ok(groups.into_values().map(|g| g.into_iter().collect()).collect())
+}
+
+/// Hides the pair for good (idempotent).
+pub fn dismiss(conn: &mut DbConnection, viewer: &Viewer, a: &str, b: &str) -> QueryResult<()> {
+    let (a, b) = if a < b { (a, b) } else { (b, a) };
+    let exists: i64 = dd::table
+        .filter(dd::workspace_id.eq(&viewer.workspace_id))
+        .filter(dd::a_id.eq(a))
+        .filter(dd::b_id.eq(b))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        diesel::insert_into(dd::table)
+            .values((
+                dd::workspace_id.eq(&viewer.workspace_id),
+                dd::a_id.eq(a),
+                dd::b_id.eq(b),
+                dd::dismissed_by.eq(&viewer.sub),
+                dd::dismissed_at.eq(crate::time::now().naive_utc()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
