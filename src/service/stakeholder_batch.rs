@@ -31,7 +31,8 @@ pub async fn upsert(
     run(pool, move |conn| {
         let mut last = ApiError::Internal;
         for _ in 0..ATTEMPTS {
-            match tx::write(conn, |c| sync::upsert(c, &viewer, &source, &external_id, &body, mode)) {
+            match tx::write(conn, |c| sync::upsert(c, &viewer, (&source, &external_id), &body, (mode, false)))
+            {
                 // A concurrent writer inserted the same key first (seen as a unique violation,
                 // or as the key's holder naming itself): go round again as an update.
                 Err(e @ (ApiError::Conflict(_) | ApiError::ConflictWith(..))) => last = e,
@@ -43,14 +44,67 @@ pub async fn upsert(
     .await
 }
 
+/// How a batch or import runs: its mode, whether analysis fields may come with the items
+/// (an import by those who write analysis), and whether to write at all (`dry_run`).
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// upsert, create_only or update_only.
+    pub mode: SyncMode,
+    /// Analysis fields accepted (else each is a 422).
+    pub analysis: bool,
+    /// Validate and report every item, then roll everything back.
+    pub dry_run: bool,
+}
+
 /// Runs batch or import items (with their CSV line, if any) in one transaction.
 pub async fn run_items(
     pool: &Pool,
     viewer: Viewer,
     items: Vec<(Option<u64>, Map<String, Value>)>,
-    mode: SyncMode,
+    rules: Rules,
 ) -> Result<Vec<ItemResult>, ApiError> {
-    run(pool, move |conn| run_items_in(conn, &viewer, items, mode)).await
+    run(pool, move |conn| {
+        if rules.dry_run {
+            return dry_run(conn, &viewer, items, rules);
+        }
+        let (results, inserted) = tx::write(conn, |c| write_items(c, &viewer, items, rules))?;
+        stakeholder_bulk::refresh_statistics(conn, inserted)?;
+        Ok(results)
+    })
+    .await
+}
+
+/// Why a dry run's transaction ends: always rolled back, with its results or its failure.
+enum DryRun {
+    Results(Vec<ItemResult>),
+    Failed(ApiError),
+}
+
+impl From<diesel::result::Error> for DryRun {
+    fn from(e: diesel::result::Error) -> Self {
+        DryRun::Failed(e.into())
+    }
+}
+
+// Every item goes through the real write path, then the transaction is rolled back: the
+// results are exactly what the import would do, and nothing stays written.
+fn dry_run(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    items: Vec<(Option<u64>, Map<String, Value>)>,
+    rules: Rules,
+) -> Result<Vec<ItemResult>, ApiError> {
+    let ended = tx::write(conn, |c| -> Result<(), DryRun> {
+        match write_items(c, viewer, items, rules) {
+            Ok((results, _)) => Err(DryRun::Results(results)),
+            Err(e) => Err(DryRun::Failed(e)),
+        }
+    });
+    match ended {
+        Err(DryRun::Results(results)) => Ok(results),
+        Err(DryRun::Failed(e)) => Err(e),
+        Ok(()) => unreachable!("a dry run always rolls back"),
+    }
 }
 
 fn key_of(body: &Map<String, Value>) -> Option<(String, String)> {
@@ -67,17 +121,19 @@ enum Plan {
     OneByOne,
 }
 
-/// Runs items in one transaction. One lookup finds every key; unchanged items are
-/// compared in memory; new ones go in with multi-row inserts; updates (and key-less CSV
-/// rows) run one by one, each in a savepoint so one bad item never fails the others.
-fn run_items_in(
-    conn: &mut DbConnection,
+/// Runs items inside the caller's transaction; returns the results and how many people
+/// the bulk insert added. One lookup finds every key; unchanged items are compared in
+/// memory; new ones go in with multi-row inserts; updates (and key-less CSV rows) run one
+/// by one, each in a savepoint so one bad item never fails the others.
+fn write_items(
+    c: &mut DbConnection,
     viewer: &Viewer,
     items: Vec<(Option<u64>, Map<String, Value>)>,
-    mode: SyncMode,
-) -> Result<Vec<ItemResult>, ApiError> {
+    rules: Rules,
+) -> Result<(Vec<ItemResult>, usize), ApiError> {
+    let Rules { mode, analysis, .. } = rules;
     let ws = viewer.workspace_id.clone();
-    tx::write(conn, |c| -> Result<(Vec<ItemResult>, usize), ApiError> {
+    {
         let keys: Vec<Option<(String, String)>> = items.iter().map(|(_, b)| key_of(b)).collect();
         let wanted: Vec<(String, String)> = keys.iter().flatten().cloned().collect();
         let existing = stakeholder_bulk::by_keys(c, &ws, &wanted)?;
@@ -96,7 +152,7 @@ fn run_items_in(
                     "external_id",
                     "source and external_id are required strings",
                 ))),
-                Some((source, external_id)) => match prepare(body, source, external_id) {
+                Some((source, external_id)) => match prepare(body, (source, external_id), analysis) {
                     Err(e) => Plan::Done(Err(e)),
                     Ok(body) => match existing.get(&(source.clone(), external_id.clone())) {
                         // Taken by someone the caller may not see: the same answer as the
@@ -165,10 +221,12 @@ fn run_items_in(
                 Plan::Insert(_) | Plan::OneByOne => {
                     diesel::Connection::transaction(c, |c| match key_of(body) {
                         Some((source, external_id)) => {
-                            sync::upsert(c, viewer, &source, &external_id, body, mode)
+                            sync::upsert(c, viewer, (&source, &external_id), body, (mode, analysis))
                         }
                         None => {
-                            reject_analysis(body)?;
+                            if !analysis {
+                                reject_analysis(body)?;
+                            }
                             create(c, viewer, body).map(|s| (s, Outcome::Created))
                         }
                     })
@@ -177,9 +235,5 @@ fn run_items_in(
             results.push(ItemResult::from(index, *line, result));
         }
         Ok((results, if bulk_ok { fresh.len() } else { 0 }))
-    })
-    .and_then(|(results, inserted)| {
-        stakeholder_bulk::refresh_statistics(conn, inserted)?;
-        Ok(results)
-    })
+    }
 }

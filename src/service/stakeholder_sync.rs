@@ -71,13 +71,16 @@ pub fn reject_analysis(body: &Map<String, Value>) -> Result<(), ApiError> {
     }
 }
 
-/// A sync body checked (no analysis fields, key fields matching) with the key filled in.
+/// A sync body checked (no analysis fields unless `analysis`, key fields matching) with
+/// the key filled in.
 pub fn prepare(
     body: &Map<String, Value>,
-    source: &str,
-    external_id: &str,
+    (source, external_id): (&str, &str),
+    analysis: bool,
 ) -> Result<Map<String, Value>, ApiError> {
-    reject_analysis(body)?;
+    if !analysis {
+        reject_analysis(body)?;
+    }
     let mut body = body.clone();
     for (field, value) in [("source", source), ("external_id", external_id)] {
         match body.get(field) {
@@ -93,17 +96,17 @@ pub fn prepare(
 }
 
 /// Creates or updates the stakeholder holding the CRM key from the profile fields in
-/// `body` (absent fields unchanged). `unchanged` writes nothing: no version, history or
-/// change event. Must run inside a write transaction.
+/// `body` (absent fields unchanged; analysis fields only with `analysis`, an import by
+/// those who write analysis). `unchanged` writes nothing: no version, history or change
+/// event. Must run inside a write transaction.
 pub fn upsert(
     conn: &mut DbConnection,
     viewer: &Viewer,
-    source: &str,
-    external_id: &str,
+    (source, external_id): (&str, &str),
     body: &Map<String, Value>,
-    mode: SyncMode,
+    (mode, analysis): (SyncMode, bool),
 ) -> Result<(Stakeholder, Outcome), ApiError> {
-    let body = prepare(body, source, external_id)?;
+    let body = prepare(body, (source, external_id), analysis)?;
     match store::key_holder(conn, viewer, source, external_id)? {
         // Taken by someone the caller may not see: neither 412 nor an id may confirm viewer.
         Some(KeyHolder::Hidden) => Err(key_taken(source, external_id)),

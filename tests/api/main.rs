@@ -19,6 +19,7 @@ mod faults;
 mod feedback;
 mod history;
 mod hostile_input;
+mod import;
 mod injection;
 mod isolation;
 mod merge;

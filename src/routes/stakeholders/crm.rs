@@ -135,7 +135,13 @@ pub async fn batch(
         return Err(ApiError::Validation(errors));
     }
     let turn = slot.turn().await;
-    let results = service::run_items(&state.pool, auth, items, mode).await?;
+    let results = service::run_items(
+        &state.pool,
+        auth,
+        items,
+        service::Rules { mode, analysis: false, dry_run: false },
+    )
+    .await?;
     drop(turn);
     Ok(HttpResponse::Ok().json(BatchResult { results }))
 }

@@ -1,67 +1,73 @@
-//! `POST /v1/import/stakeholders`: a CSV of profiles, upserted or created row by row.
+//! `POST /v1/import/stakeholders`: a CSV or XLSX table of people, upserted or created row
+//! by row (or only checked, with `dry_run=true`).
 
 use std::collections::HashMap;
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 
-use super::crm::{BatchResult, ItemResult, Outcome, SyncMode, MAX_BATCH};
+use super::crm::{BatchResult, ItemResult, Outcome, SyncMode};
 use crate::auth::Auth;
-use crate::error::{ApiError, FieldError};
+use crate::domain::import_columns::{self as columns, Column};
+use crate::domain::sheet::{self, Format, SheetError};
+use crate::error::ApiError;
 use crate::routes::extractors::{read_body, BULK_BODY_BYTES};
-use crate::service::stakeholder_batch as service;
+use crate::service::stakeholder_batch::{self as service, Rules};
 use crate::state::AppState;
 
-/// The CSV columns an import accepts (`tags` separated by `;`, `custom.<key>` for custom fields).
-const IMPORT_COLUMNS: &[&str] = &[
-    "name",
-    "email",
-    "phone",
-    "title",
-    "organization",
-    "department",
-    "account_id",
-    "group",
-    "category",
-    "tags",
-    "relationship_status",
-    "owner",
-    "source",
-    "external_id",
-];
+/// Most data rows one import takes (one transaction).
+pub const MAX_IMPORT_ROWS: usize = 10_000;
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn row_to_body(headers: &[String], record: &csv::StringRecord) -> Map<String, Value> {
-    let mut body = Map::new();
-    let mut custom = Map::new();
-    for (header, cell) in headers.iter().zip(record.iter()) {
-        if cell.is_empty() {
-            continue;
-        }
-        if let Some(key) = header.strip_prefix("custom.") {
-            custom.insert(key.to_string(), Value::from(cell));
-        } else if header == "tags" {
-            body.insert(
-                "tags".into(),
-                Value::from(cell.split(';').map(str::trim).filter(|t| !t.is_empty()).collect::<Vec<_>>()),
-            );
-        } else {
-            body.insert(header.clone(), Value::from(cell));
-        }
+fn flag(params: &HashMap<String, String>, name: &str) -> Result<bool, ApiError> {
+    match params.get(name).map(String::as_str) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::invalid(name, "must be true or false")),
     }
-    if !custom.is_empty() {
-        body.insert("custom_fields".into(), Value::Object(custom));
-    }
-    body
 }
 
-/// Import stakeholders from CSV (header row of field names; `tags` split on `;`,
-/// `custom.<key>` columns become custom fields). Rows with `source` and `external_id`
-/// are upserted by that key, others created. Each row's result carries its line number;
-/// bad rows are reported and good rows kept. At most 1000 rows per request.
+fn renames(params: &HashMap<String, String>) -> Result<Map<String, Value>, ApiError> {
+    match params.get("columns") {
+        None => Ok(Map::new()),
+        Some(text) => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err(ApiError::invalid("columns", "must be a JSON object of header → field name")),
+        },
+    }
+}
+
+fn format_of(req: &HttpRequest, bytes: &[u8]) -> Format {
+    let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    match content_type.split(';').next().unwrap_or_default().trim() {
+        XLSX => Format::Xlsx,
+        "text/csv" => Format::Csv,
+        _ => Format::sniff(bytes),
+    }
+}
+
+/// Import stakeholders from a table: CSV (UTF-8) or XLSX (its first worksheet).
+///
+/// The header row names the fields, matched case-insensitively (`Name`, `EMAIL`);
+/// `columns` renames headers that do not (`{"Full name": "name", "Vaikutusvalta":
+/// "influence"}`); `tags`, `segments`, `rights` and `responsibilities` cells split on `;`;
+/// `custom.<key>` columns become custom fields; empty cells leave a field unchanged.
+/// Analysis columns (influence, impact, stance, stance_reason, segments, decision_role,
+/// veto, goals, concerns, pitch, rights, responsibilities, notes, confidential) are
+/// accepted from admin and manager; from any other role the import is 403 naming the
+/// column. Rows with `source` and `external_id` are upserted by that key (a merged
+/// person's key reaches the survivor), others created. Each row's result carries its
+/// line (the header is line 1); bad rows are reported and good rows kept. With
+/// `dry_run=true` every row goes through the same checks and writes, which are then
+/// rolled back: the results say what the import would do (ids of people it would
+/// create are not kept) and nothing is written. At most 10,000 rows per request.
 #[utoipa::path(tag = "sync",
-    params(("mode" = Option<SyncMode>, Query, description = "upsert (default), create_only or update_only")),
-    request_body(description = "The CSV file (UTF-8, header row); as `text/csv`, or as bytes", content(
+    params(("mode" = Option<SyncMode>, Query, description = "upsert (default), create_only or update_only"),
+           ("columns" = Option<String>, Query, description = "JSON object renaming headers to field names, e.g. `{\"Full name\":\"name\"}`"),
+           ("dry_run" = Option<bool>, Query, description = "true: check every row, write nothing")),
+    request_body(description = "The table: CSV as `text/csv`, XLSX as its media type, or either as bytes (XLSX recognised by its signature)", content(
         (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (Vec<u8> = "application/octet-stream"))),
     responses((status = 200, body = BatchResult)), security(("bearer" = [])))]
 #[post("/import/stakeholders")]
@@ -77,44 +83,37 @@ pub async fn import(
             .ok_or_else(|| ApiError::invalid("mode", "must be upsert, create_only or update_only"))?,
         None => SyncMode::Upsert,
     };
+    let dry_run = flag(&params, "dry_run")?;
+    let renames = renames(&params)?;
     let slot = state.heavy.enter(&auth.workspace_id)?;
-    let bytes = read_body(&req, payload, &["text/csv", "application/octet-stream"], BULK_BODY_BYTES).await?;
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes.as_ref());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ApiError::BadRequest(format!("cannot read the CSV header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let unknown: Vec<FieldError> = headers
-        .iter()
-        .filter(|h| !IMPORT_COLUMNS.contains(&h.as_str()) && !h.starts_with("custom."))
-        .map(|h| FieldError::new(format!("columns.{h}"), "is not an importable column (profile fields only)"))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(ApiError::Validation(unknown));
+    let bytes =
+        read_body(&req, payload, &["text/csv", XLSX, "application/octet-stream"], BULK_BODY_BYTES).await?;
+    let table = sheet::read(&bytes, format_of(&req, &bytes), MAX_IMPORT_ROWS).map_err(|e| match e {
+        SheetError::Unreadable(why) => ApiError::BadRequest(why),
+        SheetError::TooManyRows(_) => ApiError::PayloadTooLarge(e.to_string()),
+    })?;
+    let cols = columns::resolve(&table.headers, &renames).map_err(ApiError::Validation)?;
+    let analysis = auth.writes_analysis();
+    if let Some(column) = cols.iter().find(|c| c.is_analysis()).filter(|_| !analysis) {
+        return Err(forbidden_column(column));
     }
     let mut rows = Vec::new();
     let mut bad = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(r) => {
-                rows.push((Some(r.position().map(|p| p.line()).unwrap_or(0)), row_to_body(&headers, &r)))
-            }
-            Err(e) => bad.push(ItemResult {
-                index: rows.len() + bad.len(),
-                line: e.position().map(|p| p.line()),
+    for row in table.rows {
+        match row.cells {
+            Ok(cells) => rows.push((Some(row.line), columns::row_body(&cols, &cells))),
+            Err(why) => bad.push(ItemResult {
+                index: 0,
+                line: Some(row.line),
                 status: Outcome::Error,
                 id: None,
-                error: Some(ApiError::BadRequest(format!("malformed CSV row: {e}")).problem()),
+                error: Some(ApiError::BadRequest(why).problem()),
             }),
-        }
-        if rows.len() + bad.len() > MAX_BATCH {
-            return Err(ApiError::PayloadTooLarge(format!("at most {MAX_BATCH} rows per import")));
         }
     }
     let turn = slot.turn().await;
-    let mut results = service::run_items(&state.pool, auth, rows, mode).await?;
+    let rules = Rules { mode, analysis, dry_run };
+    let mut results = service::run_items(&state.pool, auth, rows, rules).await?;
     drop(turn);
     results.extend(bad);
     results.sort_by_key(|r| r.line);
@@ -122,4 +121,11 @@ pub async fn import(
         r.index = i;
     }
     Ok(HttpResponse::Ok().json(BatchResult { results }))
+}
+
+fn forbidden_column(column: &Column) -> ApiError {
+    ApiError::Forbidden(format!(
+        "column '{}' is an analysis field: only admin and manager may import analysis",
+        column.header
+    ))
 }
