@@ -92,7 +92,13 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
             };
             let group = ["external", "internal", "team"][k % 3];
             let role = ["decision_maker", "approver", "evaluator", "user"][k % 4];
-            let body = json!({"name": format!("Person {k:06}"), "group": group,
+            // Duplicates as a register fills with them: every hundredth person has a twin
+            // by email, another by phone digits, another by name in the other word order.
+            let base = k - k % 100;
+            let name = if k % 100 == 3 { format!("{base:06} Person") } else { format!("Person {k:06}") };
+            let email = format!("p{}@example.com", if k % 100 == 1 { base } else { k });
+            let phone = format!("+358 40 {:07}", if k % 100 == 2 { base } else { k });
+            let body = json!({"name": name, "email": email, "phone": phone, "group": group,
                 "category": categories[k % categories.len()], "influence": scores.0, "impact": scores.1,
                 "stance": stances[(k / 3) % 4], "veto": k % 50 == 0, "confidential": k % 97 == 0,
                 "decision_role": role,
@@ -332,10 +338,13 @@ async fn run(name: &str, url: String) {
         "/v1/dashboard/engagement".into(),
         "/v1/dashboard/advocacy".into(),
         "/v1/dashboard/risks".into(),
+        "/v1/duplicates".into(),
     ];
     println!("{name}:");
     for path in paths {
-        for (role, token) in &tokens {
+        // Duplicates are for leads only: the viewer's answer would be a 403.
+        let roles = tokens.iter().filter(|(role, _)| !path.starts_with("/v1/duplicates") || *role == "manager");
+        for (role, token) in roles {
             for _ in 0..10 {
                 client
                     .get(format!("{base}{path}"))
