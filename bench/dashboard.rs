@@ -343,7 +343,8 @@ async fn run(name: &str, url: String) {
     println!("{name}:");
     for path in paths {
         // Duplicates are for leads only: the viewer's answer would be a 403.
-        let roles = tokens.iter().filter(|(role, _)| !path.starts_with("/v1/duplicates") || *role == "manager");
+        let roles =
+            tokens.iter().filter(|(role, _)| !path.starts_with("/v1/duplicates") || *role == "manager");
         for (role, token) in roles {
             for _ in 0..10 {
                 client

@@ -52,6 +52,9 @@ pub enum SheetError {
     /// More data rows than allowed.
     #[error("at most {0} rows per import")]
     TooManyRows(usize),
+    /// An archive that would unpack to more than allowed (a "zip bomb").
+    #[error("the XLSX file unpacks to more than 128 MiB")]
+    TooLargeUnpacked,
 }
 
 /// Reads `bytes` as `format`, at most `max_rows` data rows.
@@ -117,6 +120,17 @@ fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Sheet, SheetError> {
     Ok(Sheet { headers, rows })
 }
 
+// Refuses an archive that declares more unpacked bytes than `limit`, before any of it is
+// inflated (calamine would hold the whole worksheet in memory).
+fn check_unpacked(bytes: &[u8], limit: u128) -> Result<(), SheetError> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| SheetError::Unreadable(format!("cannot read the XLSX file: {e}")))?;
+    match archive.decompressed_size() {
+        Some(n) if n > limit => Err(SheetError::TooLargeUnpacked),
+        _ => Ok(()),
+    }
+}
+
 // A cell as the text a person typed: whole numbers without a decimal point.
 fn text(cell: &Data) -> String {
     match cell {
@@ -125,5 +139,39 @@ fn text(cell: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Bool(b) => b.to_string(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn archive(text: &str) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("xl/worksheets/sheet1.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn archives_declaring_more_than_the_limit_are_refused_unopened() {
+        let bytes = archive(&" ".repeat(4096));
+        assert!(matches!(check_unpacked(&bytes, 1024), Err(SheetError::TooLargeUnpacked)));
+        assert!(check_unpacked(&bytes, 8192).is_ok());
+        assert!(matches!(check_unpacked(b"PK\x03\x04 no archive", 8192), Err(SheetError::Unreadable(_))));
+    }
+
+    #[test]
+    fn csv_rows_keep_their_lines_and_the_row_limit_holds() {
+        let sheet =
+            read(b"Name,Email\nAnn,a@x.fi\n\"Bob\nBobson\",b@x.fi\nCy,c@x.fi\n", Format::Csv, 10).unwrap();
+        let lines: Vec<u64> = sheet.rows.iter().map(|r| r.line).collect();
+        assert_eq!(
+            (sheet.headers.clone(), lines),
+            (vec!["Name".to_string(), "Email".to_string()], vec![2, 3, 5])
+        );
+        assert!(matches!(read(b"a\n1\n2\n", Format::Csv, 1), Err(SheetError::TooManyRows(1))));
     }
 }

@@ -90,7 +90,7 @@ pub async fn import(
         read_body(&req, payload, &["text/csv", XLSX, "application/octet-stream"], BULK_BODY_BYTES).await?;
     let table = sheet::read(&bytes, format_of(&req, &bytes), MAX_IMPORT_ROWS).map_err(|e| match e {
         SheetError::Unreadable(why) => ApiError::BadRequest(why),
-        SheetError::TooManyRows(_) => ApiError::PayloadTooLarge(e.to_string()),
+        SheetError::TooManyRows(_) | SheetError::TooLargeUnpacked => ApiError::PayloadTooLarge(e.to_string()),
     })?;
     let cols = columns::resolve(&table.headers, &renames).map_err(ApiError::Validation)?;
     let analysis = auth.writes_analysis();
