@@ -93,6 +93,7 @@ fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Sheet, SheetError> {
 }
 
 fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Sheet, SheetError> {
+    check_unpacked(bytes, MAX_UNPACKED)?;
     let unreadable =
         |e: &dyn std::fmt::Display| SheetError::Unreadable(format!("cannot read the XLSX file: {e}"));
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
