@@ -92,6 +92,9 @@ fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Sheet, SheetError> {
     Ok(Sheet { headers, rows })
 }
 
+/// The most an uploaded workbook may unpack to, by its own declared sizes (128 MiB).
+const MAX_UNPACKED: u128 = 128 << 20;
+
 fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Sheet, SheetError> {
     check_unpacked(bytes, MAX_UNPACKED)?;
     let unreadable =
