@@ -31,6 +31,7 @@ fn settings(database_url: String) -> Settings {
         webhook_retry_base_ms: 5000,
         webhook_allow_private: false,
         auth_rate_limit: 0,
+        access_link_url: stakemap::configuration::DEFAULT_ACCESS_LINK_URL.into(),
     }
 }
 

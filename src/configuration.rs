@@ -60,7 +60,14 @@ pub struct Settings {
     /// Unauthenticated calls and invalid tokens one client address may make per rate-limit window (0 = no limit).
     #[arg(long, global = true, env = "STAKEMAP_AUTH_RATE_LIMIT", default_value_t = 60)]
     pub auth_rate_limit: u32,
+    /// The form front-end's page for access links; `{token}` is replaced by the link's token.
+    #[arg(long, global = true, env = "STAKEMAP_ACCESS_LINK_URL", default_value = DEFAULT_ACCESS_LINK_URL)]
+    pub access_link_url: String,
 }
+
+/// Where access links point by default: the token in the fragment stays out of server
+/// logs and `Referer` headers.
+pub const DEFAULT_ACCESS_LINK_URL: &str = "http://localhost:3000/feedback#token={token}";
 
 /// The public key that verifies identity-provider tokens.
 #[derive(Clone)]
@@ -106,6 +113,8 @@ pub struct Config {
     pub webhook_allow_private: bool,
     /// Unauthenticated calls and invalid tokens per client address per window (0 = off).
     pub auth_rate_limit: u32,
+    /// Access link URL template, with `{token}`.
+    pub access_link_url: String,
 }
 
 /// The smallest HS256 secret accepted.
@@ -131,6 +140,9 @@ impl Settings {
         };
         if self.pool_size == 0 {
             return Err("STAKEMAP_POOL_SIZE must be at least 1".into());
+        }
+        if !self.access_link_url.contains("{token}") {
+            return Err("STAKEMAP_ACCESS_LINK_URL must contain {token}".into());
         }
         if self.max_body_bytes < 1024 {
             return Err("STAKEMAP_MAX_BODY_BYTES must be at least 1024".into());
@@ -159,6 +171,7 @@ impl Settings {
             webhook_retry_base: std::time::Duration::from_millis(self.webhook_retry_base_ms.max(10)),
             webhook_allow_private: self.webhook_allow_private,
             auth_rate_limit: self.auth_rate_limit,
+            access_link_url: self.access_link_url.clone(),
         })
     }
 }

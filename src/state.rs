@@ -33,6 +33,8 @@ pub struct AppState {
     pub heavy: crate::heavy::HeavyGate,
     /// Whether webhook receivers may be on loopback or private addresses.
     pub webhook_allow_private: bool,
+    /// Access link URL template, with `{token}`.
+    pub access_link_url: String,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             auth_limiter: RateLimiter::new(config.auth_rate_limit, config.rate_limit_window),
             heavy: crate::heavy::HeavyGate::new(crate::heavy::PER_WORKSPACE),
             webhook_allow_private: config.webhook_allow_private,
+            access_link_url: config.access_link_url.clone(),
             known_workspaces: RwLock::new(HashSet::new()),
             metrics: crate::metrics::Metrics::default(),
             live_keys: Default::default(),

@@ -136,6 +136,7 @@ async fn still_live(
 ) -> Result<(), ApiError> {
     let key_id = sub.strip_prefix(super::revocation::API_KEY_SUB_PREFIX).map(str::to_string);
     let person = stakeholder_id.filter(|_| role == Role::Stakeholder).map(str::to_string);
+    let link_id = sub.strip_prefix(super::revocation::ACCESS_LINK_SUB_PREFIX).map(str::to_string);
     if let Some(id) = &key_id {
         if let Some(live) = state.live_keys.cached(id) {
             return live
@@ -159,7 +160,12 @@ async fn still_live(
             }
             None => true,
         };
-        Ok((key_live, person_live))
+        // A token exchanged for an access link dies with the link.
+        let link_live = match &link_id {
+            Some(id) => store::access_links::is_live(&mut conn, &ws, id)?,
+            None => true,
+        };
+        Ok((key_live, person_live && link_live))
     })
     .await??;
     if let (Some(id), Some(live)) = (sub.strip_prefix(super::revocation::API_KEY_SUB_PREFIX), key_live) {
@@ -169,7 +175,7 @@ async fn still_live(
         }
     }
     if !person_live {
-        return Err(ApiError::Unauthorized("the stakeholder this token speaks for no longer exists".into()));
+        return Err(ApiError::Unauthorized("the person or access link this token speaks for is gone".into()));
     }
     Ok(())
 }

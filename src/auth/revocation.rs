@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 /// The `sub` of tokens exchanged for an API key: this prefix and the key's id.
 pub const API_KEY_SUB_PREFIX: &str = "api-key:";
+/// The `sub` of tokens exchanged for an access link: this prefix and the link's id.
+pub const ACCESS_LINK_SUB_PREFIX: &str = "access-link:";
 /// How long a key's state is trusted before it is read again (API.md promises 30 s).
 pub const RECHECK: Duration = Duration::from_secs(20);
 

@@ -93,7 +93,7 @@ pub async fn create(
         Some(Role::Stakeholder) => {
             errors.push(FieldError::new(
                 "role",
-                "stakeholder tokens come from POST /v1/stakeholders/{id}/access-token",
+                "stakeholder tokens come from access links (POST /v1/stakeholders/{id}/access-links)",
             ));
             None
         }

@@ -1,5 +1,6 @@
 //! HTTP routes: one module per resource, plus the cross-cutting pieces.
 
+pub mod access_links;
 pub mod account_map;
 pub mod accounts;
 pub mod anonymized_csv;
@@ -61,6 +62,7 @@ pub fn v1(cfg: &mut ServiceConfig) {
     schedule::configure(cfg);
     calendar_links::configure(cfg);
     duplicates::configure(cfg);
+    access_links::configure(cfg);
     sequence::configure(cfg);
     changes::configure(cfg);
     api_keys::configure(cfg);

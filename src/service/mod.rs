@@ -2,6 +2,7 @@
 //! read-modify-write in one transaction, calls `domain` for the rules and `store` for
 //! the rows. The only layer that opens transactions; handlers call one function here.
 
+pub mod access_links;
 pub mod accounts;
 pub mod api_keys;
 pub mod calendar_links;

@@ -1,5 +1,6 @@
 //! Diesel queries, one file per resource; no HTTP here.
 
+pub mod access_links;
 pub mod accounts;
 pub mod api_keys;
 pub mod audience;

@@ -81,6 +81,10 @@ pub fn save_row(conn: &mut DbConnection, before: &Stakeholder, after: &Stakehold
     if before.profile.tags != after.profile.tags {
         replace_tags(conn, after)?;
     }
+    if before.deleted_at.is_none() && after.deleted_at.is_some() {
+        // Deleted (or merged away): their access links die with them.
+        super::access_links::revoke_all(conn, &after.workspace_id, &after.id)?;
+    }
     super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::person)?;
     super::row_tallies::person_written(conn, before, after)?;
     // Only a change of quadrant, confidentiality or deletion can move the "planned"

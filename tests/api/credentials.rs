@@ -101,9 +101,9 @@ async fn secrets_are_shown_once_and_kept_nowhere(app: TestApp) {
     let key = post_keyed(&app, "/v1/api-keys", &admin, "a", &json!({"name": "k", "role": "viewer"})).await;
     let hook = json!({"url": "http://127.0.0.1:9/hook", "events": ["stakeholder.created"]});
     let hook = post_keyed(&app, "/v1/webhooks", &admin, "b", &hook).await;
-    let path = format!("/v1/stakeholders/{}/access-token", person["id"].as_str().unwrap());
+    let path = format!("/v1/stakeholders/{}/access-links", person["id"].as_str().unwrap());
     let link = post_keyed(&app, &path, &admin, "c", &json!({})).await;
-    for (res, field) in [(key, "secret"), (hook, "secret"), (link, "access_token")] {
+    for (res, field) in [(key, "secret"), (hook, "secret"), (link, "url")] {
         assert_eq!(res.status(), 201);
         assert_eq!(res.headers()["cache-control"], "no-store", "{field}");
         let body: Value = res.json().await.unwrap();
@@ -166,13 +166,7 @@ async fn tokens_die_with_their_key_or_person(app: TestApp) {
     // A stakeholder's token stops when the person is deleted.
     let person = app.create_stakeholder(&admin, json!({"name": "Bo", "group": "external"})).await;
     let id = person["id"].as_str().unwrap();
-    let issued: Value = app
-        .post(&format!("/v1/stakeholders/{id}/access-token"), &admin, &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let own = issued["access_token"].as_str().unwrap();
+    let own = &app.link_token(&admin, id).await;
     assert_eq!(app.get("/v1/me", own).await.status(), 200);
     assert_eq!(app.delete(&format!("/v1/stakeholders/{id}"), &admin).await.status(), 204);
     assert_problem(app.get("/v1/me", own).await, 401).await;

@@ -282,20 +282,15 @@ async fn stakeholder_token_flow(app: TestApp) {
     let me_id = person(&app, &m, "Mia", json!(["panel"])).await;
     let other = person(&app, &m, "Kevin", json!(["panel"])).await;
     let id = form(&app, &m, json!({"tags": ["panel"]}), json!([{"key": "nps", "type": "nps", "label": "n", "required": true}, {"key": "comments", "type": "text", "label": "c"}])).await;
-    let res =
-        app.post(&format!("/v1/stakeholders/{me_id}/access-token"), &m, &json!({"ttl_seconds": 3600})).await;
-    assert_eq!(res.status(), 201);
-    let token: Value = res.json().await.unwrap();
-    assert_eq!((&token["token_type"], &token["expires_in"]), (&json!("Bearer"), &json!(3600)));
-    let t = token["access_token"].as_str().unwrap().to_string();
+    let t = app.link_token(&m, &me_id).await;
     assert_problem(
-        app.post(&format!("/v1/stakeholders/{me_id}/access-token"), &m, &json!({"ttl_seconds": 5})).await,
+        app.post(&format!("/v1/stakeholders/{me_id}/access-links"), &m, &json!({"ttl_seconds": 5})).await,
         422,
     )
     .await;
     assert_problem(
         app.post(
-            &format!("/v1/stakeholders/{me_id}/access-token"),
+            &format!("/v1/stakeholders/{me_id}/access-links"),
             &app.token(&ws, Role::Contributor),
             &json!({}),
         )
@@ -321,7 +316,8 @@ async fn stakeholder_token_flow(app: TestApp) {
     assert_eq!((&mine["stakeholder_id"], mine.get("submitted_by")), (&json!(me_id), None));
     let seen: Value =
         app.get(&format!("/v1/submissions/{}", mine["id"].as_str().unwrap()), &m).await.json().await.unwrap();
-    assert_eq!(seen["submitted_by"], json!(format!("stakeholder:{me_id}")));
+    // Submitted through her access link: the link names the actor.
+    assert!(seen["submitted_by"].as_str().unwrap().starts_with("access-link:"), "{seen}");
     assert_problem(app.post(&url, &t, &json!({"stakeholder_id": other, "answers": {"nps": 9}})).await, 403)
         .await;
     let theirs: Value = app
@@ -552,7 +548,7 @@ async fn feedback_isolation_and_roles(app: TestApp) {
         404,
     )
     .await;
-    assert_problem(app.post(&format!("/v1/stakeholders/{a}/access-token"), &outsider, &json!({})).await, 404)
+    assert_problem(app.post(&format!("/v1/stakeholders/{a}/access-links"), &outsider, &json!({})).await, 404)
         .await;
 
     let questions = json!([{"key": "q", "type": "text", "label": "q"}]);
@@ -599,18 +595,8 @@ async fn demo_pulse_form(app: TestApp) {
     let declined = &points["items"][0];
     assert!(declined["response"].as_str().unwrap().contains("phased rollout"));
     // David sees his declined point and the reason through his own token.
-    let token: Value = app
-        .post(
-            &format!("/v1/stakeholders/{}/access-token", declined["stakeholder_id"].as_str().unwrap()),
-            &m,
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let mine: Value =
-        app.get("/v1/me/feedback", token["access_token"].as_str().unwrap()).await.json().await.unwrap();
+    let token = app.link_token(&m, declined["stakeholder_id"].as_str().unwrap()).await;
+    let mine: Value = app.get("/v1/me/feedback", &token).await.json().await.unwrap();
     assert_eq!(mine["submissions"].as_array().unwrap().len(), 3);
     assert_eq!(mine["points"][0]["status"], "declined");
     // The current month still has an unanswered point: closing it is refused.

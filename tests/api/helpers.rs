@@ -3,7 +3,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use reqwest::{Method, RequestBuilder, Response};
-use serde_json::Value;
+use serde_json::{json, Value};
 use stakemap::auth::{JwtKeys, Role};
 use stakemap::configuration::Settings;
 use stakemap::db::{DbConnection, Pool};
@@ -51,6 +51,7 @@ pub fn settings(database_url: String) -> Settings {
         webhook_retry_base_ms: 200,
         webhook_allow_private: true,
         auth_rate_limit: 0,
+        access_link_url: stakemap::configuration::DEFAULT_ACCESS_LINK_URL.into(),
     }
 }
 
@@ -185,6 +186,19 @@ impl TestApp {
         self.request(Method::DELETE, path, token).send().await.unwrap()
     }
 
+    /// A stakeholder token as a person gets one: an access link made by `manager`, exchanged.
+    pub async fn link_token(&self, manager: &str, person: &str) -> String {
+        let res = self.post(&format!("/v1/stakeholders/{person}/access-links"), manager, &json!({})).await;
+        assert_eq!(res.status(), 201, "access link: {}", res.text().await.unwrap());
+        let link: Value = res.json().await.unwrap();
+        let token = link_token_of(link["url"].as_str().expect("a link URL"));
+        let res =
+            self.client.post(format!("{}/v1/auth/link", self.address)).json(&json!({"token": token})).send();
+        let res = res.await.unwrap();
+        assert_eq!(res.status(), 200, "exchange");
+        res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
+    }
+
     /// Creates a stakeholder as admin and returns its JSON.
     pub async fn create_stakeholder(&self, token: &str, body: Value) -> Value {
         let res = self.post("/v1/stakeholders", token, &body).await;
@@ -221,6 +235,11 @@ impl Drop for TestApp {
             .join();
         }
     }
+}
+
+/// The token inside an access link's URL (the default template puts it in the fragment).
+pub fn link_token_of(url: &str) -> String {
+    url.rsplit_once("token=").expect("a token in the link").1.to_string()
 }
 
 /// Asserts a problem+json response with the status and returns its body.

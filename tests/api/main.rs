@@ -5,6 +5,7 @@ mod binary;
 mod helpers;
 
 mod abuse_limits;
+mod access_links;
 mod accounts;
 mod auth;
 mod changes_feed;

@@ -35,6 +35,7 @@ struct Fixtures {
     /// Made under the sub of the role's token (a link is revoked by its maker or an admin).
     calendar_victim: String,
     merge_victim: String,
+    link_victim: String,
 }
 
 async fn id_of(app: &TestApp, token: &str, path: &str, body: Value) -> String {
@@ -96,6 +97,7 @@ async fn fixtures(app: &TestApp, ws: &str, admin: &str, role: Role) -> Fixtures 
     let maker = app.keys.issue(&format!("as-{}", role.as_str()), ws, Role::Manager, None, 600);
     let calendar_victim = id_of(app, &maker, "/v1/calendar-links", json!({})).await;
     let merge_victim = id_of(app, admin, "/v1/stakeholders", person("Ann again")).await;
+    let link_victim = id_of(app, admin, &format!("/v1/stakeholders/{p}/access-links"), json!({})).await;
     Fixtures {
         person: p,
         other,
@@ -117,6 +119,7 @@ async fn fixtures(app: &TestApp, ws: &str, admin: &str, role: Role) -> Fixtures 
         key_victim,
         calendar_victim,
         merge_victim,
+        link_victim,
     }
 }
 
@@ -153,9 +156,13 @@ fn sample(p: &Permission, f: &Fixtures, role: Role) -> (String, Body) {
             (format!("/v1/stakeholders/{person}/merge"), Json(json!({"from_id": f.merge_victim})))
         }
         ("GET", "/v1/stakeholders/{id}/history") => (format!("/v1/stakeholders/{person}/history"), Empty),
-        ("POST", "/v1/stakeholders/{id}/access-token") => {
-            (format!("/v1/stakeholders/{person}/access-token"), Json(json!({})))
+        ("POST", "/v1/stakeholders/{id}/access-links") => {
+            (format!("/v1/stakeholders/{person}/access-links"), Json(json!({})))
         }
+        ("GET", "/v1/stakeholders/{id}/access-links") => {
+            (format!("/v1/stakeholders/{person}/access-links"), Empty)
+        }
+        ("DELETE", "/v1/access-links/{id}") => (format!("/v1/access-links/{}", f.link_victim), Empty),
         ("PUT", "/v1/stakeholders/by-external-id/{source}/{external_id}") => {
             (format!("/v1/stakeholders/by-external-id/crm/{tag}"), Json(ext_person))
         }
@@ -337,6 +344,7 @@ fn fingerprint(app: &TestApp, ws: &str) -> Vec<i64> {
         "api_keys",
         "calendar_links",
         "duplicate_dismissals",
+        "access_links",
     ];
     for table in tables {
         let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE workspace_id = '{ws}'");
@@ -359,8 +367,10 @@ fn fingerprint(app: &TestApp, ws: &str) -> Vec<i64> {
         );
         out.push(diesel::sql_query(sql).get_result::<N>(&mut *conn).unwrap().n);
     }
-    let sql = format!("SELECT COUNT(revoked_at) AS n FROM api_keys WHERE workspace_id = '{ws}'");
-    out.push(diesel::sql_query(sql).get_result::<N>(&mut *conn).unwrap().n);
+    for table in ["api_keys", "access_links"] {
+        let sql = format!("SELECT COUNT(revoked_at) AS n FROM {table} WHERE workspace_id = '{ws}'");
+        out.push(diesel::sql_query(sql).get_result::<N>(&mut *conn).unwrap().n);
+    }
     out
 }
 

@@ -188,8 +188,7 @@ async fn hidden_people_stay_hidden_on_every_path(app: TestApp) {
     assert_eq!(assert_problem(res, 409).await["existing_id"], json!(z));
 
     // A stakeholder (Vera) sees only her own.
-    let issued = created(&app, &m, &format!("/v1/stakeholders/{v}/access-token"), json!({})).await;
-    let own = issued["access_token"].as_str().unwrap();
+    let own = &app.link_token(&m, &v).await;
     for path in ["/v1/me", "/v1/me/forms", "/v1/me/feedback", "/v1/submissions"] {
         let res = app.get(path, own).await;
         assert_eq!(res.status(), 200, "{path}");

@@ -1,6 +1,5 @@
 //! `/v1/stakeholders`: the register.
 
-mod access_token;
 mod crm;
 mod export;
 mod handlers;
@@ -34,7 +33,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(handlers::restore)
         .service(merge::merge)
         .service(history::list)
-        .service(access_token::issue)
         .service(crm::upsert)
         .service(import::import)
         .service(export::export);
