@@ -97,6 +97,7 @@ pub const PERMISSIONS: &[Permission] = &[
     op("PATCH", "/v1/feedback-items/{id}", LEADS),
     op("GET", "/v1/me", &[Stakeholder]),
     op("GET", "/v1/me/forms", &[Stakeholder]),
+    op("GET", "/v1/me/forms/{id}", &[Stakeholder]),
     op("GET", "/v1/me/feedback", &[Stakeholder]),
     op("GET", "/v1/calendar-links", STAFF),
     op("POST", "/v1/calendar-links", STAFF),

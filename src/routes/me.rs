@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::service::me as service;
-pub use crate::service::me::{MyFeedback, MyForm, MyForms};
+pub use crate::service::me::{MyFeedback, MyForm, MyFormDetail, MyForms};
 use crate::state::AppState;
 
 /// What a stakeholder sees of themselves: their own contact fields, nothing internal
@@ -57,6 +57,21 @@ pub async fn my_forms(auth: Auth, state: web::Data<AppState>) -> Result<HttpResp
     Ok(HttpResponse::Ok().json(MyForms { items }))
 }
 
+/// One form of mine: its current questions, this month's state, and every submission I
+/// made to it beside the questions of the version I answered. 404 for a form whose
+/// audience does not include me.
+#[utoipa::path(tag = "me", params(("id" = String, Path, description = "Form id")),
+    responses((status = 200, body = MyFormDetail)), security(("bearer" = [])))]
+#[get("/me/forms/{id}")]
+pub async fn my_form(
+    auth: Auth,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let form = service::my_form(&state.pool, auth, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(form))
+}
+
 /// My submissions and every point I raised, with status and response: a point not acted
 /// on carries the reason why.
 #[utoipa::path(tag = "me", responses((status = 200, body = MyFeedback)), security(("bearer" = [])))]
@@ -68,5 +83,5 @@ pub async fn my_feedback(auth: Auth, state: web::Data<AppState>) -> Result<HttpR
 
 /// Registers the `/me` routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(profile).service(my_forms).service(my_feedback);
+    cfg.service(profile).service(my_forms).service(my_form).service(my_feedback);
 }

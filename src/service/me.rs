@@ -53,6 +53,26 @@ pub struct MyFeedback {
     pub points: Vec<FeedbackItem>,
 }
 
+/// One of my submissions with the questions of the version it answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MySubmission {
+    /// The submission (without internal actors).
+    #[serde(flatten)]
+    pub submission: Submission,
+    /// The questions as they were when I answered.
+    pub questions: Vec<Question>,
+}
+
+/// One form as I see it: its current questions and everything I answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyFormDetail {
+    /// The form now.
+    #[serde(flatten)]
+    pub form: MyForm,
+    /// My submissions to it, oldest first, each with its version's questions.
+    pub submissions: Vec<MySubmission>,
+}
+
 /// The most forms, submissions or points one `/v1/me` answer lists.
 const MAX_ITEMS: i64 = 500;
 
@@ -91,6 +111,43 @@ pub async fn my_forms(pool: &Pool, viewer: Viewer) -> Result<Vec<MyForm>, ApiErr
             });
         }
         Ok(out)
+    })
+    .await
+}
+
+/// One form whose audience includes the caller (404 otherwise), with the caller's
+/// submissions to it, each beside the questions of the version it answered.
+pub async fn my_form(pool: &Pool, viewer: Viewer, form_id: String) -> Result<MyFormDetail, ApiError> {
+    run(pool, move |conn| {
+        let person = me(conn, &viewer)?;
+        let ws = viewer.workspace_id.clone();
+        let form = forms::find(conn, &ws, &form_id)?
+            .filter(|f| audience::contains(conn, &ws, &f.audience, &person.id).unwrap_or(false))
+            .ok_or_else(|| ApiError::not_found("form"))?;
+        let period = Period::current().to_string();
+        let submission_id = submissions::existing(conn, &ws, &form.id, &person.id, &period)?;
+        let questions = forms::questions(conn, &ws, &form.id, form.version)?;
+        let filter = submissions::Filter {
+            stakeholder_id: Some(person.id.clone()),
+            form_id: Some(form.id.clone()),
+            ..Default::default()
+        };
+        let mut answered = Vec::new();
+        for x in submissions::list(conn, &viewer, &filter, None, MAX_ITEMS)? {
+            let questions = forms::questions(conn, &ws, &form.id, x.form_version)?;
+            answered.push(MySubmission { submission: x.shown(false), questions });
+        }
+        let form = MyForm {
+            id: form.id,
+            title: form.title,
+            description: form.description,
+            version: form.version,
+            questions,
+            period,
+            submitted: submission_id.is_some(),
+            submission_id,
+        };
+        Ok(MyFormDetail { form, submissions: answered })
     })
     .await
 }

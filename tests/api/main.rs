@@ -23,6 +23,7 @@ mod hostile_input;
 mod import;
 mod injection;
 mod isolation;
+mod me_forms;
 mod merge;
 mod metrics_and_shutdown;
 mod network;

@@ -256,6 +256,7 @@ fn sample(p: &Permission, f: &Fixtures, role: Role) -> (String, Body) {
             (format!("/v1/feedback-items/{}", f.point), Json(json!({"status": "planned"})))
         }
         ("GET", path @ ("/v1/me" | "/v1/me/forms" | "/v1/me/feedback")) => (path.into(), Empty),
+        ("GET", "/v1/me/forms/{id}") => (format!("/v1/me/forms/{}", f.form), Empty),
         ("GET", "/v1/engagement-plans") => ("/v1/engagement-plans".into(), Empty),
         ("POST", "/v1/engagement-plans") => (
             "/v1/engagement-plans".into(),
