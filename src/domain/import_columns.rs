@@ -15,6 +15,7 @@ pub const PROFILE_COLUMNS: &[&str] = &[
     "title",
     "organization",
     "department",
+    "locale",
     "account_id",
     "group",
     "category",

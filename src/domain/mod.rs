@@ -15,6 +15,7 @@ pub mod history;
 pub mod ical;
 pub mod import_columns;
 pub mod interaction;
+pub mod locale;
 pub mod matrix_svg;
 pub mod network;
 pub mod nps;

@@ -26,6 +26,9 @@ pub struct Profile {
     pub organization: Option<String>,
     /// Department.
     pub department: Option<String>,
+    /// The language the person is addressed in (BCP 47: `fi`, `zh-CN`, `ko`); null = the
+    /// workspace default.
+    pub locale: Option<String>,
     /// Customer account the stakeholder belongs to.
     pub account_id: Option<String>,
     /// Team, internal or external.
@@ -156,6 +159,7 @@ impl Stakeholder {
                 title: None,
                 organization: None,
                 department: None,
+                locale: None,
                 account_id: None,
                 group: Group::External,
                 category: None,
@@ -235,6 +239,14 @@ fn set_field(s: &mut Stakeholder, key: &str, v: &Value) -> Result<(), FieldError
         "title" => p.title = fields::text(key, v, SHORT, TextKind::Line)?,
         "organization" => p.organization = fields::text(key, v, SHORT, TextKind::Line)?,
         "department" => p.department = fields::text(key, v, SHORT, TextKind::Line)?,
+        "locale" => {
+            p.locale = match fields::text(key, v, 35, TextKind::Line)? {
+                None => None,
+                Some(tag) => Some(super::locale::parse(&tag).ok_or_else(|| {
+                    FieldError::new(key, "must be a locale tag such as en, fi, zh-CN or ko")
+                })?),
+            }
+        }
         "account_id" => p.account_id = fields::uuid(key, v)?,
         "group" => p.group = fields::required_choice(key, v, Group::parse, Group::expected)?,
         "category" => p.category = fields::choice(key, v, Category::parse, Category::expected)?,

@@ -30,6 +30,8 @@ pub struct MyProfile {
     pub organization: Option<String>,
     /// My department.
     pub department: Option<String>,
+    /// The language I am addressed in (null = the workspace default).
+    pub locale: Option<String>,
 }
 
 /// My own contact fields. Stakeholder tokens only.
@@ -46,6 +48,7 @@ pub async fn profile(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespo
         title: p.title,
         organization: p.organization,
         department: p.department,
+        locale: p.locale,
     }))
 }
 

@@ -55,6 +55,7 @@ pub struct StakeholderRow {
     pub search_text: String,
     pub email_key: Option<String>,
     pub phone_key: Option<String>,
+    pub locale: Option<String>,
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
@@ -110,6 +111,7 @@ impl From<&Stakeholder> for StakeholderRow {
             search_text: text_fold::search_text(&p.name, p.email.as_deref(), p.organization.as_deref()),
             email_key: text_fold::email_key(p.email.as_deref()),
             phone_key: text_fold::phone_key(p.phone.as_deref()),
+            locale: p.locale.clone(),
         }
     }
 }
@@ -126,6 +128,7 @@ impl From<StakeholderRow> for Stakeholder {
                 title: r.title,
                 organization: r.organization,
                 department: r.department,
+                locale: r.locale,
                 account_id: r.account_id,
                 group: Group::parse(&r.stakeholder_group).unwrap_or(Group::External),
                 category: r.category.as_deref().and_then(Category::parse),

@@ -20,7 +20,7 @@ async fn a_person_reads_their_form_and_past_answers(app: TestApp) {
     let ws = app.workspace("Oma");
     let m = app.token(&ws, Role::Manager);
     let body = json!({"name": "Mia", "group": "external", "email": "mia@example.fi", "owner": "Kim",
-        "tags": ["panel"], "source": "crm", "external_id": "M-1", "influence": 5, "notes": "internal"});
+        "tags": ["panel"], "source": "crm", "external_id": "M-1", "influence": 5, "notes": "internal", "locale": "FI_fi"});
     let mia = app.create_stakeholder(&m, body).await["id"].as_str().unwrap().to_string();
     let v1 = json!([{"key": "nps", "type": "nps", "label": "Would you recommend us?", "required": true}]);
     let form: Value = app
@@ -55,9 +55,20 @@ async fn a_person_reads_their_form_and_past_answers(app: TestApp) {
     keys.sort();
     assert_eq!(
         keys,
-        ["department", "email", "id", "name", "organization", "phone", "title"],
+        ["department", "email", "id", "locale", "name", "organization", "phone", "title"],
         "contact fields only"
     );
+    assert_eq!(me["locale"], "fi-FI", "a locale tag in canonical case");
+    // A locale that is not a tag is 422 naming it, and nothing changes.
+    let before = app.version_sum(&ws);
+    for bad in ["klingon", "en-", "zh-CN-extra", "x"] {
+        let res = app.patch(&format!("/v1/stakeholders/{mia}"), &m, &json!({"locale": bad})).await;
+        assert_eq!(crate::helpers::error_fields(&assert_problem(res, 422).await), ["locale"], "{bad}");
+    }
+    assert_eq!(app.version_sum(&ws), before);
+    let crm = app.token(&ws, Role::Integration);
+    let res = app.patch(&format!("/v1/stakeholders/{mia}"), &crm, &json!({"locale": "zh-cn"})).await;
+    assert_eq!(res.json::<Value>().await.unwrap()["locale"], "zh-CN", "a profile field the CRM may write");
 
     let res = app.get(&format!("/v1/me/forms/{form}"), &token).await;
     assert_eq!(res.status(), 200);

@@ -44,6 +44,7 @@ diesel::table! {
         email_key -> Nullable<Text>,
         phone_key -> Nullable<Text>,
         merged_into -> Nullable<Text>,
+        locale -> Nullable<Text>,
     }
 }
 

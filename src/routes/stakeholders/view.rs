@@ -98,6 +98,9 @@ pub struct StakeholderInput {
     /// ≤ 200 characters.
     #[schema(max_length = 200, format = "line")]
     pub department: Option<String>,
+    /// BCP 47 locale tag (`en`, `fi`, `zh-CN`, `ko`); null = the workspace default.
+    #[schema(max_length = 35, pattern = "^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
+    pub locale: Option<String>,
     /// Account UUID.
     #[schema(format = "uuid")]
     pub account_id: Option<String>,

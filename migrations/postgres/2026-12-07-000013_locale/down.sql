@@ -1,0 +1,1 @@
+ALTER TABLE stakeholders DROP COLUMN locale;
