@@ -32,7 +32,7 @@ pub fn load(
         q = q.filter(s::account_id.eq(account.to_string()));
     }
     let rows: Vec<NodeRow> = q
-        .order((s::name.asc(), s::id.asc()))
+        .order((s::name_key.asc(), s::id.asc()))
         .limit(MAX_NODES + 1)
         .select((s::id, s::name, s::title, s::influence, s::impact, s::stance, s::decision_role, s::veto))
         .load(conn)?;

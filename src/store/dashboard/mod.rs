@@ -204,7 +204,7 @@ pub fn points(
     limit: i64,
 ) -> QueryResult<Vec<Point>> {
     people_of!(scope, account)
-        .order((s::name.asc(), s::id.asc()))
+        .order((s::name_key.asc(), s::id.asc()))
         .limit(limit)
         .select((s::id, s::name, s::influence, s::impact, s::quadrant, s::stance))
         .load(conn)
