@@ -39,30 +39,43 @@ pub struct DuplicatePair {
 pub type After = (u32, String, String);
 
 /// Up to `limit` pairs after `after`, best first (score descending, then ids), and
-/// whether more follow.
+/// whether more follow. Each reason's shared values are found on a connection of its own,
+/// at the same time (each is a scan of one index); names are read for the page only.
 pub async fn list(
     pool: &Pool,
     viewer: Viewer,
     after: Option<After>,
     limit: usize,
 ) -> Result<(Vec<DuplicatePair>, bool), ApiError> {
-    let (pairs, names) = run(pool, move |conn| Ok(store::candidates(conn, &viewer)?)).await?;
-    let mut items: Vec<DuplicatePair> = pairs
+    let scans = Reason::ALL.iter().map(|&reason| {
+        let viewer = viewer.clone();
+        run(pool, move |conn| Ok((reason, store::groups(conn, &viewer, reason)?)))
+    });
+    let groups = futures_util::future::try_join_all(scans).await?;
+    let reader = viewer.clone();
+    let pairs = run(pool, move |conn| Ok(store::pairs(conn, &reader, groups)?)).await?;
+    let order = |score: u32, a: &str, b: &str| (std::cmp::Reverse(score), a.to_string(), b.to_string());
+    let mut scored: Vec<(u32, String, String, Vec<Reason>)> = pairs
         .into_iter()
         .map(|((a, b), reasons)| {
             let score = reasons.iter().map(|r| r.weight()).sum::<u32>().min(100);
-            let member = |id: String| PairMember { name: names.get(&id).cloned().unwrap_or_default(), id };
-            DuplicatePair { a: member(a), b: member(b), reasons: reasons.into_iter().collect(), score }
+            (score, a, b, reasons.into_iter().collect())
         })
         .collect();
-    let order = |p: &DuplicatePair| (std::cmp::Reverse(p.score), p.a.id.clone(), p.b.id.clone());
-    items.sort_by_key(order);
+    scored.sort_by_key(|(score, a, b, _)| order(*score, a, b));
     if let Some((score, a, b)) = after {
-        let position = (std::cmp::Reverse(score), a, b);
-        items.retain(|p| order(p) > position);
+        let position = order(score, &a, &b);
+        scored.retain(|(s, x, y, _)| order(*s, x, y) > position);
     }
-    let more = items.len() > limit;
-    items.truncate(limit);
+    let more = scored.len() > limit;
+    scored.truncate(limit);
+    let ids: Vec<String> = scored.iter().flat_map(|(_, a, b, _)| [a.clone(), b.clone()]).collect();
+    let names = run(pool, move |conn| Ok(store::names(conn, &viewer, &ids)?)).await?;
+    let member = |id: String| PairMember { name: names.get(&id).cloned().unwrap_or_default(), id };
+    let items = scored
+        .into_iter()
+        .map(|(score, a, b, reasons)| DuplicatePair { a: member(a), b: member(b), reasons, score })
+        .collect();
     Ok((items, more))
 }
 

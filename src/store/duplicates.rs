@@ -90,17 +90,27 @@ macro_rules! groups_of {
     }};
 }
 
-/// Every candidate pair among the live people the viewer may see, with reasons,
-/// dismissed pairs left out; and the names of the people in them.
-pub fn candidates(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<(Pairs, HashMap<String, String>)> {
+/// The groups of live people the viewer may see who share this reason's value (groups
+/// of two or more; a value shared by more than `MAX_SHARED` is left out).
+pub fn groups(conn: &mut DbConnection, viewer: &Viewer, reason: Reason) -> QueryResult<Vec<Vec<String>>> {
+    let groups = match reason {
+        Reason::Name => groups_of!(conn, viewer, s::name_tokens, String),
+        Reason::Email => groups_of!(conn, viewer, s::email_key, Option<String>),
+        Reason::Phone => groups_of!(conn, viewer, s::phone_key, Option<String>),
+        Reason::CrmKey => same_crm_key(conn, viewer)?,
+    };
+    Ok(groups.into_iter().filter(|g| g.len() > 1 && g.len() <= MAX_SHARED).collect())
+}
+
+/// The pairs the groups make, with every reason that links each, dismissed pairs left out.
+pub fn pairs(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    groups: Vec<(Reason, Vec<Vec<String>>)>,
+) -> QueryResult<Pairs> {
     let mut pairs = Pairs::new();
-    for (reason, groups) in [
-        (Reason::Name, groups_of!(conn, viewer, s::name_tokens, String)),
-        (Reason::Email, groups_of!(conn, viewer, s::email_key, Option<String>)),
-        (Reason::Phone, groups_of!(conn, viewer, s::phone_key, Option<String>)),
-        (Reason::CrmKey, same_crm_key(conn, viewer)?),
-    ] {
-        for ids in groups.into_iter().filter(|g| g.len() > 1 && g.len() <= MAX_SHARED) {
+    for (reason, groups) in groups {
+        for ids in groups {
             for (i, a) in ids.iter().enumerate() {
                 for b in &ids[i + 1..] {
                     let key = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
@@ -116,9 +126,17 @@ pub fn candidates(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<(Pair
         .into_iter()
         .collect();
     pairs.retain(|k, _| !dismissed.contains(k));
-    let people: Vec<String> = pairs.keys().flat_map(|(a, b)| [a.clone(), b.clone()]).collect();
+    Ok(pairs)
+}
+
+/// The names of these people, by id.
+pub fn names(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    ids: &[String],
+) -> QueryResult<HashMap<String, String>> {
     let mut names = HashMap::new();
-    for chunk in people.chunks(CHUNK) {
+    for chunk in ids.chunks(CHUNK) {
         let rows: Vec<(String, String)> = s::table
             .filter(s::workspace_id.eq(&viewer.workspace_id))
             .filter(s::id.eq_any(chunk))
@@ -126,7 +144,7 @@ pub fn candidates(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<(Pair
             .load(conn)?;
         names.extend(rows);
     }
-    Ok((pairs, names))
+    Ok(names)
 }
 
 // The same CRM record id under different sources (two CRMs, or a CRM and a sheet),
