@@ -24,12 +24,17 @@ fn every_operation_documents_its_errors_and_security() {
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.contains_key("500"), "{method} {path}");
             // Every /v1 operation may be rate limited and refuse a credential; all but the
-            // token exchange and the calendar feed (its token is in the path) take a bearer.
+            // token exchanges (API key, access link) and the calendar feed (its token is in the
+            // path) take a bearer.
             if path.starts_with("/v1") {
                 assert!(responses.contains_key("401") && responses.contains_key("429"), "{method} {path}");
                 assert!(responses["429"]["headers"]["Retry-After"].is_object(), "{method} {path}");
             }
-            if path.starts_with("/v1") && path != "/v1/auth/token" && !path.starts_with("/v1/calendar/") {
+            let exchanges = ["/v1/auth/token", "/v1/auth/link"];
+            if path.starts_with("/v1")
+                && !exchanges.contains(&path.as_str())
+                && !path.starts_with("/v1/calendar/")
+            {
                 assert!(responses.contains_key("403"), "{method} {path}");
                 assert_eq!(op["security"][0]["bearer"], serde_json::json!([]), "{method} {path}");
             }
