@@ -122,7 +122,7 @@ fn parse_input(body: &Map<String, Value>) -> Result<(Option<String>, i64), ApiEr
 #[utoipa::path(tag = "stakeholders", params(("id" = String, Path, description = "Stakeholder id")),
     request_body = AccessLinkInput,
     responses((status = 201, body = CreatedAccessLink,
-        headers(("Location" = String, description = "The person's link list")))),
+        headers(("Location" = String, description = "The link (`DELETE` there revokes it)")))),
     security(("bearer" = [])))]
 #[post("/stakeholders/{id}/access-links")]
 pub async fn create(
@@ -132,10 +132,11 @@ pub async fn create(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let (form_id, ttl) = parse_input(&body)?;
-    let id = id.into_inner();
-    let location = format!("/v1/stakeholders/{id}/access-links");
     let issued =
-        service::create(&state.pool, auth, (id, form_id, ttl), state.access_link_url.clone()).await?;
+        service::create(&state.pool, auth, (id.into_inner(), form_id, ttl), state.access_link_url.clone())
+            .await?;
+    // The link's own URL: a retried create's 409 names it as `existing_id`.
+    let location = format!("/v1/access-links/{}", issued.link.id);
     Ok(HttpResponse::Created().insert_header(NO_STORE).insert_header(("Location", location)).json(
         CreatedAccessLink {
             id: issued.link.id,
