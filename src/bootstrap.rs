@@ -33,6 +33,16 @@ pub fn prepare(config: &Config) -> Result<Ready, String> {
     if folded > 0 {
         tracing::info!(folded, "search and sort keys filled in");
     }
+    let recount = |c: &mut db::DbConnection| -> diesel::QueryResult<bool> {
+        if folded == 0 && !store::shared_values::is_empty(c)? {
+            return Ok(false);
+        }
+        db::tx::write(c, store::shared_values::rebuild)?;
+        Ok(true)
+    };
+    if recount(&mut conn).map_err(|e| format!("migration failed: {e}"))? && folded > 0 {
+        tracing::info!("duplicate values recounted");
+    }
     let secret = match &config.jwt_secret {
         Some(secret) => secret.clone(),
         None => {

@@ -6,6 +6,7 @@ pub mod anonymize_csv;
 pub mod answers;
 pub mod cadence;
 pub mod contract;
+pub mod duplicate_keys;
 pub mod engagement;
 pub mod error;
 pub mod feedback_item;

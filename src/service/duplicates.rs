@@ -40,7 +40,8 @@ pub type After = (u32, String, String);
 
 /// Up to `limit` pairs after `after`, best first (score descending, then ids), and
 /// whether more follow. Each reason's shared values are found on a connection of its own,
-/// at the same time (each is a scan of one index); names are read for the page only.
+/// at the same time (the values held by several, then their holders); names are read
+/// for the page only.
 pub async fn list(
     pool: &Pool,
     viewer: Viewer,

@@ -1,31 +1,16 @@
-//! Candidate duplicate pairs among live people: each reason is an indexed equality on a
-//! folded column (GROUP BY … HAVING COUNT > 1 over a partial index), never a pairwise scan.
+//! Candidate duplicate pairs among live people: the values held by several people are
+//! read from their counts (`shared_values`), then their holders by an indexed equality
+//! on the folded column; never a pairwise scan, nor a scan of the register.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use crate::access::Viewer;
 use crate::db::schema::{duplicate_dismissals as dd, stakeholders as s};
 use crate::db::DbConnection;
 
-crate::string_enum!(
-    /// Why two people may be one.
-    Reason { Email = "email", Phone = "phone", Name = "name", CrmKey = "crm_key" }
-);
-
-impl Reason {
-    /// How much this reason alone says (a pair's score is the sum, at most 100).
-    pub fn weight(self) -> u32 {
-        match self {
-            Reason::Email => 60,
-            Reason::CrmKey => 50,
-            Reason::Phone => 40,
-            Reason::Name => 40,
-        }
-    }
-}
+pub use crate::domain::duplicate_keys::Reason;
 
 /// More people than this sharing one value is a shared value (a switchboard number, a
 /// team address, a common name), not evidence: no pairs from it.
@@ -36,18 +21,14 @@ const CHUNK: usize = 500;
 /// Two people (`a` < `b` by id) and why they may be one.
 pub type Pairs = BTreeMap<(String, String), BTreeSet<Reason>>;
 
-// Live people of the workspace. Reading only indexed columns, the shared values are
-// found by an index-only scan of the reason's partial index; who may be seen is decided
-// when the (few) holders of shared values are read.
-macro_rules! live_people {
-    ($viewer:expr) => {
-        s::table.filter(s::workspace_id.eq($viewer.workspace_id.clone())).filter(s::deleted_at.is_null())
-    };
-}
-
+// Live people of the workspace the viewer may see: read for the (few) holders of shared
+// values only, through the reason's partial index.
 macro_rules! visible_live_people {
     ($viewer:expr) => {
-        live_people!($viewer).filter(s::confidential.eq_any($viewer.confidential_values().to_vec()))
+        s::table
+            .filter(s::workspace_id.eq($viewer.workspace_id.clone()))
+            .filter(s::deleted_at.is_null())
+            .filter(s::confidential.eq_any($viewer.confidential_values().to_vec()))
     };
 }
 
@@ -68,14 +49,9 @@ impl Key for Option<String> {
 
 // People grouped by one folded column's value (read as `$t`), groups of two or more.
 macro_rules! groups_of {
-    ($conn:expr, $viewer:expr, $col:expr, $t:ty) => {{
-        let shared: Vec<$t> = live_people!($viewer)
-            .filter($col.is_not_null())
-            .group_by($col)
-            .having(count_star().gt(1))
-            .select($col)
-            .load($conn)?;
-        let shared: Vec<String> = shared.into_iter().filter_map(Key::key).collect();
+    ($conn:expr, $viewer:expr, $reason:expr, $col:expr, $t:ty) => {{
+        let shared =
+            super::shared_values::held_by_several($conn, &$viewer.workspace_id, $reason, MAX_SHARED as i64)?;
         let mut groups: HashMap<String, Vec<String>> = HashMap::new();
         for chunk in shared.chunks(CHUNK) {
             let rows: Vec<($t, String)> =
@@ -91,12 +67,13 @@ macro_rules! groups_of {
 }
 
 /// The groups of live people the viewer may see who share this reason's value (groups
-/// of two or more; a value shared by more than `MAX_SHARED` is left out).
+/// of two or more; a value held by more than `MAX_SHARED` live people, seen or not, is
+/// left out).
 pub fn groups(conn: &mut DbConnection, viewer: &Viewer, reason: Reason) -> QueryResult<Vec<Vec<String>>> {
     let groups = match reason {
-        Reason::Name => groups_of!(conn, viewer, s::name_tokens, String),
-        Reason::Email => groups_of!(conn, viewer, s::email_key, Option<String>),
-        Reason::Phone => groups_of!(conn, viewer, s::phone_key, Option<String>),
+        Reason::Name => groups_of!(conn, viewer, reason, s::name_tokens, String),
+        Reason::Email => groups_of!(conn, viewer, reason, s::email_key, Option<String>),
+        Reason::Phone => groups_of!(conn, viewer, reason, s::phone_key, Option<String>),
         Reason::CrmKey => same_crm_key(conn, viewer)?,
     };
     Ok(groups.into_iter().filter(|g| g.len() > 1 && g.len() <= MAX_SHARED).collect())
@@ -151,14 +128,8 @@ pub fn names(
 // counting merged people's keys as their survivor's.
 fn same_crm_key(conn: &mut DbConnection, viewer: &Viewer) -> QueryResult<Vec<Vec<String>>> {
     // Keys held more than once; whether by different sources is decided below.
-    let shared: Vec<Option<String>> = s::table
-        .filter(s::workspace_id.eq(&viewer.workspace_id))
-        .filter(s::external_id.is_not_null())
-        .group_by(s::external_id)
-        .having(count_star().gt(1))
-        .select(s::external_id)
-        .load(conn)?;
-    let shared: Vec<String> = shared.into_iter().flatten().collect();
+    let shared =
+        super::shared_values::held_by_several(conn, &viewer.workspace_id, Reason::CrmKey, MAX_SHARED as i64)?;
     let mut holders: Vec<(String, String)> = Vec::new();
     for chunk in shared.chunks(CHUNK) {
         let rows: Vec<(Option<String>, String, Option<String>)> = s::table

@@ -20,6 +20,7 @@ pub mod plans;
 pub mod relationships;
 pub mod row_tallies;
 pub mod settings;
+pub mod shared_values;
 pub mod stakeholder_bulk;
 pub mod stakeholder_list;
 pub mod stakeholder_merge;

@@ -122,6 +122,11 @@ pub fn insert_many(
         crate::domain::tally::add(&mut deltas, crate::domain::tally::person(p), 1);
     }
     super::tallies::apply(conn, workspace_id, &deltas)?;
+    let mut shared = crate::domain::duplicate_keys::Deltas::new();
+    for p in people {
+        crate::domain::duplicate_keys::add(&mut shared, p, 1);
+    }
+    super::shared_values::apply(conn, workspace_id, &shared)?;
     let first = changes::allocate(conn, workspace_id, people.len() as i64)?;
     let entity = <Stakeholder as Tracked>::ENTITY;
     let rows: Vec<NewChange> = people

@@ -87,6 +87,7 @@ pub fn save_row(conn: &mut DbConnection, before: &Stakeholder, after: &Stakehold
     }
     super::tallies::record(conn, &after.workspace_id, Some(before), Some(after), tally::person)?;
     super::row_tallies::person_written(conn, before, after)?;
+    super::shared_values::record(conn, &after.workspace_id, Some(before), Some(after))?;
     // Only a change of quadrant, confidentiality or deletion can move the "planned"
     // counter: skip the plan lookup on every other save (the CRM batch's hot path).
     let planned_key_changes = tally::planned(before) != tally::planned(after);

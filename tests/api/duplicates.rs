@@ -3,13 +3,17 @@
 
 use std::collections::BTreeSet;
 
+use diesel::RunQueryDsl;
 use serde_json::{json, Value};
 use stakemap::auth::Role;
 
 use crate::helpers::{assert_problem, error_fields, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(each_reason_is_found_and_nothing_else);
+on_both_backends!(
+    each_reason_is_found_and_nothing_else,
+    values_held_before_the_count_existed_are_counted_at_start_up
+);
 
 type Pair = (String, String, Vec<String>);
 
@@ -131,4 +135,21 @@ async fn each_reason_is_found_and_nothing_else(app: TestApp) {
         app.get("/v1/duplicates", &app.token(&other, Role::Admin)).await.json().await.unwrap();
     assert_eq!(theirs["items"], json!([]), "another workspace sees nothing");
     assert_eq!(app.version_sum(&ws), before);
+}
+
+async fn values_held_before_the_count_existed_are_counted_at_start_up(app: TestApp) {
+    let ws = app.workspace("Päivitys");
+    let m = app.token(&ws, Role::Manager);
+    for name in ["Märta Ek", "Ek Märta"] {
+        app.create_stakeholder(&m, json!({"name": name, "group": "external"})).await;
+    }
+    assert_eq!(pairs(&app, &m).await.len(), 1);
+    // As a database upgraded to the counted values leaves them: none counted yet.
+    diesel::sql_query("DELETE FROM shared_values")
+        .execute(&mut *app.conn() as &mut stakemap::db::DbConnection)
+        .unwrap();
+    assert!(pairs(&app, &m).await.is_empty(), "pairs come from the counted values");
+    let config = crate::helpers::settings(app.database_url.clone()).validate().unwrap();
+    stakemap::bootstrap::prepare(&config).expect("start-up on the same database");
+    assert_eq!(set(&pairs(&app, &m).await), set(&[pair("Ek Märta", "Märta Ek", &["name"])]));
 }

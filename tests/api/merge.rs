@@ -38,6 +38,7 @@ fn check_counters(app: &TestApp, ws: &str) {
     let mut conn = app.conn();
     let c: &mut DbConnection = &mut conn;
     assert_eq!(counters(c, "tallies", ws), recount(c, ws), "counters equal a recount");
+    crate::tallies::shared_values_equal_a_recount(c, ws);
 }
 
 async fn merge_moves_everything_onto_the_survivor(app: TestApp) {

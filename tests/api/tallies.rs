@@ -67,6 +67,26 @@ pub fn recount(conn: &mut DbConnection, ws: &str) -> BTreeMap<String, i64> {
     out
 }
 
+/// The duplicate-making values' counts of a workspace, `reason/value` → holders.
+fn shared_values(conn: &mut DbConnection, ws: &str) -> BTreeMap<String, i64> {
+    let sql = format!(
+        "SELECT reason || '/' || value AS key, CAST(holders AS BIGINT) AS n FROM shared_values \
+         WHERE workspace_id = '{ws}'"
+    );
+    let rows: Vec<Counter> = diesel::sql_query(sql).load(conn).unwrap();
+    rows.into_iter().map(|c| (c.key, c.n)).collect()
+}
+
+/// Asserts that the counts of duplicate-making values kept by the writes equal a recount
+/// from the rows (the start-up rebuild), and that some value is held by two or more.
+pub fn shared_values_equal_a_recount(conn: &mut DbConnection, ws: &str) {
+    let kept = shared_values(conn, ws);
+    stakemap::store::shared_values::rebuild(conn).unwrap();
+    let recounted = shared_values(conn, ws);
+    assert_eq!(kept, recounted, "shared values kept by the writes vs a recount");
+    assert!(kept.values().all(|n| *n > 0), "no value held by nobody is kept: {kept:?}");
+}
+
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
     assert_eq!(res.status(), status);
     res.json().await.unwrap()
@@ -203,6 +223,7 @@ async fn counters_equal_a_recount_after_every_kind_of_write(app: TestApp) {
     let kept = counters(&mut conn, "tallies", &ws);
     let recounted = recount(&mut conn, &ws);
     assert_eq!(kept, recounted, "counters kept by the writes vs a recount from the rows");
+    shared_values_equal_a_recount(&mut conn, &ws);
     // The fixture reached every kind of counter.
     for family in [
         "/group/",

@@ -13,6 +13,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     stakeholders,
     stakeholder_tags,
     duplicate_dismissals,
+    shared_values,
     access_links,
     accounts,
     contracts,

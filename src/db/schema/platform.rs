@@ -41,6 +41,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    shared_values (workspace_id, reason, value) {
+        workspace_id -> Text,
+        reason -> Text,
+        value -> Text,
+        holders -> BigInt,
+    }
+}
+
+diesel::table! {
     change_counters (workspace_id) {
         workspace_id -> Text,
         last_seq -> BigInt,
