@@ -32,6 +32,7 @@ fn settings(database_url: String) -> Settings {
         webhook_allow_private: false,
         auth_rate_limit: 0,
         access_link_url: stakemap::configuration::DEFAULT_ACCESS_LINK_URL.into(),
+        default_locale: "en".into(),
     }
 }
 

@@ -66,6 +66,7 @@ fn settings(database_url: String) -> Settings {
         webhook_allow_private: false,
         auth_rate_limit: 0,
         access_link_url: stakemap::configuration::DEFAULT_ACCESS_LINK_URL.into(),
+        default_locale: "en".into(),
     }
 }
 
@@ -234,6 +235,7 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: ws.to_string(),
         title: "Pulse".into(),
+        default_locale: "en".into(),
         description: None,
         audience: Audience { tags: vec!["panel".into()], ..Audience::default() },
         status: FormStatus::Open,

@@ -63,6 +63,9 @@ pub struct Settings {
     /// The form front-end's page for access links; `{token}` is replaced by the link's token.
     #[arg(long, global = true, env = "STAKEMAP_ACCESS_LINK_URL", default_value = DEFAULT_ACCESS_LINK_URL)]
     pub access_link_url: String,
+    /// The language of a person with none, and of forms created without `default_locale` (BCP 47).
+    #[arg(long, global = true, env = "STAKEMAP_DEFAULT_LOCALE", default_value = "en")]
+    pub default_locale: String,
 }
 
 /// Where access links point by default: the token in the fragment stays out of server
@@ -115,6 +118,8 @@ pub struct Config {
     pub auth_rate_limit: u32,
     /// Access link URL template, with `{token}`.
     pub access_link_url: String,
+    /// The workspace language (canonical BCP 47 tag).
+    pub default_locale: String,
 }
 
 /// The smallest HS256 secret accepted.
@@ -144,6 +149,8 @@ impl Settings {
         if !self.access_link_url.contains("{token}") {
             return Err("STAKEMAP_ACCESS_LINK_URL must contain {token}".into());
         }
+        let default_locale = crate::domain::locale::parse(&self.default_locale)
+            .ok_or("STAKEMAP_DEFAULT_LOCALE must be a locale tag (BCP 47, e.g. en, zh-CN)")?;
         if self.max_body_bytes < 1024 {
             return Err("STAKEMAP_MAX_BODY_BYTES must be at least 1024".into());
         }
@@ -172,6 +179,7 @@ impl Settings {
             webhook_allow_private: self.webhook_allow_private,
             auth_rate_limit: self.auth_rate_limit,
             access_link_url: self.access_link_url.clone(),
+            default_locale,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! The `demo` workspace: the Globex China account team's map, for a newcomer to curl at once.
 
+use crate::domain::localized::Localized;
 use serde_json::{json, Value};
 
 use crate::db::{tx, DbConnection};
@@ -182,8 +183,14 @@ fn feedback(c: &mut DbConnection, ws: &str, ids: &[String]) -> Result<(), ApiErr
     let form = Form {
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: ws.to_string(),
-        title: "Partnership pulse".into(),
-        description: Some("Monthly pulse of the Globex China account".into()),
+        // The Shanghai team reads it in Chinese; everyone else in English.
+        title: Localized::ByLocale(
+            [("en", "Partnership pulse"), ("zh-CN", "合作伙伴脉搏")]
+                .map(|(l, t)| (l.into(), t.into()))
+                .into(),
+        ),
+        description: Some(Localized::Plain("Monthly pulse of the Globex China account".into())),
+        default_locale: "en".into(),
         audience: Audience { tags: vec!["globex".into()], ..Audience::default() },
         status: FormStatus::Open,
         version: 1,

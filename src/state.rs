@@ -35,6 +35,8 @@ pub struct AppState {
     pub webhook_allow_private: bool,
     /// Access link URL template, with `{token}`.
     pub access_link_url: String,
+    /// The workspace language.
+    pub default_locale: String,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             heavy: crate::heavy::HeavyGate::new(crate::heavy::PER_WORKSPACE),
             webhook_allow_private: config.webhook_allow_private,
             access_link_url: config.access_link_url.clone(),
+            default_locale: config.default_locale.clone(),
             known_workspaces: RwLock::new(HashSet::new()),
             metrics: crate::metrics::Metrics::default(),
             live_keys: Default::default(),

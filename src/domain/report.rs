@@ -13,8 +13,9 @@ use super::form::{FormVersion, QuestionType};
 pub struct QuestionResult {
     /// Question key.
     pub key: String,
-    /// Label in the latest version that has this key.
-    pub label: String,
+    /// Label in the latest version that has this key, as written (a string, or locale →
+    /// text); counts are by option value, whatever the language.
+    pub label: super::localized::Localized,
     /// Type in the latest version that has this key.
     #[serde(rename = "type")]
     pub kind: QuestionType,
@@ -47,10 +48,8 @@ pub fn per_question(
                     let averaged =
                         matches!(q.kind, QuestionType::Rating | QuestionType::Number | QuestionType::Nps);
                     let mut counts = BTreeMap::new();
-                    if let Some(options) = &q.options {
-                        for o in options {
-                            counts.insert(o.clone(), 0);
-                        }
+                    for value in q.option_values() {
+                        counts.insert(value.to_string(), 0);
                     }
                     results.push(QuestionResult {
                         key: q.key.clone(),
@@ -132,7 +131,7 @@ mod tests {
         let get = |k: &str| results.iter().find(|r| r.key == k).unwrap();
         assert_eq!(get("nps").responses, 2);
         assert_eq!(get("nps").mean, Some(Some(8.0)));
-        assert_eq!(get("nps").label, "Recommend?");
+        assert_eq!(get("nps").label, crate::domain::localized::Localized::Plain("Recommend?".into()));
         assert_eq!(get("nps").versions, [1, 2]);
         // "old" is only in v1: the v2 submission's stray key is not counted.
         assert_eq!(get("old").responses, 1);

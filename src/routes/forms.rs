@@ -13,8 +13,9 @@ use super::support::{created, with_etag};
 use crate::auth::Auth;
 use crate::domain::form::FormVersion;
 use crate::domain::form::{
-    parse_audience, parse_questions, parse_texts, Audience, Form, FormStatus, Question,
+    parse_audience, parse_default_locale, parse_questions, parse_texts, Audience, Form, FormStatus, Question,
 };
+use crate::domain::localized::Localized;
 use crate::error::{ApiError, FieldError};
 use crate::pagination::IdPage;
 use crate::service::forms as service;
@@ -57,12 +58,14 @@ pub struct FormPage {
 #[derive(Debug, serde::Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct FormInput {
-    /// 1–200.
-    #[schema(min_length = 1, max_length = 200, format = "line")]
-    title: String,
-    /// ≤ 2000.
-    #[schema(max_length = 2000, format = "text")]
-    description: Option<String>,
+    /// 1–200 characters: a string, or locale → text including `default_locale`.
+    title: Localized,
+    /// ≤ 2000 characters: a string, or locale → text including `default_locale`.
+    description: Option<Localized>,
+    /// The language of plain texts, which every locale map must include (BCP 47;
+    /// default `STAKEMAP_DEFAULT_LOCALE`, `en`). Set once, at creation.
+    #[schema(example = "en")]
+    default_locale: Option<String>,
     /// Who it is for (any match); omitted or empty = every stakeholder.
     audience: Option<Audience>,
     /// 1–100 questions with unique keys.
@@ -73,12 +76,11 @@ pub struct FormInput {
 #[derive(Debug, serde::Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct FormPatch {
-    /// 1–200.
-    #[schema(nullable = false, min_length = 1, max_length = 200, format = "line")]
-    title: Option<String>,
-    /// ≤ 2000.
-    #[schema(max_length = 2000, format = "text")]
-    description: Option<String>,
+    /// 1–200 characters: a string, or locale → text including the form's `default_locale`.
+    #[schema(nullable = false)]
+    title: Option<Localized>,
+    /// ≤ 2000 characters, likewise; null clears it.
+    description: Option<Localized>,
     /// Replaces the audience.
     audience: Option<Audience>,
     /// open or archived.
@@ -96,7 +98,9 @@ pub struct VersionInput {
 
 fn unknown_fields(body: &Map<String, Value>, allowed: &[&str], errors: &mut Vec<FieldError>) {
     for key in body.keys().filter(|k| !allowed.contains(&k.as_str())) {
-        let message = if ["id", "version", "revision", "created_at", "updated_at"].contains(&key.as_str()) {
+        let message = if ["id", "version", "revision", "created_at", "updated_at", "default_locale"]
+            .contains(&key.as_str())
+        {
             "is read-only"
         } else {
             "is not a form field"
@@ -129,19 +133,21 @@ pub async fn create(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = Vec::new();
-    unknown_fields(&body, &["title", "description", "audience", "questions"], &mut errors);
+    unknown_fields(&body, &["title", "description", "default_locale", "audience", "questions"], &mut errors);
     let (title, description) = parse_texts(&body, &mut errors, true);
+    let default_locale = parse_default_locale(&body, &state.default_locale, &mut errors);
     let audience = parse_audience(body.get("audience"), &mut errors);
     let questions = parse_questions(body.get("questions"), &mut errors);
-    if !errors.is_empty() {
+    let Some(title) = title.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
-    }
+    };
     let now = crate::time::now();
     let form = Form {
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: auth.workspace_id.clone(),
-        title: title.unwrap_or_default(),
+        title,
         description: description.flatten(),
+        default_locale,
         audience,
         status: FormStatus::Open,
         version: 1,

@@ -1,6 +1,6 @@
 //! `/v1/me`: what a stakeholder sees through its personal token.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -52,26 +52,41 @@ pub async fn profile(auth: Auth, state: web::Data<AppState>) -> Result<HttpRespo
     }))
 }
 
+// The languages the request accepts, most preferred first.
+fn accepted(req: &HttpRequest) -> Vec<String> {
+    req.headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(crate::domain::locale::accepted)
+        .unwrap_or_default()
+}
+
 /// Open forms whose audience includes me, each with whether this month is submitted.
-#[utoipa::path(tag = "me", responses((status = 200, body = MyForms)), security(("bearer" = [])))]
+#[utoipa::path(tag = "me", params(("Accept-Language" = Option<String>, Header, description = "Languages I read, most preferred first; used when my profile has no locale the form is written in")), responses((status = 200, body = MyForms)), security(("bearer" = [])))]
 #[get("/me/forms")]
-pub async fn my_forms(auth: Auth, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let items = service::my_forms(&state.pool, auth).await?;
+pub async fn my_forms(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let items = service::my_forms(&state.pool, auth, accepted(&req)).await?;
     Ok(HttpResponse::Ok().json(MyForms { items }))
 }
 
 /// One form of mine: its current questions, this month's state, and every submission I
 /// made to it beside the questions of the version I answered. 404 for a form whose
 /// audience does not include me.
-#[utoipa::path(tag = "me", params(("id" = String, Path, description = "Form id")),
+#[utoipa::path(tag = "me", params(("id" = String, Path, description = "Form id"),
+        ("Accept-Language" = Option<String>, Header, description = "Languages I read, most preferred first; used when my profile has no locale the form is written in")),
     responses((status = 200, body = MyFormDetail)), security(("bearer" = [])))]
 #[get("/me/forms/{id}")]
 pub async fn my_form(
     auth: Auth,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let form = service::my_form(&state.pool, auth, id.into_inner()).await?;
+    let form = service::my_form(&state.pool, auth, id.into_inner(), accepted(&req)).await?;
     Ok(HttpResponse::Ok().json(form))
 }
 

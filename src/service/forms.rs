@@ -5,7 +5,8 @@ use super::{run, versioned};
 use crate::access::Viewer;
 use crate::db::{tx, DbConnection, Pool};
 use crate::domain::form::FormVersion;
-use crate::domain::form::{Audience, Form, FormStatus, Question};
+use crate::domain::form::{check_default_locale, Audience, Form, FormStatus, Question};
+use crate::domain::localized::Localized;
 use crate::error::ApiError;
 use crate::store::forms as store;
 
@@ -42,8 +43,20 @@ fn modify(
     )
 }
 
+// 422 when a locale map of the form or its questions lacks the form's default locale.
+fn check_locales(form: &Form, questions: Option<&[Question]>) -> Result<(), ApiError> {
+    let mut errors = form.check_default_locale();
+    errors.extend(questions.map(|q| check_default_locale(q, &form.default_locale)).unwrap_or_default());
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
 /// Stores a new form with its first question set.
 pub async fn create(pool: &Pool, form: Form, questions: Vec<Question>) -> Result<FormWithVersions, ApiError> {
+    check_locales(&form, Some(&questions))?;
     run(pool, move |conn| {
         tx::write(conn, |c| store::insert(c, &form, &questions))?;
         with_versions(conn, form)
@@ -75,9 +88,9 @@ pub async fn get(pool: &Pool, viewer: Viewer, id: String) -> Result<FormWithVers
 #[derive(Debug, Clone)]
 pub struct FormChanges {
     /// New title.
-    pub title: Option<String>,
+    pub title: Option<Localized>,
     /// New description (`Some(None)` clears it).
-    pub description: Option<Option<String>>,
+    pub description: Option<Option<Localized>>,
     /// New audience.
     pub audience: Option<Audience>,
     /// New status.
@@ -111,6 +124,7 @@ pub async fn update(
                 if let Some(s) = changes.status {
                     f.status = s;
                 }
+                check_locales(f, None)?;
                 Ok(true)
             },
             None,
@@ -135,6 +149,7 @@ pub async fn new_version(
             &id,
             &if_match,
             |f| {
+                check_locales(f, Some(&questions))?;
                 f.version += 1;
                 Ok(true)
             },

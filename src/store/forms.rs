@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::{form_versions as fv, forms as f};
 use crate::db::DbConnection;
 use crate::domain::form::{Audience, Form, FormStatus, FormVersion, Question};
+use crate::domain::localized::Localized;
 use crate::time::utc;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -21,6 +22,22 @@ struct Row {
     revision: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    default_locale: String,
+    translations: Option<String>,
+}
+
+/// The locale maps of a form's own texts, when they are maps.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Translations {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<Localized>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<Localized>,
+}
+
+/// A map kept in `translations`; a plain text needs none.
+fn map_of(text: Option<&Localized>) -> Option<Localized> {
+    text.filter(|t| matches!(t, Localized::ByLocale(_))).cloned()
 }
 
 impl From<&Form> for Row {
@@ -28,25 +45,40 @@ impl From<&Form> for Row {
         Row {
             workspace_id: x.workspace_id.clone(),
             id: x.id.clone(),
-            title: x.title.clone(),
-            description: x.description.clone(),
+            title: x.title.resolve(&x.default_locale, &x.default_locale).to_string(),
+            description: x
+                .description
+                .as_ref()
+                .map(|d| d.resolve(&x.default_locale, &x.default_locale).to_string()),
             audience: serde_json::to_string(&x.audience).expect("audience serialises"),
             status: x.status.as_str().to_string(),
             version: x.version,
             revision: x.revision,
             created_at: x.created_at.naive_utc(),
             updated_at: x.updated_at.naive_utc(),
+            default_locale: x.default_locale.clone(),
+            translations: {
+                let t = Translations {
+                    title: map_of(Some(&x.title)),
+                    description: map_of(x.description.as_ref()),
+                };
+                (t.title.is_some() || t.description.is_some())
+                    .then(|| serde_json::to_string(&t).expect("translations serialise"))
+            },
         }
     }
 }
 
 impl From<Row> for Form {
     fn from(r: Row) -> Self {
+        let t: Translations =
+            r.translations.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
         Form {
             workspace_id: r.workspace_id,
             id: r.id,
-            title: r.title,
-            description: r.description,
+            title: t.title.unwrap_or(Localized::Plain(r.title)),
+            description: t.description.or(r.description.map(Localized::Plain)),
+            default_locale: r.default_locale,
             audience: serde_json::from_str::<Audience>(&r.audience).unwrap_or_default(),
             status: FormStatus::parse(&r.status).unwrap_or_default(),
             version: r.version,

@@ -584,7 +584,8 @@ async fn demo_pulse_form(app: TestApp) {
     let (ws, _) = stakemap::demo::load(&mut app.conn()).unwrap();
     let m = app.token(&ws, Role::Manager);
     let forms: Value = app.get("/v1/forms", &m).await.json().await.unwrap();
-    assert_eq!(forms["items"][0]["title"], "Partnership pulse");
+    assert_eq!(forms["items"][0]["title"]["en"], "Partnership pulse");
+    assert_eq!(forms["items"][0]["title"]["zh-CN"], "合作伙伴脉搏", "the Shanghai team reads it in Chinese");
     let id = forms["items"][0]["id"].as_str().unwrap();
     for period in [Period::current(), Period::current().previous(), Period::current().previous().previous()] {
         let report: Value =

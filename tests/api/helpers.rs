@@ -52,6 +52,7 @@ pub fn settings(database_url: String) -> Settings {
         webhook_allow_private: true,
         auth_rate_limit: 0,
         access_link_url: stakemap::configuration::DEFAULT_ACCESS_LINK_URL.into(),
+        default_locale: "en".into(),
     }
 }
 

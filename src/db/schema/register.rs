@@ -137,6 +137,8 @@ diesel::table! {
         revision -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        default_locale -> Text,
+        translations -> Nullable<Text>,
     }
 }
 
