@@ -18,6 +18,7 @@ mod errors;
 mod export;
 mod faults;
 mod feedback;
+mod form_locales;
 mod history;
 mod hostile_input;
 mod import;
