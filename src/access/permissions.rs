@@ -87,6 +87,7 @@ pub const PERMISSIONS: &[Permission] = &[
     op("GET", "/v1/forms/{id}/report", STAFF),
     op("GET", "/v1/forms/{id}/missing", STAFF_AND_CRM),
     op("POST", "/v1/forms/{id}/periods/{period}/close", LEADS),
+    op("POST", "/v1/forms/{id}/periods/{period}/reminders", LEADS),
     op("POST", "/v1/forms/{id}/submissions", SUBMITTERS),
     op("GET", "/v1/submissions", SUBMISSION_READERS),
     op("GET", "/v1/submissions/{id}", SUBMISSION_READERS),

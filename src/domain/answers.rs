@@ -37,7 +37,7 @@ fn check(q: &Question, v: &Value) -> Result<(), String> {
             None => Err("must be a string".into()),
         },
         QuestionType::SingleChoice => match v.as_str() {
-            Some(s) if options().iter().any(|o| *o == s) => Ok(()),
+            Some(s) if options().contains(&s) => Ok(()),
             Some(s) => Err(format!("'{s}' is not an offered option ({})", options().join(", "))),
             None => Err("must be one of the options, as a string".into()),
         },
@@ -46,7 +46,7 @@ fn check(q: &Question, v: &Value) -> Result<(), String> {
             let offered = options();
             for (i, item) in items.iter().enumerate() {
                 match item.as_str() {
-                    Some(s) if !offered.iter().any(|o| *o == s) => {
+                    Some(s) if !offered.contains(&s) => {
                         return Err(format!("'{s}' is not an offered option ({})", offered.join(", ")))
                     }
                     Some(s) if items[..i].iter().any(|x| x.as_str() == Some(s)) => {

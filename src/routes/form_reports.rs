@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::pagination::IdPage;
 use crate::service::form_reports as service;
 pub use crate::service::form_reports::{Closure, FormReport};
+use crate::service::reminders::{self, Reminded};
 use crate::state::AppState;
 
 /// Audience members who have not submitted.
@@ -116,7 +117,37 @@ pub async fn close(
     }
 }
 
+/// Remind everyone in the audience who has not answered the month: a fresh access link
+/// each, and a `form.reminder` webhook event with the person's contact fields, language,
+/// the form title in that language and the link URL, for the CRM or mail tool to send.
+/// At most once per person, form and month per 24 hours (`recently_reminded` counts
+/// those skipped). Confidential people are never reminded this way (the CRM never sees
+/// them). 422 for an archived form or a future month, 409 for a closed month.
+#[utoipa::path(tag = "feedback",
+    params(("id" = String, Path, description = "Form id"), ("period" = String, Path, description = "YYYY-MM")),
+    responses((status = 200, body = Reminded)),
+    security(("bearer" = [])))]
+#[post("/forms/{id}/periods/{period}/reminders")]
+pub async fn remind(
+    auth: Auth,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, period) = path.into_inner();
+    let period = match Period::parse(&period) {
+        Some(p) if p.is_future() => return Err(ApiError::invalid("period", "is in the future")),
+        Some(p) => p.to_string(),
+        None => return Err(ApiError::invalid("period", "must be a month YYYY-MM")),
+    };
+    let settings = reminders::Settings {
+        link_url: state.access_link_url.clone(),
+        default_locale: state.default_locale.clone(),
+    };
+    let done = reminders::send(&state.pool, auth, (id, period), settings).await?;
+    Ok(HttpResponse::Ok().json(done))
+}
+
 /// Registers the report routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(report).service(missing).service(close);
+    cfg.service(report).service(missing).service(close).service(remind);
 }

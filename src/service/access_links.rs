@@ -12,7 +12,7 @@ use super::people::load_visible;
 use super::run;
 use crate::access::Viewer;
 use crate::auth::{JwtKeys, Role};
-use crate::db::{tx, Pool};
+use crate::db::{tx, DbConnection, Pool};
 use crate::error::ApiError;
 use crate::store::access_links::{self as store, AccessLink};
 use crate::store::api_keys::hash;
@@ -36,6 +36,33 @@ pub struct Issued {
     pub url: String,
 }
 
+/// Stores a fresh link for `stakeholder_id` (checked by the caller), made by `viewer`,
+/// and returns it with its URL: the only time the token is seen.
+pub fn issue(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    (stakeholder_id, form_id, ttl): (&str, Option<&str>, i64),
+    url_template: &str,
+) -> diesel::QueryResult<Issued> {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = format!("{TOKEN_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let now = crate::time::now().naive_utc();
+    let link = AccessLink {
+        workspace_id: viewer.workspace_id.clone(),
+        id: uuid::Uuid::now_v7().to_string(),
+        stakeholder_id: stakeholder_id.to_string(),
+        form_id: form_id.map(String::from),
+        token_hash: hash(&token),
+        created_by: viewer.sub.clone(),
+        created_at: now,
+        expires_at: now + Duration::seconds(ttl),
+        revoked_at: None,
+    };
+    store::insert(conn, &link)?;
+    Ok(Issued { url: url_template.replace("{token}", &token), link })
+}
+
 /// Makes a link for a live person the caller may see, optionally to one form.
 pub async fn create(
     pool: &Pool,
@@ -43,10 +70,6 @@ pub async fn create(
     (stakeholder_id, form_id, ttl): (String, Option<String>, i64),
     url_template: String,
 ) -> Result<Issued, ApiError> {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = format!("{TOKEN_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
-    let now = crate::time::now().naive_utc();
     run(pool, move |conn| {
         tx::write(conn, |c| {
             let person = load_visible(c, &viewer, &stakeholder_id, false)?;
@@ -55,19 +78,7 @@ pub async fn create(
                     return Err(ApiError::invalid("form_id", "no such form in this workspace"));
                 }
             }
-            let link = AccessLink {
-                workspace_id: viewer.workspace_id.clone(),
-                id: uuid::Uuid::now_v7().to_string(),
-                stakeholder_id: person.id,
-                form_id: form_id.clone(),
-                token_hash: hash(&token),
-                created_by: viewer.sub.clone(),
-                created_at: now,
-                expires_at: now + Duration::seconds(ttl),
-                revoked_at: None,
-            };
-            store::insert(c, &link)?;
-            Ok(Issued { url: url_template.replace("{token}", &token), link })
+            Ok(issue(c, &viewer, (&person.id, form_id.as_deref(), ttl), &url_template)?)
         })
     })
     .await

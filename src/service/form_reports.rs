@@ -89,7 +89,13 @@ pub async fn missing(
 ) -> Result<Vec<Stakeholder>, ApiError> {
     run(pool, move |conn| {
         let form = load_form(conn, &viewer, &id)?;
-        Ok(audience::missing(conn, &viewer, &form.audience, (&form.id, &period), &page)?)
+        Ok(audience::missing(
+            conn,
+            &viewer,
+            &form.audience,
+            (&form.id, &period),
+            (page.after.clone(), page.fetch()),
+        )?)
     })
     .await
 }

@@ -22,6 +22,7 @@ pub mod operations;
 pub mod people;
 pub mod plans;
 pub mod relationships;
+pub mod reminders;
 pub mod risks;
 pub mod stakeholder_batch;
 pub mod stakeholder_merge;

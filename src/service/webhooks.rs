@@ -12,6 +12,7 @@ use crate::store::webhooks::{self as store, Delivery, WebhookRow};
 
 fn known_event(name: &str) -> bool {
     name == "*"
+        || name == super::reminders::EVENT
         || name.split_once('.').is_some_and(|(t, k)| match (EntityType::parse(t), ChangeKind::parse(k)) {
             (Some(t), Some(k)) => k.applies_to(t),
             _ => false,
@@ -49,7 +50,7 @@ fn apply(
         Some(Value::Array(given)) if !given.is_empty() && given.len() <= 50 => {
             let names: Vec<String> = given.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
             if names.len() != given.len() || !names.iter().all(|n| known_event(n)) {
-                errors.push(FieldError::new("events", "must be event names like stakeholder.updated, submission.created, feedback_item.updated, or *"));
+                errors.push(FieldError::new("events", "must be event names like stakeholder.updated, submission.created, feedback_item.updated, form.reminder, or *"));
             } else {
                 hook.events = serde_json::to_string(&names).expect("strings serialise");
             }

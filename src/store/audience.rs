@@ -9,7 +9,6 @@ use crate::db::schema::{stakeholder_tags as t, stakeholders as s, submissions as
 use crate::db::DbConnection;
 use crate::domain::form::Audience;
 use crate::domain::stakeholder::Stakeholder;
-use crate::pagination::IdPage;
 
 /// Live stakeholders matching the audience: any listed group, category, tag or id
 /// (all lists empty = everyone). One query shape: empty lists simply match nothing.
@@ -63,7 +62,7 @@ pub fn missing(
     viewer: &Viewer,
     audience: &Audience,
     (form_id, period): (&str, &str),
-    page: &IdPage,
+    (after, limit): (Option<String>, i64),
 ) -> QueryResult<Vec<Stakeholder>> {
     let workspace_id = viewer.workspace_id.as_str();
     let submitted = sub::table
@@ -75,9 +74,9 @@ pub fn missing(
     let rows = members!(workspace_id, audience)
         .filter(diesel::dsl::not(s::id.eq_any(submitted)))
         .filter(s::confidential.eq_any(allowed))
-        .filter(s::id.gt(page.after.clone().unwrap_or_default()))
+        .filter(s::id.gt(after.unwrap_or_default()))
         .order(s::id.asc())
-        .limit(page.fetch())
+        .limit(limit)
         .select(StakeholderRow::as_select())
         .load(conn)?;
     Ok(rows.into_iter().map(Stakeholder::from).collect())

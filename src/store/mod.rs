@@ -18,6 +18,7 @@ pub mod interactions;
 pub mod network;
 pub mod plans;
 pub mod relationships;
+pub mod reminders;
 pub mod row_tallies;
 pub mod settings;
 pub mod shared_values;

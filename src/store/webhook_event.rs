@@ -19,8 +19,9 @@ pub struct WebhookEvent {
     pub event: String,
     /// When the change was committed.
     pub occurred_at: chrono::DateTime<chrono::Utc>,
-    /// The change's position in the change feed.
-    pub seq: i64,
+    /// The change's position in the change feed (null on `form.reminder`, which changes
+    /// no record).
+    pub seq: Option<i64>,
     /// What changed.
     pub data: WebhookEventData,
 }
@@ -41,7 +42,30 @@ pub struct WebhookEventData {
     #[schema(format = Uuid)]
     pub merged_into: Option<String>,
     /// The record as the integration role sees it (null on delete): the same shape as
-    /// the record's own GET.
+    /// the record's own GET; on `form.reminder`, the person's contact fields (id, name,
+    /// email, phone, locale, source, external_id).
     #[schema(value_type = Option<Object>)]
     pub record: Option<Value>,
+    /// On `form.reminder`: what to send the person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<ReminderData>,
+}
+
+/// A reminder to answer a month's form, for the CRM or mail tool to send.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReminderData {
+    /// The form.
+    #[schema(format = Uuid)]
+    pub form_id: String,
+    /// The month, YYYY-MM.
+    pub period: String,
+    /// The language to write in: the person's locale, else the workspace default, of
+    /// those the form is written in (else the form's default).
+    pub locale: String,
+    /// The form's title in that language.
+    pub title: String,
+    /// The person's fresh access link (it opens the form; shown only here).
+    pub url: String,
+    /// When the link stops working.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }

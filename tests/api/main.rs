@@ -35,6 +35,7 @@ mod pagination;
 mod permissions;
 mod receiver;
 mod relationships;
+mod reminders;
 mod roles;
 mod spec_conformance;
 mod stakeholders_crud;

@@ -235,6 +235,9 @@ fn sample(p: &Permission, f: &Fixtures, role: Role) -> (String, Body) {
         ("POST", "/v1/forms/{id}/periods/{period}/close") => {
             (format!("/v1/forms/{}/periods/2020-01/close", f.form), Empty)
         }
+        ("POST", "/v1/forms/{id}/periods/{period}/reminders") => {
+            (format!("/v1/forms/{}/periods/2020-02/reminders", f.form), Empty)
+        }
         ("POST", "/v1/forms/{id}/submissions") => {
             let body = match role {
                 Role::Stakeholder => json!({"answers": {"nps": 9}}),
@@ -336,6 +339,7 @@ fn fingerprint(app: &TestApp, ws: &str) -> Vec<i64> {
         "submissions",
         "feedback_items",
         "form_period_closures",
+        "form_reminders",
         "engagement_plans",
         "interactions",
         "interaction_stakeholders",

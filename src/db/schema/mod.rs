@@ -21,6 +21,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     stakeholder_history,
     forms,
     form_versions,
+    form_reminders,
     submissions,
     feedback_items,
     form_period_closures,

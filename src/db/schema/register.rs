@@ -143,6 +143,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    form_reminders (workspace_id, form_id, period, stakeholder_id) {
+        workspace_id -> Text,
+        form_id -> Text,
+        period -> Text,
+        stakeholder_id -> Text,
+        reminded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     form_versions (workspace_id, form_id, number) {
         workspace_id -> Text,
         form_id -> Text,
