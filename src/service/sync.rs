@@ -9,18 +9,35 @@ use crate::domain::contract::Contract;
 use crate::domain::relationship::Relationship;
 use crate::domain::stakeholder::Stakeholder;
 use crate::error::ApiError;
-use crate::store::changes::{self, Change, EntityType};
+use crate::store::changes::{Change, EntityType};
 use crate::store::export::PersonCursor;
 
-/// Up to `limit` changes after sequence `after`, as the viewer may see them.
+/// How long a feed read waits, at most, for a transaction that began writing before
+/// changes already committed (they are listed only once it ends, so none is skipped).
+const FEED_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Up to `limit` changes after position `after`, as the viewer may see them, and whether
+/// more are already committed behind a transaction still in flight. A short page with
+/// such changes waiting is read again after a moment (no connection held meanwhile), so
+/// a reader rarely notices another writer's transaction.
 pub async fn changes(
     pool: &Pool,
     viewer: Viewer,
-    after: i64,
+    after: crate::store::changes::FeedPosition,
     types: Vec<EntityType>,
     limit: i64,
-) -> Result<Vec<Change>, ApiError> {
-    run(pool, move |conn| Ok(changes::list(conn, &viewer, after, &types, limit)?)).await
+) -> Result<(Vec<Change>, bool), ApiError> {
+    let started = std::time::Instant::now();
+    loop {
+        let (viewer, types) = (viewer.clone(), types.clone());
+        let (rows, withheld) =
+            run(pool, move |conn| Ok(crate::store::change_feed::list(conn, &viewer, after, &types, limit)?))
+                .await?;
+        if !withheld || started.elapsed() >= FEED_WAIT {
+            return Ok((rows, withheld));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
 /// The workspace's map with every personal and free text removed.

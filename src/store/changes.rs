@@ -5,7 +5,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
-use crate::access::Viewer;
 use crate::db::schema::{change_counters as cc, changes as ch};
 use crate::db::DbConnection;
 
@@ -57,6 +56,7 @@ impl ChangeKind {
 #[diesel(table_name = ch)]
 pub struct Change {
     pub workspace_id: String,
+    pub xid: i64,
     pub seq: i64,
     pub entity_type: String,
     pub entity_id: String,
@@ -73,9 +73,33 @@ pub fn create_counter(conn: &mut DbConnection, workspace_id: &str) -> QueryResul
         .map(|_| ())
 }
 
-/// Allocates `n` sequence numbers and returns the first. The counter row stays locked
-/// until the transaction ends, so a workspace's changes commit in sequence order.
-pub fn allocate(conn: &mut DbConnection, workspace_id: &str, n: i64) -> QueryResult<i64> {
+/// A change's place in the feed: the writing transaction (0 on SQLite) and a number.
+/// The feed is ordered by (xid, seq).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, QueryableByName)]
+pub struct FeedPosition {
+    /// The writing transaction's id on PostgreSQL; 0 on SQLite.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub xid: i64,
+    /// Unique within the workspace; increasing within a transaction.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub seq: i64,
+}
+
+/// Allocates `n` feed positions for changes of this transaction.
+///
+/// PostgreSQL: numbers from one sequence and the transaction's id, with no lock, so a
+/// workspace's writers commit concurrently (readers wait for the oldest transaction in
+/// flight instead, see `list`). SQLite: the workspace's counter, whose row stays locked
+/// to commit (its single writer commits in sequence order anyway).
+pub fn allocate(conn: &mut DbConnection, workspace_id: &str, n: i64) -> QueryResult<Vec<FeedPosition>> {
+    if let DbConnection::Pg(pg) = conn {
+        return diesel::sql_query(
+            "SELECT pg_current_xact_id()::text::bigint AS xid, nextval('change_seq') AS seq \
+             FROM generate_series(1, $1) ORDER BY 2",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(n)
+        .load(pg);
+    }
     let updated = diesel::update(cc::table.filter(cc::workspace_id.eq(workspace_id)))
         .set(cc::last_seq.eq(cc::last_seq + n))
         .execute(conn)?;
@@ -85,7 +109,7 @@ pub fn allocate(conn: &mut DbConnection, workspace_id: &str, n: i64) -> QueryRes
             .execute(conn)?;
     }
     let last: i64 = cc::table.filter(cc::workspace_id.eq(workspace_id)).select(cc::last_seq).first(conn)?;
-    Ok(last - n + 1)
+    Ok((last - n + 1..=last).map(|seq| FeedPosition { xid: 0, seq }).collect())
 }
 
 /// A change row to insert.
@@ -93,6 +117,7 @@ pub fn allocate(conn: &mut DbConnection, workspace_id: &str, n: i64) -> QueryRes
 #[diesel(table_name = ch)]
 pub struct NewChange {
     pub workspace_id: String,
+    pub xid: i64,
     pub seq: i64,
     pub entity_type: String,
     pub entity_id: String,
@@ -100,11 +125,18 @@ pub struct NewChange {
     pub at: NaiveDateTime,
 }
 
-/// The change row with sequence `seq`.
-pub fn entry(workspace_id: &str, seq: i64, entity: EntityType, id: &str, kind: ChangeKind) -> NewChange {
+/// The change row at `at`.
+pub fn entry(
+    workspace_id: &str,
+    at: FeedPosition,
+    entity: EntityType,
+    id: &str,
+    kind: ChangeKind,
+) -> NewChange {
     NewChange {
         workspace_id: workspace_id.to_string(),
-        seq,
+        xid: at.xid,
+        seq: at.seq,
         entity_type: entity.as_str().to_string(),
         entity_id: id.to_string(),
         op: kind.op().to_string(),
@@ -128,8 +160,8 @@ pub fn record_merge(
     into: &str,
 ) -> QueryResult<()> {
     let workspace_id = from.workspace_id.as_str();
-    let seq = allocate(conn, workspace_id, 1)?;
-    let row = entry(workspace_id, seq, EntityType::Stakeholder, &from.id, ChangeKind::Merged);
+    let at = allocate(conn, workspace_id, 1)?[0];
+    let row = entry(workspace_id, at, EntityType::Stakeholder, &from.id, ChangeKind::Merged);
     diesel::insert_into(ch::table).values((&row, ch::merged_into.eq(into))).execute(conn)?;
     let hooks = super::webhooks::active(conn, workspace_id)?;
     if hooks.is_empty() || from.analysis.confidential {
@@ -154,77 +186,6 @@ pub enum Exposure {
     Hidden,
     /// This change made the person confidential: receivers learn only that they are gone.
     BecameHidden,
-}
-
-/// Up to `limit` changes after `after`, in sequence order, optionally of some types, as
-/// the viewer may see them: for a viewer who cannot see confidential people, changes of
-/// records tied to one (the person, their plans, submissions, points, interactions and
-/// relationships) are left out, and the change that hid a person reads as `delete`;
-/// relationships (analysis) are left out for viewers who cannot see analysis.
-pub fn list(
-    conn: &mut DbConnection,
-    viewer: &Viewer,
-    after: i64,
-    types: &[EntityType],
-    limit: i64,
-) -> QueryResult<Vec<Change>> {
-    use crate::db::schema::{
-        engagement_plans as p, feedback_items as f, interaction_stakeholders as l, relationships as r,
-        stakeholders as s, submissions as sub,
-    };
-    let ws = viewer.workspace_id.clone();
-    let mut q = ch::table.filter(ch::workspace_id.eq(ws.clone())).filter(ch::seq.gt(after)).into_boxed();
-    let hidden = !viewer.sees_confidential();
-    if hidden {
-        let secret =
-            || s::table.filter(s::workspace_id.eq(ws.clone())).filter(s::confidential.eq(true)).select(s::id);
-        let of = |t: EntityType| ch::entity_type.eq(t.as_str());
-        let plans = p::table
-            .filter(p::workspace_id.eq(ws.clone()))
-            .filter(p::stakeholder_id.eq_any(secret()))
-            .select(p::id);
-        let subs = sub::table
-            .filter(sub::workspace_id.eq(ws.clone()))
-            .filter(sub::stakeholder_id.eq_any(secret()))
-            .select(sub::id);
-        let points = f::table
-            .filter(f::workspace_id.eq(ws.clone()))
-            .filter(f::stakeholder_id.eq_any(secret()))
-            .select(f::id);
-        let meetings = l::table
-            .filter(l::workspace_id.eq(ws.clone()))
-            .filter(l::stakeholder_id.eq_any(secret()))
-            .select(l::interaction_id);
-        let links = r::table
-            .filter(r::workspace_id.eq(ws.clone()))
-            .filter(r::from_id.eq_any(secret()).or(r::to_id.eq_any(secret())))
-            .select(r::id);
-        q = q
-            .filter(diesel::dsl::not(
-                of(EntityType::Stakeholder).and(ch::entity_id.eq_any(secret())).and(ch::op.ne(HIDE_OP)),
-            ))
-            .filter(diesel::dsl::not(of(EntityType::Plan).and(ch::entity_id.eq_any(plans))))
-            .filter(diesel::dsl::not(of(EntityType::Submission).and(ch::entity_id.eq_any(subs))))
-            .filter(diesel::dsl::not(of(EntityType::FeedbackItem).and(ch::entity_id.eq_any(points))))
-            .filter(diesel::dsl::not(of(EntityType::Interaction).and(ch::entity_id.eq_any(meetings))))
-            .filter(diesel::dsl::not(of(EntityType::Relationship).and(ch::entity_id.eq_any(links))));
-    }
-    if !viewer.sees_analysis() {
-        // Relationships are analysis: not even their ids reach integration tokens.
-        q = q.filter(ch::entity_type.ne(EntityType::Relationship.as_str()));
-    }
-    if !types.is_empty() {
-        q = q.filter(ch::entity_type.eq_any(types.iter().map(|t| t.as_str()).collect::<Vec<_>>()));
-    }
-    let mut rows = q.order(ch::seq.asc()).limit(limit).select(Change::as_select()).load(conn)?;
-    for row in rows.iter_mut().filter(|c| c.op == HIDE_OP) {
-        row.op = match hidden {
-            true => ChangeKind::Deleted.op(),
-            false => ChangeKind::Updated.op(),
-        }
-        .to_string();
-    }
-    Ok(rows)
 }
 
 /// A record the change feed tracks.
@@ -256,8 +217,9 @@ pub fn record_write<T: Tracked>(conn: &mut DbConnection, before: Option<&T>, aft
     let workspace_id = after.workspace();
     let kind = ChangeKind::of(before.map(|b| b.deleted_at()).as_ref(), &after.deleted_at());
     let hides = after.is_confidential_person() && before.is_some_and(|b| !b.is_confidential_person());
-    let seq = allocate(conn, workspace_id, 1)?;
-    let mut row = entry(workspace_id, seq, T::ENTITY, after.key(), kind);
+    let at = allocate(conn, workspace_id, 1)?[0];
+    let seq = at.seq;
+    let mut row = entry(workspace_id, at, T::ENTITY, after.key(), kind);
     if hides {
         row.op = HIDE_OP.to_string();
     }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audience;
 pub mod calendar_links;
+pub mod change_feed;
 pub mod changes;
 pub mod contracts;
 pub mod dashboard;

@@ -127,12 +127,12 @@ pub fn insert_many(
         crate::domain::duplicate_keys::add(&mut shared, p, 1);
     }
     super::shared_values::apply(conn, workspace_id, &shared)?;
-    let first = changes::allocate(conn, workspace_id, people.len() as i64)?;
+    let positions = changes::allocate(conn, workspace_id, people.len() as i64)?;
     let entity = <Stakeholder as Tracked>::ENTITY;
     let rows: Vec<NewChange> = people
         .iter()
-        .enumerate()
-        .map(|(i, p)| changes::entry(workspace_id, first + i as i64, entity, &p.id, ChangeKind::Created))
+        .zip(positions)
+        .map(|(p, at)| changes::entry(workspace_id, at, entity, &p.id, ChangeKind::Created))
         .collect();
     insert_chunks!(conn, ch::table, rows);
     let hooks = super::webhooks::active(conn, workspace_id)?;

@@ -28,10 +28,10 @@ struct Counter {
     n: i64,
 }
 
-/// Non-zero counters of a workspace in `table`.
+/// Non-zero counters of a workspace in `table` (slots summed).
 pub fn counters(conn: &mut DbConnection, table: &str, ws: &str) -> BTreeMap<String, i64> {
     let sql =
-        format!("SELECT key, CAST(n AS BIGINT) AS n FROM {table} WHERE workspace_id = '{ws}' AND n <> 0");
+        format!("SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM {table} WHERE workspace_id = '{ws}' GROUP BY key HAVING SUM(n) <> 0");
     let rows: Vec<Counter> = diesel::sql_query(sql).load(conn).unwrap();
     rows.into_iter().map(|c| (c.key, c.n)).collect()
 }

@@ -65,6 +65,7 @@ diesel::table! {
         op -> Text,
         at -> Timestamp,
         merged_into -> Nullable<Text>,
+        xid -> BigInt,
     }
 }
 
@@ -140,9 +141,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    tallies (workspace_id, key) {
+    tallies (workspace_id, key, slot) {
         workspace_id -> Text,
         key -> Text,
+        slot -> Integer,
         n -> BigInt,
     }
 }
