@@ -69,7 +69,8 @@ pub fn postgres_url() -> Option<String> {
     }
 }
 
-fn with_database(url: &str, db: &str) -> String {
+/// The server URL with its database replaced by `db`.
+pub fn with_database(url: &str, db: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, format!("?{q}")),
         None => (url, String::new()),

@@ -36,6 +36,7 @@ mod permissions;
 mod receiver;
 mod relationships;
 mod reminders;
+mod replicas;
 mod roles;
 mod spec_conformance;
 mod stakeholders_crud;

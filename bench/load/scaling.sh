@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Write scaling on PostgreSQL: create (POST /v1/stakeholders) with 1, 16 and 64 wrk
+# connections against one workspace, pgbench's one-row durable insert rate on the same
+# server beside it (the database's own floor), what the service's connections waited on
+# during the 64-connection run (pg_stat_activity wait events, sampled every 50 ms), and
+# get by id, a filtered list and the dashboard summary at 16 connections.
+#
+#   bench/load/scaling.sh postgres://postgres@127.0.0.1:5432/postgres
+#
+# A fresh database is made on that server (20,000 people loaded through the batch API)
+# and dropped afterwards. STAKEMAP_BIN runs another build of the service (to compare
+# commits); STAKEMAP_LOAD_SECONDS sets each case's length (default 15).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+server=$1
+duration=${STAKEMAP_LOAD_SECONDS:-15}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+bin=${STAKEMAP_BIN:-}
+if [ -z "$bin" ]; then cargo build --release --quiet; bin=target/release/stakemap; fi
+
+db=stakemap_scaling_$$
+base_url=${server%/*}
+url=$base_url/$db
+psql -q "$server" -c "CREATE DATABASE $db"
+work=$(mktemp -d)
+cleanup() { kill "${pid:-}" 2>/dev/null || true; wait "${pid:-}" 2>/dev/null || true;
+            psql -q "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+export STAKEMAP_DATABASE_URL=$url STAKEMAP_JWT_SECRET=bench-secret-bench-secret-bench-secret-0123
+export STAKEMAP_RATE_LIMIT=0 STAKEMAP_AUTH_RATE_LIMIT=0 STAKEMAP_LOG_FORMAT=json STAKEMAP_WEBHOOK_WORKER=false
+$bin migrate >/dev/null
+$bin workspace create Bench --slug bench >/dev/null
+token=$($bin token --workspace bench --role manager --ttl 2h)
+STAKEMAP_LISTEN=127.0.0.1:0 $bin serve >"$work/out" 2>/dev/null &
+pid=$!
+for _ in $(seq 1 100); do grep -q '^listening on ' "$work/out" && break; sleep 0.1; done
+base=$(sed -n 's/^listening on //p' "$work/out")
+auth="Authorization: Bearer $token"
+python3 - "$base" "$token" <<'PY'
+import json, sys, urllib.request
+base, token = sys.argv[1], sys.argv[2]
+groups, stances = ["external", "team", "internal"], ["advocate", "supporter", "neutral", "critic", "blocker"]
+for b in range(20):
+    items = [{"source": "seed", "external_id": f"S-{b}-{i}", "name": f"Seed {b}-{i}", "group": groups[i % 3],
+              "stance": stances[i % 5], "influence": 1 + i % 5, "impact": 1 + (i // 5) % 5} for i in range(1000)]
+    req = urllib.request.Request(f"{base}/v1/stakeholders/batch", json.dumps({"mode": "upsert", "items": items}).encode(),
+                                 {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+PY
+id=$(curl -s -H "$auth" "$base/v1/stakeholders?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+
+report() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+name, text = sys.argv[1], open(sys.argv[2]).read()
+rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
+lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
+print(f"{name:<22} {float(rps):>10,.0f} {lat.get('50','?'):>9} {lat.get('99','?'):>9} {errors:>7}")
+PY
+}
+load() {
+  local name=$1 connections=$2; shift 2
+  local threads=$(( connections < 2 ? 1 : 2 ))
+  wrk -t$threads -c"$connections" -d"${duration}s" --latency -H "$auth" -H "Content-Type: application/json" "$@" >"$work/wrk" 2>&1
+  report "$name" "$work/wrk"
+}
+# What the service's connections wait on, sampled while a load runs (active ones only).
+sample_waits() {
+  while :; do
+    psql -qAtX "$url" -c "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
+      WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()" 2>/dev/null
+    sleep 0.05
+  done
+}
+
+echo "PostgreSQL, ${duration}s each, 20,000 people to start with"
+printf '%-22s %10s %9s %9s %7s\n' case req/s p50 p99 errors
+load "create, 1 connection" 1 -s bench/load/create.lua "$base"
+load "create, 16" 16 -s bench/load/create.lua "$base"
+sample_waits >"$work/waits" & sampler=$!
+load "create, 64" 64 -s bench/load/create.lua "$base"
+kill $sampler; wait $sampler 2>/dev/null || true
+load "get by id, 16" 16 "$base/v1/stakeholders/$id"
+load "filtered list, 16" 16 "$base/v1/stakeholders?group=external&stance=critic&min_influence=3&limit=20"
+load "dashboard, 16" 16 "$base/v1/dashboard/summary"
+
+echo "wait events of active service connections during create, 64 (share of samples):"
+sort "$work/waits" | uniq -c | sort -rn | head -8 | awk -v total="$(wc -l <"$work/waits")" \
+  '{printf "  %5.1f %%  %s\n", 100 * $1 / total, $2}'
+
+# The database's own floor: one-row durable inserts, pgbench, same server, same run.
+psql -q "$url" -c "CREATE TABLE pgbench_rows (id BIGSERIAL PRIMARY KEY, workspace_id TEXT, body TEXT)"
+echo "INSERT INTO pgbench_rows (workspace_id, body) VALUES ('bench', repeat('x', 200));" >"$work/insert.sql"
+for clients in 1 16; do
+  tps=$(pgbench -n -q -c "$clients" -j "$(( clients < 2 ? 1 : 2 ))" -T "$duration" -f "$work/insert.sql" "$url" 2>/dev/null \
+    | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  printf '%-22s %10.0f\n' "pgbench insert, $clients" "$tps"
+done
