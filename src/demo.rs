@@ -1,4 +1,5 @@
-//! The `demo` workspace: the Globex China account team's map, for a newcomer to curl at once.
+//! The `demo` workspace: the Globex China account team's map and a digital-marketing
+//! project's team (`demo_team`), for a newcomer to curl at once.
 
 use crate::domain::localized::Localized;
 use serde_json::{json, Value};
@@ -162,6 +163,7 @@ pub fn load(conn: &mut DbConnection) -> Result<(String, bool), ApiError> {
         }
         feedback(c, &ws.id, &ids)?;
         engagement(c, &ws.id, &ids)?;
+        crate::demo_team::load(c, &ws.id)?;
         Ok((ws.id, true))
     })
 }

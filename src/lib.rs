@@ -7,6 +7,7 @@ pub mod cli;
 pub mod configuration;
 pub mod db;
 pub mod demo;
+pub mod demo_team;
 pub mod domain;
 pub mod error;
 pub mod heavy;

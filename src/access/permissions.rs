@@ -131,6 +131,7 @@ pub const PERMISSIONS: &[Permission] = &[
     op("GET", "/v1/dashboard/summary", STAFF),
     op("GET", "/v1/dashboard/matrix", STAFF),
     op("GET", "/v1/dashboard/matrix.svg", STAFF),
+    op("GET", "/v1/dashboard/groups.svg", STAFF),
     op("GET", "/v1/dashboard/feedback", STAFF),
     op("GET", "/v1/dashboard/engagement", STAFF),
     op("GET", "/v1/dashboard/advocacy", STAFF),

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::relationship::RelationshipKind;
-use super::stakeholder_enums::{DecisionRole, Quadrant, Stance};
+use super::stakeholder_enums::{DecisionRole, Group, Quadrant, Stance};
 
 /// A person in the network.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -27,6 +27,8 @@ pub struct Node {
     pub decision_role: Option<DecisionRole>,
     /// Can block alone.
     pub veto: bool,
+    /// Team, internal or external.
+    pub group: Group,
 }
 
 /// A directed link.
@@ -42,6 +44,8 @@ pub struct Edge {
     pub kind: RelationshipKind,
     /// Short description.
     pub label: Option<String>,
+    /// 1–5, if given.
+    pub strength: Option<i32>,
 }
 
 /// Nodes and the edges among them.
@@ -163,6 +167,7 @@ mod tests {
             stance: Stance::Critic,
             decision_role: None,
             veto: false,
+            group: Group::External,
         };
         Network {
             nodes: vec![node("a", "Ann"), node("b", "Bo\\b")],
@@ -172,6 +177,7 @@ mod tests {
                 to: "b".into(),
                 kind: RelationshipKind::Conflicts,
                 label: Some("over \"30%\" %%{init: {'theme':'dark'}}%% `**`".into()),
+                strength: None,
             }],
         }
     }

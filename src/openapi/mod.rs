@@ -56,6 +56,8 @@ pub enum NetworkFormat {
     Mermaid,
     /// A Graphviz digraph.
     Dot,
+    /// A picture laid out by the service (image/svg+xml).
+    Svg,
 }
 
 /// The `format` of the anonymized export.

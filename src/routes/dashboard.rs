@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Auth;
+use crate::domain::groups_svg;
+use crate::domain::matrix_svg::Labels;
 use crate::domain::nps::rate;
 use crate::domain::period::Period;
 use crate::error::ApiError;
@@ -50,19 +52,75 @@ pub async fn matrix(
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// The 2×2 chart as SVG: dots coloured by stance (names on hover) up to 200 people,
-/// per-cell counts beyond.
-#[utoipa::path(tag = "dashboard", params(("account_id" = Option<String>, Query, description = "Only this account's people")),
+/// The 2×2 chart as a 1280×720 picture for a slide: up to 200 people, each a dot coloured
+/// by stance (Okabe–Ito palette, with a legend) and labelled so that no label covers
+/// another or a dot (people on one score fan out; a label set apart gets a leader line);
+/// quadrant names and axis titles in `lang`; the unassessed counted. Above 200 people,
+/// counts per cell and stance. Confidential people only for admin and manager.
+#[utoipa::path(tag = "dashboard", params(("account_id" = Option<String>, Query, description = "Only this account's people"),
+        ("labels" = Option<Labels>, Query, description = "What each dot is labelled with (default name)"),
+        ("lang" = Option<String>, Query, description = "Language of the picture's words: en, zh-CN, ko or fi (others: the closest, else en); default from Accept-Language"),
+        ("Accept-Language" = Option<String>, Header, description = "Used when `lang` is absent")),
     responses((status = 200, description = "image/svg+xml", body = String, content_type = "image/svg+xml")), security(("bearer" = [])))]
 #[get("/dashboard/matrix.svg")]
 pub async fn matrix_image(
     auth: Auth,
     state: web::Data<AppState>,
+    req: HttpRequest,
     params: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
     let account = account_param(&params)?;
-    let svg = service::matrix_image(&state.pool, auth, account).await?;
-    Ok(HttpResponse::Ok().content_type("image/svg+xml").body(svg))
+    let labels = match params.get("labels") {
+        None => Labels::Name,
+        Some(v) => Labels::parse(v)
+            .ok_or_else(|| ApiError::invalid("labels", format!("must be one of {}", Labels::expected())))?,
+    };
+    let lang = picture_lang(&req, &params)?;
+    let svg = service::matrix_image(&state.pool, auth, account, labels, lang).await?;
+    Ok(svg_response(svg, lang))
+}
+
+/// The register as concentric rings for a slide: the team in the middle, internal
+/// people around it, external people outside, each a dot in their ring coloured by stance
+/// and named (no label covers another or a dot), key relationships (conflicts, and links
+/// of strength 3 or more or unrated) drawn between them; words in `lang`. Confidential
+/// people only for admin and manager. At most 200 people (narrow with `account_id`).
+#[utoipa::path(tag = "dashboard", params(("account_id" = Option<String>, Query, description = "Only this account's people"),
+        ("lang" = Option<String>, Query, description = "Language of the picture's words: en, zh-CN, ko or fi; default from Accept-Language"),
+        ("Accept-Language" = Option<String>, Header, description = "Used when `lang` is absent")),
+    responses((status = 200, description = "image/svg+xml", body = String, content_type = "image/svg+xml")), security(("bearer" = [])))]
+#[get("/dashboard/groups.svg")]
+pub async fn groups_image(
+    auth: Auth,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    params: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, ApiError> {
+    let account = account_param(&params)?;
+    let lang = picture_lang(&req, &params)?;
+    let net = crate::service::network::network(&state.pool, auth, account).await?;
+    if net.nodes.len() > groups_svg::MAX_PEOPLE {
+        return Err(ApiError::invalid(
+            "account_id",
+            format!("the picture shows at most {} people: narrow it with account_id", groups_svg::MAX_PEOPLE),
+        ));
+    }
+    Ok(svg_response(groups_svg::render(&net, lang), lang))
+}
+
+/// The language of a picture: `lang`, else the request's `Accept-Language`, else English.
+pub fn picture_lang(req: &HttpRequest, params: &HashMap<String, String>) -> Result<&'static str, ApiError> {
+    let accept = req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    crate::domain::picture_words::choose(params.get("lang").map(String::as_str), accept)
+        .map_err(|message| ApiError::invalid("lang", message))
+}
+
+/// A picture's response: SVG, in its language.
+pub fn svg_response(svg: String, lang: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((actix_web::http::header::CONTENT_LANGUAGE, lang.to_string()))
+        .body(svg)
 }
 
 /// `from..=to` months: default the last 12 months; at most 60.
@@ -204,6 +262,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(summary)
         .service(matrix)
         .service(matrix_image)
+        .service(groups_image)
         .service(feedback)
         .service(engagement)
         .service(advocacy)

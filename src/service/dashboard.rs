@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::run;
 use crate::access::Viewer;
 use crate::db::Pool;
-use crate::domain::matrix_svg::{self, Cell, Dot, MAX_DOTS};
+use crate::domain::matrix_svg::{self, Cell, Dot, Labels, MAX_DOTS};
 use crate::domain::nps::{rate, Nps};
 use crate::domain::period::Period;
 use crate::domain::quadrant::quadrant;
@@ -142,15 +142,20 @@ pub async fn matrix(pool: &Pool, viewer: Viewer, account: Option<String>) -> Res
     .await
 }
 
-/// The 2×2 chart as SVG, optionally of one account.
-pub async fn matrix_image(pool: &Pool, viewer: Viewer, account: Option<String>) -> Result<String, ApiError> {
+/// The 2×2 chart as SVG, optionally of one account, labelled and worded as asked.
+pub async fn matrix_image(
+    pool: &Pool,
+    viewer: Viewer,
+    account: Option<String>,
+    labels: Labels,
+    lang: &'static str,
+) -> Result<String, ApiError> {
     let scope = scope(&viewer);
     run(pool, move |conn| {
         let account = account.as_deref();
         let grid = store::grid(conn, &scope, account)?;
         let assessed: i64 = grid.iter().filter(|g| g.0.is_some() && g.1.is_some()).map(|g| g.3).sum();
         let unassessed: i64 = grid.iter().filter(|g| g.0.is_none() || g.1.is_none()).map(|g| g.3).sum();
-        let title = "Influence × impact";
         if assessed as usize <= MAX_DOTS {
             let points = store::points(conn, &scope, account, MAX_POINTS)?;
             let dots: Vec<Dot> = points
@@ -159,7 +164,7 @@ pub async fn matrix_image(pool: &Pool, viewer: Viewer, account: Option<String>) 
                     Some(Dot { name, influence: (*i)?, impact: (*m)?, stance: st })
                 })
                 .collect();
-            Ok(matrix_svg::with_dots(title, &dots, unassessed))
+            Ok(matrix_svg::with_dots(&dots, unassessed, labels, lang))
         } else {
             let cells: Vec<Cell> = grid
                 .iter()
@@ -167,7 +172,7 @@ pub async fn matrix_image(pool: &Pool, viewer: Viewer, account: Option<String>) 
                     Some(Cell { influence: (*i)?, impact: (*m)?, stance: st, count: *n })
                 })
                 .collect();
-            Ok(matrix_svg::with_cells(title, &cells, unassessed))
+            Ok(matrix_svg::with_cells(&cells, unassessed, lang))
         }
     })
     .await

@@ -8,12 +8,13 @@ use crate::db::schema::stakeholders as s;
 use crate::db::DbConnection;
 use crate::domain::network::{Edge, Network, Node};
 use crate::domain::quadrant::quadrant;
-use crate::domain::stakeholder_enums::{DecisionRole, Stance};
+use crate::domain::stakeholder_enums::{DecisionRole, Group, Stance};
 
 /// The most nodes one network answer holds; larger maps must be narrowed by account.
 pub const MAX_NODES: i64 = 5_000;
 
-type NodeRow = (String, String, Option<String>, Option<i32>, Option<i32>, String, Option<String>, bool);
+type NodeRow =
+    (String, String, Option<String>, Option<i32>, Option<i32>, String, Option<String>, bool, String);
 
 /// The network, or `None` when it has more than `MAX_NODES` people.
 pub fn load(
@@ -34,14 +35,24 @@ pub fn load(
     let rows: Vec<NodeRow> = q
         .order((s::name_key.asc(), s::id.asc()))
         .limit(MAX_NODES + 1)
-        .select((s::id, s::name, s::title, s::influence, s::impact, s::stance, s::decision_role, s::veto))
+        .select((
+            s::id,
+            s::name,
+            s::title,
+            s::influence,
+            s::impact,
+            s::stance,
+            s::decision_role,
+            s::veto,
+            s::stakeholder_group,
+        ))
         .load(conn)?;
     if rows.len() as i64 > MAX_NODES {
         return Ok(None);
     }
     let nodes = rows
         .into_iter()
-        .map(|(id, name, title, influence, impact, stance, decision_role, veto)| Node {
+        .map(|(id, name, title, influence, impact, stance, decision_role, veto, group)| Node {
             id,
             name,
             title,
@@ -51,12 +62,20 @@ pub fn load(
             stance: Stance::parse(&stance).unwrap_or_default(),
             decision_role: decision_role.as_deref().and_then(DecisionRole::parse),
             veto,
+            group: Group::parse(&group).unwrap_or(Group::External),
         })
         .collect();
     let scope = Scope { account_id: account_id.map(str::to_string), ..Scope::default() };
     let edges = relationships::list(conn, viewer, &scope, None, MAX_NODES * 10)?
         .into_iter()
-        .map(|r| Edge { id: r.id, from: r.from_id, to: r.to_id, kind: r.kind, label: r.label })
+        .map(|r| Edge {
+            id: r.id,
+            from: r.from_id,
+            to: r.to_id,
+            kind: r.kind,
+            label: r.label,
+            strength: r.strength,
+        })
         .collect();
     Ok(Some(Network { nodes, edges }))
 }

@@ -8,34 +8,46 @@ use crate::db::schema::tallies as t;
 use crate::db::DbConnection;
 use crate::domain::tally::{change, Deltas};
 
-/// Counter slots on PostgreSQL: a connection moves slot `pg_backend_pid() % SLOTS`.
-pub const SLOTS: i32 = 32;
+/// A connection's counter slot on PostgreSQL.
+const SLOT: &str = "pg_backend_pid() % 32";
 
 /// Moves each counter by its delta, exactly under concurrent writers.
 ///
-/// PostgreSQL: one upsert per key into this connection's slot of the counter, an atomic
-/// increment; connections write different rows of a counter, so concurrent writers do
-/// not queue on it (a slot stays the same for a whole transaction, so keys are locked in
-/// one order). SQLite: slot 0, an increment, and an insert when no row was there. Its
-/// writers are serialised, so the pair cannot race, and both statements stay in diesel's
-/// prepared-statement cache, which an upsert does not (it was a twentieth of a create's
-/// time, re-parsed for every key).
+/// PostgreSQL: one upsert for all keys into this connection's slot of each counter, an
+/// atomic increment; connections write different rows of a counter, so concurrent
+/// writers do not queue on it (keys go in sorted order, so two writers sharing a slot
+/// lock them in one order). SQLite: slot 0, an increment, and an insert when no row was
+/// there. Its writers are serialised, so the pair cannot race, and both statements stay
+/// in diesel's prepared-statement cache, which an upsert does not (it was a twentieth of
+/// a create's time, re-parsed for every key).
 pub fn apply(conn: &mut DbConnection, workspace_id: &str, deltas: &Deltas) -> QueryResult<()> {
-    for (key, n) in deltas.iter().filter(|(_, n)| **n != 0) {
-        match conn {
-            DbConnection::Pg(c) => diesel::insert_into(t::table)
-                .values((
+    let moved: Vec<(&String, &i64)> = deltas.iter().filter(|(_, n)| **n != 0).collect();
+    if let DbConnection::Pg(c) = conn {
+        if moved.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<_> = moved
+            .iter()
+            .map(|(key, n)| {
+                (
                     t::workspace_id.eq(workspace_id),
-                    t::key.eq(key),
-                    t::slot.eq(diesel::dsl::sql::<diesel::sql_types::Integer>(&format!(
-                        "pg_backend_pid() % {SLOTS}"
-                    ))),
-                    t::n.eq(n),
-                ))
-                .on_conflict((t::workspace_id, t::key, t::slot))
-                .do_update()
-                .set(t::n.eq(t::n + excluded(t::n)))
-                .execute(c)?,
+                    t::key.eq(*key),
+                    t::slot.eq(diesel::dsl::sql::<diesel::sql_types::Integer>(SLOT)),
+                    t::n.eq(**n),
+                )
+            })
+            .collect();
+        diesel::insert_into(t::table)
+            .values(rows)
+            .on_conflict((t::workspace_id, t::key, t::slot))
+            .do_update()
+            .set(t::n.eq(t::n + excluded(t::n)))
+            .execute(c)?;
+        return Ok(());
+    }
+    for (key, n) in moved {
+        match conn {
+            DbConnection::Pg(_) => unreachable!("written above in one statement"),
             DbConnection::Sqlite(c) => {
                 let moved = diesel::update(
                     t::table

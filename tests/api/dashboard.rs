@@ -185,10 +185,10 @@ async fn aggregates_match_hand_computed_values(app: TestApp) {
     assert_eq!(res.headers()["content-type"], "image/svg+xml");
     let svg = res.text().await.unwrap();
     assert!(
-        svg.contains(">Influence<")
-            && svg.contains(">Impact<")
+        svg.contains(">Influence →<")
+            && svg.contains(">Impact →<")
             && svg.contains("Key players")
-            && svg.contains("#d62728")
+            && svg.contains("#D55E00")
     );
     if let Some(n) = svg_titles(&svg) {
         assert_eq!(n, 5, "one titled dot per assessed person");

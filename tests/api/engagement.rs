@@ -413,7 +413,8 @@ async fn demo_plans_mix_on_track_and_overdue(app: TestApp) {
     let (ws, _) = stakemap::demo::load(&mut app.conn()).unwrap();
     let m = app.token(&ws, Role::Manager);
     let count = |v: Value| v["items"].as_array().unwrap().len();
-    assert_eq!(count(app.get("/v1/engagement-plans", &m).await.json().await.unwrap()), 5);
+    // Five Globex plans and the relaunch team's two, which start today.
+    assert_eq!(count(app.get("/v1/engagement-plans", &m).await.json().await.unwrap()), 7);
     let overdue: Value = app.get("/v1/engagement-plans?status=overdue", &m).await.json().await.unwrap();
     assert_eq!(count(overdue), 2, "BU2 reviews and procurement reports lapsed");
     assert_eq!(
@@ -421,7 +422,7 @@ async fn demo_plans_mix_on_track_and_overdue(app: TestApp) {
         1,
         "weekly training"
     );
-    assert_eq!(count(app.get("/v1/engagement-plans?status=on_track", &m).await.json().await.unwrap()), 2);
+    assert_eq!(count(app.get("/v1/engagement-plans?status=on_track", &m).await.json().await.unwrap()), 4);
     let log: Value = app.get("/v1/interactions?kind=social_share", &m).await.json().await.unwrap();
     assert_eq!(log["items"][0]["metrics"]["impressions"], 12000);
     let schedule: Value = app.get("/v1/schedule", &m).await.json().await.unwrap();

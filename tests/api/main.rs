@@ -33,6 +33,7 @@ mod openapi_drift;
 mod operations;
 mod pagination;
 mod permissions;
+mod pictures;
 mod receiver;
 mod relationships;
 mod reminders;
