@@ -49,7 +49,7 @@ enum Command {
         #[arg(long, default_value = "1h")]
         ttl: String,
     },
-    /// Load the demo workspace (Globex China) and print a manager token for it.
+    /// Load the demo workspace (the Globex China account and a marketing project team) and print a manager token for it.
     Demo,
     /// Print the OpenAPI document.
     Openapi,
