@@ -59,7 +59,7 @@ pub async fn matrix(
 /// counts per cell and stance. Confidential people only for admin and manager.
 #[utoipa::path(tag = "dashboard", params(("account_id" = Option<String>, Query, description = "Only this account's people"),
         ("labels" = Option<Labels>, Query, description = "What each dot is labelled with (default name)"),
-        ("lang" = Option<String>, Query, description = "Language of the picture's words: en, zh-CN, ko or fi (others: the closest, else en); default from Accept-Language"),
+        ("lang" = Option<String>, Query, pattern = "^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$", description = "Language of the picture's words: en, zh-CN, ko or fi (others: the closest, else en); default from Accept-Language"),
         ("Accept-Language" = Option<String>, Header, description = "Used when `lang` is absent")),
     responses((status = 200, description = "image/svg+xml", body = String, content_type = "image/svg+xml")), security(("bearer" = [])))]
 #[get("/dashboard/matrix.svg")]
@@ -86,7 +86,7 @@ pub async fn matrix_image(
 /// of strength 3 or more or unrated) drawn between them; words in `lang`. Confidential
 /// people only for admin and manager. At most 200 people (narrow with `account_id`).
 #[utoipa::path(tag = "dashboard", params(("account_id" = Option<String>, Query, description = "Only this account's people"),
-        ("lang" = Option<String>, Query, description = "Language of the picture's words: en, zh-CN, ko or fi; default from Accept-Language"),
+        ("lang" = Option<String>, Query, pattern = "^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$", description = "Language of the picture's words: en, zh-CN, ko or fi; default from Accept-Language"),
         ("Accept-Language" = Option<String>, Header, description = "Used when `lang` is absent")),
     responses((status = 200, description = "image/svg+xml", body = String, content_type = "image/svg+xml")), security(("bearer" = [])))]
 #[get("/dashboard/groups.svg")]

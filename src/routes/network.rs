@@ -22,7 +22,7 @@ use crate::state::AppState;
     params(
         ("account_id" = Option<String>, Query, description = "Only this account's stakeholders and the links among them"),
         ("format" = Option<crate::openapi::NetworkFormat>, Query, description = "json (default), mermaid, dot or svg"),
-        ("lang" = Option<String>, Query, description = "svg: language of the picture's words (en, zh-CN, ko, fi); default from Accept-Language"),
+        ("lang" = Option<String>, Query, pattern = "^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$", description = "svg: language of the picture's words (en, zh-CN, ko, fi); default from Accept-Language"),
         ("Accept-Language" = Option<String>, Header, description = "svg: used when `lang` is absent"),
     ),
     responses((status = 200, description = "The network", content(

@@ -12,7 +12,11 @@ use stakemap::domain::picture::Rect;
 use crate::helpers::{assert_problem, error_fields, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(pictures_show_everyone_visible_without_overlaps, pictures_speak_the_readers_language);
+on_both_backends!(
+    pictures_show_everyone_visible_without_overlaps,
+    pictures_speak_the_readers_language,
+    the_demo_is_worth_drawing
+);
 
 /// What a test reads off a picture.
 #[derive(Default, Debug)]
@@ -237,4 +241,39 @@ async fn pictures_speak_the_readers_language(app: TestApp) {
     );
     let p = assert_problem(app.get("/v1/dashboard/groups.svg?lang=not-a-tag!", &m).await, 422).await;
     assert_eq!(error_fields(&p), ["lang"]);
+}
+
+// The demo workspace: the marketing project's team, internal and external people fill
+// the rings, its links the network; the confidential press contact only for a manager.
+async fn the_demo_is_worth_drawing(app: TestApp) {
+    let (ws, _) = stakemap::demo::load(&mut app.conn()).unwrap();
+    let (m, v) = (app.token(&ws, Role::Manager), app.token(&ws, Role::Viewer));
+    let (rings, _) = picture(&app, &m, "/v1/dashboard/groups.svg").await;
+    for name in [
+        "Sanna Korhonen",
+        "박지훈",
+        "王磊",
+        "Matti Laine",
+        "李娜",
+        "Kim Soo-jin",
+        "Juha Nieminen",
+        "Chen Jing",
+        "BrightWave Agency",
+        "PrintPro Ltd",
+        "Digital Marketing Association",
+        "Zhou Wei",
+        "Linda Chen",
+    ] {
+        assert!(rings.texts.iter().any(|t| t == name), "{name} in the rings");
+    }
+    disjoint(&rings.boxes["label"], &rings.boxes["label"], "demo ring labels");
+    let (_, raw) = picture(&app, &v, "/v1/dashboard/groups.svg").await;
+    assert!(!raw.contains("Zhou Wei"), "the confidential press contact is hidden from a viewer");
+    let (network, _) = picture(&app, &m, "/v1/network?format=svg").await;
+    assert!(network.texts.iter().any(|t| t == "Conflicts: Paid social budget"));
+    disjoint(&network.boxes["box"], &network.boxes["box"], "demo network boxes");
+    disjoint(&network.boxes["edge-label"], &network.boxes["box"], "demo edge labels and boxes");
+    let (matrix, _) = picture(&app, &m, "/v1/dashboard/matrix.svg").await;
+    disjoint(&matrix.boxes["label"], &matrix.boxes["point"], "demo matrix labels and dots");
+    assert_eq!(matrix.boxes["label"].len(), matrix.boxes["point"].len(), "every dot labelled");
 }
