@@ -28,7 +28,7 @@ on PATCH/DELETE gives 412. Unknown and read-only body fields are 422. Every resp
 carries `X-Request-Id` (echoed when the client sent one of up to 128 visible ASCII characters).",
         version = "1.0.0"
     ),
-    components(schemas(Problem, FieldError, NetworkFormat, ExportFormat)),
+    components(schemas(Problem, FieldError, NetworkFormat, ExportFormat, crate::domain::matrix_svg::Labels)),
     tags(
         (name = "stakeholders", description = "The stakeholder register"),
         (name = "relationships", description = "Links between stakeholders and the network"),
