@@ -165,3 +165,20 @@ fn every_schema_is_typed() {
     untyped.retain(|p| !FREE_FORM.contains(&p.as_str()));
     assert!(untyped.is_empty(), "untyped schemas: {untyped:?}");
 }
+
+#[test]
+fn every_schema_reference_resolves() {
+    let doc: serde_json::Value = stakemap::openapi::document();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let text = doc.to_string();
+    let prefix = "\"#/components/schemas/";
+    let unresolved: Vec<&str> = text
+        .match_indices(prefix)
+        .map(|(i, _)| {
+            let rest = &text[i + prefix.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .filter(|name| !schemas.contains_key(*name))
+        .collect();
+    assert!(unresolved.is_empty(), "references to schemas the document does not define: {unresolved:?}");
+}
