@@ -59,8 +59,10 @@ pub struct ChangePage {
 /// The change feed, in the order the changes' transactions began writing: a change is
 /// listed only once every transaction older than its own has ended, so a reader that
 /// resumes from its last `next_cursor` misses nothing and sees nothing twice, even while
-/// a write that began earlier commits late (it waits for that write instead). Writers of a
-/// workspace never wait for one another. Cursors from before this order still work. Entries carry ids only;
+/// a write that began earlier commits late (it waits for that write instead, up to a
+/// second per call, then answers with `has_more: true`; on PostgreSQL that includes a long
+/// write of another workspace, such as a large import). Writers of a workspace never wait
+/// for one another. Cursors from before this order still work. Entries carry ids only;
 /// fetching a record applies the reader's role rules (and confidential stakeholders'
 /// changes are left out for roles that cannot see them).
 #[utoipa::path(tag = "sync",
