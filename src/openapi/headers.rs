@@ -226,14 +226,16 @@ fn enum_values(doc: &Value, schema: &Value) -> Option<Vec<String>> {
 }
 
 /// Enumerated filters of every GET take a comma list (`status=open,planned`), and `ids=`
-/// a comma list of UUIDs: both are strings with the pattern the server checks.
+/// a comma list of UUIDs: both are strings with the pattern the server checks. The
+/// single-choice `format` and `labels` keep their enum.
 pub fn comma_lists(doc: &mut Value) {
     let snapshot = doc.clone();
     let uuid = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     for item in doc["paths"].as_object_mut().into_iter().flatten().map(|(_, i)| i) {
         let Some(op) = item.get_mut("get") else { continue };
         for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
-            if p["in"] != "query" || p["name"] == "format" {
+            // A picture's `format` and `labels` take one value, not a list.
+            if p["in"] != "query" || p["name"] == "format" || p["name"] == "labels" {
                 continue;
             }
             if p["name"] == "ids" {
