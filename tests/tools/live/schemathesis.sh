@@ -13,9 +13,11 @@ source "$root/tests/tools/live/lib.sh"
 schemathesis_on() {
   echo "== schemathesis on $1"
   start "st-$1" "$2"
+  # One worker: with two threads, hypothesis on CPython 3.11 now and then fails inside
+  # `ast.parse` ("AST constructor recursion depth mismatch"), a runtime error of the tool.
   schemathesis --config-file "$root/tests/tools/live/schemathesis.toml" run "$spec" --url "$url" -H "Authorization: Bearer $token" \
     --checks all --phases examples,coverage,fuzzing,stateful --max-examples 30 \
-    --workers 2 --request-timeout 30 --suppress-health-check too_slow \
+    --workers 1 --request-timeout 30 --suppress-health-check too_slow \
     --report junit --report-dir "$work/report-$1" --seed 1
 }
 schemathesis_on sqlite "sqlite://$work/schemathesis.db"
