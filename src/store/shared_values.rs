@@ -9,19 +9,22 @@ use crate::db::DbConnection;
 use crate::domain::duplicate_keys::{self, Deltas, Reason};
 use crate::domain::stakeholder::Stakeholder;
 
-/// Rows per PostgreSQL upsert statement.
+/// Rows per upsert statement.
 const CHUNK: usize = 1000;
+/// Up to this many values (one person's), SQLite moves each with cached statements.
+const FEW: usize = 8;
 
 /// Moves each value's count by its delta, exactly under concurrent writers; a value no
 /// one holds any more is removed.
 ///
-/// PostgreSQL: one upsert for many values (the keys are distinct and sorted, so two
-/// writers lock them in the same order and cannot deadlock). SQLite: an increment and an
-/// insert when no row was there, per value; its writers are serialised.
+/// One upsert per chunk of values (the keys are distinct and sorted, so two PostgreSQL
+/// writers lock them in the same order and cannot deadlock). SQLite, for the few values
+/// of a single write: an increment and an insert when no row was there, statements it
+/// keeps prepared (its writers are serialised, so the pair cannot race).
 pub fn apply(conn: &mut DbConnection, workspace_id: &str, deltas: &Deltas) -> QueryResult<()> {
     let moved: Vec<_> = deltas.iter().filter(|(_, n)| **n != 0).collect();
-    match conn {
-        DbConnection::Pg(c) => {
+    macro_rules! upsert {
+        ($c:expr) => {
             for chunk in moved.chunks(CHUNK) {
                 let rows: Vec<_> = chunk
                     .iter()
@@ -39,9 +42,14 @@ pub fn apply(conn: &mut DbConnection, workspace_id: &str, deltas: &Deltas) -> Qu
                     .on_conflict((v::workspace_id, v::reason, v::value))
                     .do_update()
                     .set(v::holders.eq(v::holders + excluded(v::holders)))
-                    .execute(c)?;
+                    .execute($c)?;
             }
-        }
+        };
+    }
+    match conn {
+        DbConnection::Pg(c) => upsert!(c),
+        // A batch: thousands of values in a few statements, not two statements each.
+        DbConnection::Sqlite(c) if moved.len() > FEW => upsert!(c),
         DbConnection::Sqlite(c) => {
             for ((reason, value), n) in &moved {
                 let one = v::table
