@@ -40,20 +40,11 @@ auth="Authorization: Bearer $token"
 id=$(curl -s -H "$auth" "$base/v1/stakeholders?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 
 echo "$backend, ${duration}s each, $connections connections, 2 wrk threads"
-printf '%-16s %10s %9s %9s %7s\n' case req/s p50 p99 errors
+printf '%-22s %10s %9s %9s %7s\n' case req/s p50 p99 errors
 load() {
   local name=$1; shift
   wrk -t2 -c"$connections" -d"${duration}s" --latency -H "$auth" -H "Content-Type: application/json" "$@" >"$work/wrk" 2>&1
-  python3 - "$name" "$work/wrk" <<'PY'
-import re, sys
-name, text = sys.argv[1], open(sys.argv[2]).read()
-rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
-lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
-print(f"{name:<16} {float(rps):>10,.0f} {lat.get('50','?'):>9} {lat.get('99','?'):>9} {errors:>7}")
-PY
+  python3 bench/load/wrk_report.py "$name" "$work/wrk"
 }
 load "get by id" "$base/v1/stakeholders/$id"
 list="$base/v1/stakeholders?group=external&stance=critic&min_influence=3&limit=20"

@@ -52,23 +52,11 @@ for b in range(20):
 PY
 id=$(curl -s -H "$auth" "$base/v1/stakeholders?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 
-report() {
-  python3 - "$1" "$2" <<'PY'
-import re, sys
-name, text = sys.argv[1], open(sys.argv[2]).read()
-rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
-lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
-print(f"{name:<22} {float(rps):>10,.0f} {lat.get('50','?'):>9} {lat.get('99','?'):>9} {errors:>7}")
-PY
-}
 load() {
   local name=$1 connections=$2; shift 2
   local threads=$(( connections < 2 ? 1 : 2 ))
   wrk -t$threads -c"$connections" -d"${duration}s" --latency -H "$auth" -H "Content-Type: application/json" "$@" >"$work/wrk" 2>&1
-  report "$name" "$work/wrk"
+  python3 bench/load/wrk_report.py "$name" "$work/wrk"
 }
 # What the service's connections wait on, sampled while a load runs (active ones only).
 sample_waits() {

@@ -3,9 +3,10 @@
 //! their ring coloured by stance and named (labels never overlap each other or a dot),
 //! key relationships drawn between them.
 
-use super::label_placement::{place, Wanted};
+use super::labelled_dots;
 use super::network::{edge_colour, Network};
-use super::picture::{self, escape, stance_colour, text_width, Rect, HEIGHT};
+use super::network_svg::dash;
+use super::picture::{self, escape, text_width, Rect, HEIGHT};
 use super::picture_words::words;
 use super::relationship::RelationshipKind;
 use super::stakeholder_enums::Group;
@@ -18,7 +19,6 @@ const CY: f64 = 385.0;
 /// Outer radius of each ring: team, internal, external.
 const RINGS: [f64; 3] = [105.0, 215.0, 325.0];
 const DOT: f64 = 7.0;
-const LABEL_SIZE: f64 = 12.0;
 const LEGEND_X: f64 = 1030.0;
 
 /// Whether a relationship is drawn: conflicts always, others unless weak (strength 1–2).
@@ -96,48 +96,26 @@ pub fn render(net: &Network, lang: &str) -> String {
         let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) else { continue };
         let ((x1, y1), (x2, y2)) = (centres[a], centres[b]);
         out.push_str(&format!(
-            r##"<line class="edge" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{}" stroke-width="1.6" stroke-opacity="0.8"{}><title>{}</title></line>"##,
+            r##"<line class="edge" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{}" stroke-width="1.6" stroke-opacity="0.8" stroke-dasharray="{}"><title>{}</title></line>"##,
             edge_colour(e.kind),
-            if e.kind == RelationshipKind::Conflicts { r##" stroke-dasharray="7 4""## } else { "" },
+            dash(e.kind),
             escape(w.kind_name(e.kind.as_str()))
         ));
     }
-    let points: Vec<Rect> = centres.iter().map(|(x, y)| Rect::around(*x, *y, DOT)).collect();
-    let names: Vec<String> = net.nodes.iter().map(|n| picture::shorten(&n.name, 24)).collect();
-    let wanted: Vec<Wanted> = centres
+    let people: Vec<labelled_dots::Dot> = net
+        .nodes
         .iter()
-        .zip(&names)
-        .map(|((x, y), t)| Wanted { x: *x, y: *y, w: text_width(t, LABEL_SIZE) + 2.0, h: LABEL_SIZE + 3.0 })
+        .zip(&centres)
+        .map(|(n, (x, y))| labelled_dots::Dot {
+            x: *x,
+            y: *y,
+            stance: n.stance.as_str(),
+            name: &n.name,
+            label: picture::shorten(&n.name, 24),
+        })
         .collect();
     let area = Rect { x: 10.0, y: 50.0, w: LEGEND_X - 20.0, h: HEIGHT - 60.0 };
-    for ((name, (x, y)), label) in names.iter().zip(&centres).zip(place(&wanted, &points, &titles, area)) {
-        let Some(r) = label else { continue };
-        let (nx, ny) = (x.clamp(r.x, r.x + r.w), y.clamp(r.y, r.y + r.h));
-        if (nx - x).hypot(ny - y) > DOT + 8.0 {
-            out.push_str(&format!(r##"<line class="leader" x1="{x:.1}" y1="{y:.1}" x2="{nx:.1}" y2="{ny:.1}" stroke="#888" stroke-width="0.7"/>"##));
-        }
-        out.push_str(&format!(
-            r##"<text class="label" x="{:.1}" y="{:.1}" font-size="{LABEL_SIZE}" data-box="{:.1} {:.1} {:.1} {:.1}">{}</text>"##,
-            r.x + 1.0,
-            r.y + LABEL_SIZE,
-            r.x,
-            r.y,
-            r.w,
-            r.h,
-            escape(name)
-        ));
-    }
-    for (node, (x, y)) in net.nodes.iter().zip(&centres) {
-        out.push_str(&format!(
-            r##"<circle class="point" cx="{x:.1}" cy="{y:.1}" r="{DOT}" fill="{}" stroke="#222" stroke-width="0.6" data-box="{:.1} {:.1} {:.1} {:.1}"><title>{}</title></circle>"##,
-            stance_colour(node.stance.as_str()),
-            x - DOT,
-            y - DOT,
-            2.0 * DOT,
-            2.0 * DOT,
-            escape(&node.name)
-        ));
-    }
+    out.push_str(&labelled_dots::draw(&people, DOT, &titles, area));
     out.push_str(&picture::stance_legend(LEGEND_X, 80.0, lang));
     out.push_str("</svg>");
     out

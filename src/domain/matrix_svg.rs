@@ -4,7 +4,7 @@
 //! and axis titles in the reader's language; per-cell counts once there are too many
 //! people for labels to stay readable.
 
-use super::label_placement::{place, Wanted};
+use super::labelled_dots;
 use super::picture::{self, escape, stance_colour, text_width, Rect, HEIGHT};
 use super::picture_words::{words, Words};
 
@@ -51,7 +51,6 @@ const TOP: f64 = 60.0;
 const PLOT_W: f64 = 860.0;
 const PLOT_H: f64 = 580.0;
 const DOT: f64 = 6.0;
-const LABEL_SIZE: f64 = 12.0;
 const LEGEND_X: f64 = 1010.0;
 
 /// The plot's area.
@@ -140,62 +139,22 @@ pub fn with_dots(dots: &[Dot], unassessed: i64, labels: Labels, lang: &str) -> S
             (x(dot.impact as f64) + radius * angle.cos(), y(dot.influence as f64) + radius * angle.sin())
         })
         .collect();
-    let points: Vec<Rect> = centres.iter().map(|(cx, cy)| Rect::around(*cx, *cy, DOT)).collect();
-    let texts: Vec<String> = dots
+    let people: Vec<labelled_dots::Dot> = dots
         .iter()
-        .map(|d| match labels {
-            Labels::Name => picture::shorten(d.name, 28),
-            Labels::Initials => picture::initials(d.name),
-            Labels::None => String::new(),
+        .zip(&centres)
+        .map(|(d, (x, y))| labelled_dots::Dot {
+            x: *x,
+            y: *y,
+            stance: d.stance,
+            name: d.name,
+            label: match labels {
+                Labels::Name => picture::shorten(d.name, 28),
+                Labels::Initials => picture::initials(d.name),
+                Labels::None => String::new(),
+            },
         })
         .collect();
-    let wanted: Vec<Wanted> = centres
-        .iter()
-        .zip(&texts)
-        .map(|((cx, cy), t)| Wanted {
-            x: *cx,
-            y: *cy,
-            w: text_width(t, LABEL_SIZE) + 2.0,
-            h: LABEL_SIZE + 3.0,
-        })
-        .collect();
-    let placed = match labels {
-        Labels::None => vec![None; dots.len()],
-        _ => place(&wanted, &points, &quadrant_names, PLOT),
-    };
-    for (((cx, cy), text), label) in centres.iter().zip(&texts).zip(&placed) {
-        if let Some(r) = label {
-            // A label set away from its dot gets a thin leader line to it.
-            let (nx, ny) = (cx.clamp(r.x, r.x + r.w), cy.clamp(r.y, r.y + r.h));
-            if (nx - cx).hypot(ny - cy) > DOT + 8.0 {
-                out.push_str(&format!(
-                    r##"<line class="leader" x1="{cx:.1}" y1="{cy:.1}" x2="{nx:.1}" y2="{ny:.1}" stroke="#888" stroke-width="0.7"/>"##
-                ));
-            }
-            out.push_str(&format!(
-                r##"<text class="label" x="{:.1}" y="{:.1}" font-size="{LABEL_SIZE}" data-box="{:.1} {:.1} {:.1} {:.1}">{}</text>"##,
-                r.x + 1.0,
-                r.y + LABEL_SIZE,
-                r.x,
-                r.y,
-                r.w,
-                r.h,
-                escape(text)
-            ));
-        }
-    }
-    // Dots last, so a leader line never crosses over one.
-    for (dot, (cx, cy)) in dots.iter().zip(&centres) {
-        out.push_str(&format!(
-            r##"<circle class="point" cx="{cx:.1}" cy="{cy:.1}" r="{DOT}" fill="{}" stroke="#222" stroke-width="0.6" data-box="{:.1} {:.1} {:.1} {:.1}"><title>{}</title></circle>"##,
-            stance_colour(dot.stance),
-            cx - DOT,
-            cy - DOT,
-            2.0 * DOT,
-            2.0 * DOT,
-            escape(dot.name)
-        ));
-    }
+    out.push_str(&labelled_dots::draw(&people, DOT, &quadrant_names, PLOT));
     out.push_str("</svg>");
     out
 }

@@ -20,6 +20,7 @@ pub mod ical;
 pub mod import_columns;
 pub mod interaction;
 pub mod label_placement;
+pub mod labelled_dots;
 pub mod locale;
 pub mod localized;
 pub mod matrix_svg;

@@ -27,7 +27,8 @@ const LEGEND_W: f64 = 250.0;
 /// Where each person's box is, by id.
 pub type Boxes = HashMap<String, Rect>;
 
-fn dash(kind: RelationshipKind) -> &'static str {
+/// The dash pattern of an edge of this kind (told apart without colour too).
+pub fn dash(kind: RelationshipKind) -> &'static str {
     match kind {
         RelationshipKind::Conflicts => "7 4",
         RelationshipKind::GivesFeedback => "2 3",
