@@ -230,8 +230,12 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 Self::Conflict("a record with the same unique key already exists".into())
             }
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => {
                 tracing::warn!(error = %err, "database connection lost");
+                crate::db::note_lost();
                 Self::Unavailable
             }
             _ => Self::internal(&err),

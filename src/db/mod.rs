@@ -5,7 +5,7 @@ mod group_commit;
 pub mod schema;
 pub mod tx;
 
-pub use connection::{Backend, ConnectionManager, DatabaseUrl, DbConnection, POOL_TIMEOUT};
+pub use connection::{note_lost, Backend, ConnectionManager, DatabaseUrl, DbConnection, POOL_TIMEOUT};
 
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -28,9 +28,10 @@ pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, String> {
     }
     r2d2::Pool::builder()
         .max_size(size.max(1))
-        // A PostgreSQL connection can die with its server and is checked before use; a
-        // SQLite one cannot, and the check would cost a query on every request.
-        .test_on_check_out(url.is_postgres())
+        // Not tested with a query on each check-out (a round trip per request): a
+        // PostgreSQL connection that lost its server is dropped when given back (see
+        // `connection::note_lost`); a SQLite one cannot lose it.
+        .test_on_check_out(false)
         // No connections opened in the background: r2d2 replaces a checked-out idle
         // connection on its own thread, and a one-shot command (`token`, `workspace`)
         // exiting while that thread is inside libpq's TLS handshake crashed in OpenSSL's

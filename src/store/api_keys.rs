@@ -11,6 +11,7 @@ use crate::db::DbConnection;
 /// A stored key (never its secret).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema)]
 #[diesel(table_name = k)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct ApiKey {
     #[serde(skip)]
     #[schema(ignore)]

@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 /// A stored link (never its token).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = l)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct CalendarLink {
     pub workspace_id: String,
     pub id: String,

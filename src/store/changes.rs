@@ -85,36 +85,75 @@ pub struct FeedPosition {
     pub seq: i64,
 }
 
-/// Allocates `n` feed positions for changes of this transaction.
+/// Gives each change its feed position and stores it.
 ///
-/// PostgreSQL: numbers from one sequence and the transaction's id, with no lock, so a
-/// workspace's writers commit concurrently (readers wait for the oldest transaction in
-/// flight instead, see `list`). SQLite: the workspace's counter, whose row stays locked
-/// to commit (its single writer commits in sequence order anyway).
-pub fn allocate(conn: &mut DbConnection, workspace_id: &str, n: i64) -> QueryResult<Vec<FeedPosition>> {
+/// PostgreSQL: one prepared statement numbers the rows from one sequence, in row order,
+/// stamps them with the transaction's id and inserts them, with no lock, so a workspace's
+/// writers commit concurrently (readers wait for the oldest transaction in flight
+/// instead, see `change_feed`). SQLite: numbers from the workspace's counter, whose row
+/// stays locked to commit (its single writer commits in sequence order anyway).
+pub fn append(conn: &mut DbConnection, rows: &mut [NewChange]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Nullable, Text, Timestamp};
+    let Some(first) = rows.first() else { return Ok(()) };
     if let DbConnection::Pg(pg) = conn {
-        return diesel::sql_query(
-            "SELECT pg_current_xact_id()::text::bigint AS xid, nextval('change_seq') AS seq \
-             FROM generate_series(1, $1) ORDER BY 2",
+        let column = |f: fn(&NewChange) -> &str| rows.iter().map(f).collect::<Vec<_>>();
+        let mut positions: Vec<FeedPosition> = super::pg_fixed::fixed(
+            "INSERT INTO changes (workspace_id, xid, seq, entity_type, entity_id, op, at, merged_into) \
+             SELECT w, pg_current_xact_id()::text::bigint, nextval('change_seq'), t, i, o, a, m \
+             FROM unnest(",
+            (
+                column(|r| &r.workspace_id).into_sql::<Array<Text>>(),
+                column(|r| &r.entity_type).into_sql::<Array<Text>>(),
+                column(|r| &r.entity_id).into_sql::<Array<Text>>(),
+                column(|r| &r.op).into_sql::<Array<Text>>(),
+                rows.iter().map(|r| r.at).collect::<Vec<_>>().into_sql::<Array<Timestamp>>(),
+                rows.iter()
+                    .map(|r| r.merged_into.as_deref())
+                    .collect::<Vec<_>>()
+                    .into_sql::<Array<Nullable<Text>>>(),
+            ),
+            // A volatile target (nextval) is evaluated after the sort, so numbers follow
+            // the rows' order; sorting what comes back pairs them up without relying on
+            // RETURNING's order.
+            ") WITH ORDINALITY AS u(w, t, i, o, a, m, n) ORDER BY n RETURNING xid, seq",
         )
-        .bind::<diesel::sql_types::BigInt, _>(n)
-        .load(pg);
+        .load(pg)?;
+        positions.sort();
+        for (row, at) in rows.iter_mut().zip(positions) {
+            (row.xid, row.seq) = (at.xid, at.seq);
+        }
+        return Ok(());
     }
-    let updated = diesel::update(cc::table.filter(cc::workspace_id.eq(workspace_id)))
+    let DbConnection::Sqlite(c) = conn else { unreachable!("PostgreSQL returned above") };
+    let (workspace_id, n) = (first.workspace_id.clone(), rows.len() as i64);
+    let updated = diesel::update(cc::table.filter(cc::workspace_id.eq(&workspace_id)))
         .set(cc::last_seq.eq(cc::last_seq + n))
-        .execute(conn)?;
+        .execute(c)?;
     if updated == 0 {
         diesel::insert_into(cc::table)
-            .values((cc::workspace_id.eq(workspace_id), cc::last_seq.eq(n)))
-            .execute(conn)?;
+            .values((cc::workspace_id.eq(&workspace_id), cc::last_seq.eq(n)))
+            .execute(c)?;
     }
-    let last: i64 = cc::table.filter(cc::workspace_id.eq(workspace_id)).select(cc::last_seq).first(conn)?;
-    Ok((last - n + 1..=last).map(|seq| FeedPosition { xid: 0, seq }).collect())
+    let last: i64 = cc::table.filter(cc::workspace_id.eq(&workspace_id)).select(cc::last_seq).first(c)?;
+    for (row, seq) in rows.iter_mut().zip(last - n + 1..) {
+        (row.xid, row.seq) = (0, seq);
+    }
+    for chunk in rows.chunks(CHUNK) {
+        // One row stays a prepared statement; a multi-row INSERT is built each time.
+        match chunk {
+            [one] => diesel::insert_into(ch::table).values(one).execute(c)?,
+            many => diesel::insert_into(ch::table).values(many).execute(c)?,
+        };
+    }
+    Ok(())
 }
 
-/// A change row to insert.
+/// Change rows per SQLite INSERT (8 columns, well within its bound-parameter limit).
+const CHUNK: usize = 500;
+
+/// A change row to insert; `append` fills in its feed position.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = ch)]
+#[diesel(table_name = ch, treat_none_as_default_value = false)]
 pub struct NewChange {
     pub workspace_id: String,
     pub xid: i64,
@@ -123,24 +162,20 @@ pub struct NewChange {
     pub entity_id: String,
     pub op: String,
     pub at: NaiveDateTime,
+    pub merged_into: Option<String>,
 }
 
-/// The change row at `at`.
-pub fn entry(
-    workspace_id: &str,
-    at: FeedPosition,
-    entity: EntityType,
-    id: &str,
-    kind: ChangeKind,
-) -> NewChange {
+/// The change row of a write, to be given its position by `append`.
+pub fn entry(workspace_id: &str, entity: EntityType, id: &str, kind: ChangeKind) -> NewChange {
     NewChange {
         workspace_id: workspace_id.to_string(),
-        xid: at.xid,
-        seq: at.seq,
+        xid: 0,
+        seq: 0,
         entity_type: entity.as_str().to_string(),
         entity_id: id.to_string(),
         op: kind.op().to_string(),
         at: crate::time::now().naive_utc(),
+        merged_into: None,
     }
 }
 
@@ -160,9 +195,9 @@ pub fn record_merge(
     into: &str,
 ) -> QueryResult<()> {
     let workspace_id = from.workspace_id.as_str();
-    let at = allocate(conn, workspace_id, 1)?[0];
-    let row = entry(workspace_id, at, EntityType::Stakeholder, &from.id, ChangeKind::Merged);
-    diesel::insert_into(ch::table).values((&row, ch::merged_into.eq(into))).execute(conn)?;
+    let mut row = entry(workspace_id, EntityType::Stakeholder, &from.id, ChangeKind::Merged);
+    row.merged_into = Some(into.to_string());
+    append(conn, std::slice::from_mut(&mut row))?;
     let hooks = super::webhooks::active(conn, workspace_id)?;
     if hooks.is_empty() || from.analysis.confidential {
         return Ok(());
@@ -217,13 +252,12 @@ pub fn record_write<T: Tracked>(conn: &mut DbConnection, before: Option<&T>, aft
     let workspace_id = after.workspace();
     let kind = ChangeKind::of(before.map(|b| b.deleted_at()).as_ref(), &after.deleted_at());
     let hides = after.is_confidential_person() && before.is_some_and(|b| !b.is_confidential_person());
-    let at = allocate(conn, workspace_id, 1)?[0];
-    let seq = at.seq;
-    let mut row = entry(workspace_id, at, T::ENTITY, after.key(), kind);
+    let mut row = entry(workspace_id, T::ENTITY, after.key(), kind);
     if hides {
         row.op = HIDE_OP.to_string();
     }
-    diesel::insert_into(ch::table).values(&row).execute(conn)?;
+    append(conn, std::slice::from_mut(&mut row))?;
+    let seq = row.seq;
     let hooks = super::webhooks::active(conn, workspace_id)?;
     if hooks.is_empty() {
         return Ok(seq);

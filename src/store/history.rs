@@ -12,6 +12,7 @@ use crate::domain::stakeholder::Stakeholder;
 /// One stored entry.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = h)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct HistoryRow {
     pub workspace_id: String,
     pub id: String,

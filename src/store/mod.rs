@@ -17,6 +17,7 @@ pub mod history;
 pub mod idempotency;
 pub mod interactions;
 pub mod network;
+pub mod pg_fixed;
 pub mod plans;
 pub mod relationships;
 pub mod reminders;

@@ -12,6 +12,7 @@ use crate::time::utc;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = p, primary_key(workspace_id, id), treat_none_as_null = true)]
+#[diesel(treat_none_as_default_value = false)]
 struct Row {
     workspace_id: String,
     id: String,

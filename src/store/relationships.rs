@@ -13,6 +13,7 @@ use crate::time::utc;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = r)]
+#[diesel(treat_none_as_default_value = false)]
 struct Row {
     workspace_id: String,
     id: String,

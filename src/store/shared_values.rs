@@ -2,6 +2,7 @@
 //! moved in the same transaction as the write that changes it.
 
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Text};
 use diesel::upsert::excluded;
 
 use crate::db::schema::shared_values as v;
@@ -9,7 +10,7 @@ use crate::db::DbConnection;
 use crate::domain::duplicate_keys::{self, Deltas, Reason};
 use crate::domain::stakeholder::Stakeholder;
 
-/// Rows per upsert statement.
+/// Rows per SQLite upsert statement.
 const CHUNK: usize = 1000;
 /// Up to this many values (one person's), SQLite moves each with cached statements.
 const FEW: usize = 8;
@@ -17,14 +18,33 @@ const FEW: usize = 8;
 /// Moves each value's count by its delta, exactly under concurrent writers; a value no
 /// one holds any more is removed.
 ///
-/// One upsert per chunk of values (the keys are distinct and sorted, so two PostgreSQL
-/// writers lock them in the same order and cannot deadlock). SQLite, for the few values
-/// of a single write: an increment and an insert when no row was there, statements it
-/// keeps prepared (its writers are serialised, so the pair cannot race).
+/// The keys are distinct and sorted, so two PostgreSQL writers lock them in the same
+/// order and cannot deadlock. PostgreSQL: one prepared upsert whose rows arrive as
+/// arrays. SQLite: a batch's thousands of values in a few multi-row upserts; the few
+/// values of a single write each with an increment and an insert when no row was there,
+/// statements it keeps prepared (its writers are serialised, so the pair cannot race).
 pub fn apply(conn: &mut DbConnection, workspace_id: &str, deltas: &Deltas) -> QueryResult<()> {
     let moved: Vec<_> = deltas.iter().filter(|(_, n)| **n != 0).collect();
-    macro_rules! upsert {
-        ($c:expr) => {
+    match conn {
+        _ if moved.is_empty() => return Ok(()),
+        DbConnection::Pg(c) => {
+            let reasons: Vec<&str> = moved.iter().map(|((reason, _), _)| reason.as_str()).collect();
+            let values: Vec<&str> = moved.iter().map(|((_, value), _)| value.as_str()).collect();
+            let counts: Vec<i64> = moved.iter().map(|(_, n)| **n).collect();
+            super::pg_fixed::fixed(
+                "INSERT INTO shared_values (workspace_id, reason, value, holders) SELECT w, r, v, d FROM unnest(",
+                (
+                    vec![workspace_id; moved.len()].into_sql::<Array<Text>>(),
+                    reasons.into_sql::<Array<Text>>(),
+                    values.into_sql::<Array<Text>>(),
+                    counts.into_sql::<Array<BigInt>>(),
+                ),
+                ") AS u(w, r, v, d) ON CONFLICT (workspace_id, reason, value) \
+                 DO UPDATE SET holders = shared_values.holders + excluded.holders",
+            )
+            .execute(c)?;
+        }
+        DbConnection::Sqlite(c) if moved.len() > FEW => {
             for chunk in moved.chunks(CHUNK) {
                 let rows: Vec<_> = chunk
                     .iter()
@@ -42,14 +62,9 @@ pub fn apply(conn: &mut DbConnection, workspace_id: &str, deltas: &Deltas) -> Qu
                     .on_conflict((v::workspace_id, v::reason, v::value))
                     .do_update()
                     .set(v::holders.eq(v::holders + excluded(v::holders)))
-                    .execute($c)?;
+                    .execute(c)?;
             }
-        };
-    }
-    match conn {
-        DbConnection::Pg(c) => upsert!(c),
-        // A batch: thousands of values in a few statements, not two statements each.
-        DbConnection::Sqlite(c) if moved.len() > FEW => upsert!(c),
+        }
         DbConnection::Sqlite(c) => {
             for ((reason, value), n) in &moved {
                 let one = v::table

@@ -12,9 +12,7 @@ use diesel::prelude::*;
 use super::changes::{self, ChangeKind, NewChange, Tracked};
 use super::history::{self, HistoryRow};
 use super::stakeholder_row::StakeholderRow;
-use crate::db::schema::{
-    accounts as a, changes as ch, stakeholder_history as h, stakeholder_tags as t, stakeholders as s,
-};
+use crate::db::schema::{accounts as a, stakeholder_history as h, stakeholder_tags as t, stakeholders as s};
 use crate::db::DbConnection;
 use crate::domain::history::HistoryOp;
 use crate::domain::stakeholder::Stakeholder;
@@ -23,12 +21,14 @@ use crate::domain::stakeholder::Stakeholder;
 /// for the widest table (36 columns).
 const CHUNK: usize = 500;
 
+/// Inserts rows in chunks; a single row (a create) as a statement diesel keeps prepared.
 macro_rules! insert_chunks {
     ($conn:expr, $table:expr, $rows:expr) => {{
         for chunk in $rows.chunks(CHUNK) {
-            match $conn {
-                DbConnection::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+            match (&mut *$conn, chunk) {
+                (conn, [one]) => diesel::insert_into($table).values(one).execute(conn)?,
+                (DbConnection::Pg(c), many) => diesel::insert_into($table).values(many).execute(c)?,
+                (DbConnection::Sqlite(c), many) => diesel::insert_into($table).values(many).execute(c)?,
             };
         }
     }};
@@ -104,15 +104,7 @@ pub fn insert_many(
     }
     let rows: Vec<StakeholderRow> = people.iter().map(StakeholderRow::from).collect();
     insert_chunks!(conn, s::table, rows);
-    let tags: Vec<_> = people
-        .iter()
-        .flat_map(|p| {
-            p.profile.tags.iter().map(move |tag| {
-                (t::workspace_id.eq(workspace_id), t::stakeholder_id.eq(&p.id), t::tag.eq(tag))
-            })
-        })
-        .collect();
-    insert_chunks!(conn, t::table, tags);
+    insert_tags(conn, workspace_id, people)?;
     let entries: Vec<HistoryRow> =
         people.iter().map(|p| history::entry(actor, HistoryOp::Create, None, p)).collect();
     insert_chunks!(conn, h::table, entries);
@@ -127,14 +119,10 @@ pub fn insert_many(
         crate::domain::duplicate_keys::add(&mut shared, p, 1);
     }
     super::shared_values::apply(conn, workspace_id, &shared)?;
-    let positions = changes::allocate(conn, workspace_id, people.len() as i64)?;
     let entity = <Stakeholder as Tracked>::ENTITY;
-    let rows: Vec<NewChange> = people
-        .iter()
-        .zip(positions)
-        .map(|(p, at)| changes::entry(workspace_id, at, entity, &p.id, ChangeKind::Created))
-        .collect();
-    insert_chunks!(conn, ch::table, rows);
+    let mut rows: Vec<NewChange> =
+        people.iter().map(|p| changes::entry(workspace_id, entity, &p.id, ChangeKind::Created)).collect();
+    changes::append(conn, &mut rows)?;
     let hooks = super::webhooks::active(conn, workspace_id)?;
     if hooks.is_empty() {
         return Ok(());
@@ -147,6 +135,38 @@ pub fn insert_many(
         .map(|(row, p)| changes::payload(row, ChangeKind::Created, p.change_data()))
         .collect();
     super::webhooks::enqueue(conn, workspace_id, &hooks, &events)
+}
+
+/// The people's tags: on PostgreSQL one prepared statement whose rows arrive as arrays.
+fn insert_tags(conn: &mut DbConnection, workspace_id: &str, people: &[Stakeholder]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Text};
+    let pairs: Vec<(&str, &str)> = people
+        .iter()
+        .flat_map(|p| p.profile.tags.iter().map(move |tag| (p.id.as_str(), tag.as_str())))
+        .collect();
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    if let DbConnection::Pg(c) = conn {
+        let (ids, tags): (Vec<&str>, Vec<&str>) = pairs.into_iter().unzip();
+        super::pg_fixed::fixed(
+            "INSERT INTO stakeholder_tags (workspace_id, stakeholder_id, tag) SELECT w, i, t FROM unnest(",
+            (
+                vec![workspace_id; ids.len()].into_sql::<Array<Text>>(),
+                ids.into_sql::<Array<Text>>(),
+                tags.into_sql::<Array<Text>>(),
+            ),
+            ") AS u(w, i, t)",
+        )
+        .execute(c)?;
+        return Ok(());
+    }
+    let rows: Vec<_> = pairs
+        .into_iter()
+        .map(|(id, tag)| (t::workspace_id.eq(workspace_id), t::stakeholder_id.eq(id), t::tag.eq(tag)))
+        .collect();
+    insert_chunks!(conn, t::table, rows);
+    Ok(())
 }
 
 /// Rows bulk-inserted since the last ANALYZE, in this process (a hint, not shared state).

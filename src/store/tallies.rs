@@ -2,47 +2,40 @@
 //! write that changes them, read by key prefix.
 
 use diesel::prelude::*;
-use diesel::upsert::excluded;
+use diesel::sql_types::{Array, BigInt, Text};
 
 use crate::db::schema::tallies as t;
 use crate::db::DbConnection;
 use crate::domain::tally::{change, Deltas};
 
-/// A connection's counter slot on PostgreSQL.
-const SLOT: &str = "pg_backend_pid() % 32";
-
 /// Moves each counter by its delta, exactly under concurrent writers.
 ///
-/// PostgreSQL: one upsert for all keys into this connection's slot of each counter, an
-/// atomic increment; connections write different rows of a counter, so concurrent
-/// writers do not queue on it (keys go in sorted order, so two writers sharing a slot
-/// lock them in one order). SQLite: slot 0, an increment, and an insert when no row was
-/// there. Its writers are serialised, so the pair cannot race, and both statements stay
-/// in diesel's prepared-statement cache, which an upsert does not (it was a twentieth of
-/// a create's time, re-parsed for every key).
+/// PostgreSQL: one prepared upsert for all keys into this connection's slot of each
+/// counter (`pg_backend_pid() % 32`), an atomic increment; connections write different
+/// rows of a counter, so concurrent writers do not queue on it (keys go in sorted order,
+/// so two writers sharing a slot lock them in one order). SQLite: slot 0, an increment,
+/// and an insert when no row was there. Its writers are serialised, so the pair cannot
+/// race, and both statements stay in diesel's prepared-statement cache, which an upsert
+/// built by the DSL does not (it was a twentieth of a create's time, re-parsed per key).
 pub fn apply(conn: &mut DbConnection, workspace_id: &str, deltas: &Deltas) -> QueryResult<()> {
     let moved: Vec<(&String, &i64)> = deltas.iter().filter(|(_, n)| **n != 0).collect();
     if let DbConnection::Pg(c) = conn {
         if moved.is_empty() {
             return Ok(());
         }
-        let rows: Vec<_> = moved
-            .iter()
-            .map(|(key, n)| {
-                (
-                    t::workspace_id.eq(workspace_id),
-                    t::key.eq(*key),
-                    t::slot.eq(diesel::dsl::sql::<diesel::sql_types::Integer>(SLOT)),
-                    t::n.eq(**n),
-                )
-            })
-            .collect();
-        diesel::insert_into(t::table)
-            .values(rows)
-            .on_conflict((t::workspace_id, t::key, t::slot))
-            .do_update()
-            .set(t::n.eq(t::n + excluded(t::n)))
-            .execute(c)?;
+        let keys: Vec<&str> = moved.iter().map(|(k, _)| k.as_str()).collect();
+        let counts: Vec<i64> = moved.iter().map(|(_, n)| **n).collect();
+        super::pg_fixed::fixed(
+            "INSERT INTO tallies (workspace_id, key, slot, n) \
+             SELECT w, k, pg_backend_pid() % 32, d FROM unnest(",
+            (
+                vec![workspace_id; keys.len()].into_sql::<Array<Text>>(),
+                keys.into_sql::<Array<Text>>(),
+                counts.into_sql::<Array<BigInt>>(),
+            ),
+            ") AS u(w, k, d) ON CONFLICT (workspace_id, key, slot) DO UPDATE SET n = tallies.n + excluded.n",
+        )
+        .execute(c)?;
         return Ok(());
     }
     for (key, n) in moved {

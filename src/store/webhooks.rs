@@ -13,6 +13,7 @@ use crate::time::utc;
 /// A subscription.
 #[derive(Debug, Clone, Default, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = w, primary_key(workspace_id, id))]
+#[diesel(treat_none_as_default_value = false)]
 pub struct WebhookRow {
     pub workspace_id: String,
     pub id: String,

@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 /// A stored workspace.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = workspaces)]
+#[diesel(treat_none_as_default_value = false)]
 pub struct Workspace {
     /// UUID.
     pub id: String,
