@@ -39,8 +39,14 @@ where
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
             Some(turn)
         }
-        DbConnection::Pg(_) => {
-            Manager::begin_transaction(conn)?;
+        DbConnection::Pg(inner) => {
+            // A request's write runs the same few prepared statements over and over
+            // (inserts, key lookups, counter upserts): one generic plan per connection
+            // serves them, where the connection's default (a custom plan per execution,
+            // see `connection`) re-planned each, a tenth of the database's time under
+            // load. Sent with BEGIN, so it costs no round trip; bulk loads opt back in
+            // to custom plans (`store::stakeholder_bulk::plan_each_execution`).
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN; SET LOCAL plan_cache_mode = auto")?;
             None
         }
     };

@@ -133,6 +133,7 @@ fn write_items(
 ) -> Result<(Vec<ItemResult>, usize), ApiError> {
     let Rules { mode, analysis, .. } = rules;
     let ws = viewer.workspace_id.clone();
+    stakeholder_bulk::plan_each_execution(c)?;
     {
         let keys: Vec<Option<(String, String)>> = items.iter().map(|(_, b)| key_of(b)).collect();
         let wanted: Vec<(String, String)> = keys.iter().flatten().cloned().collect();

@@ -85,20 +85,34 @@ pub struct FeedPosition {
     pub seq: i64,
 }
 
-/// Gives each change its feed position and stores it.
+/// Where an appended change landed, and whether anyone listens.
+#[derive(QueryableByName)]
+struct Appended {
+    #[diesel(embed)]
+    at: FeedPosition,
+    /// The workspace has an active webhook.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    listened: bool,
+}
+
+/// Gives each change (all of one workspace) its feed position and stores it; returns
+/// whether the workspace has an active webhook, so a write without listeners skips
+/// loading them.
 ///
 /// PostgreSQL: one prepared statement numbers the rows from one sequence, in row order,
-/// stamps them with the transaction's id and inserts them, with no lock, so a workspace's
-/// writers commit concurrently (readers wait for the oldest transaction in flight
-/// instead, see `change_feed`). SQLite: numbers from the workspace's counter, whose row
-/// stays locked to commit (its single writer commits in sequence order anyway).
-pub fn append(conn: &mut DbConnection, rows: &mut [NewChange]) -> QueryResult<()> {
+/// stamps them with the transaction's id, inserts them and answers the webhook question,
+/// with no lock, so a workspace's writers commit concurrently (readers wait for the
+/// oldest transaction in flight instead, see `change_feed`). SQLite: numbers from the
+/// workspace's counter, whose row stays locked to commit (its single writer commits in
+/// sequence order anyway).
+pub fn append(conn: &mut DbConnection, rows: &mut [NewChange]) -> QueryResult<bool> {
     use diesel::sql_types::{Array, Nullable, Text, Timestamp};
-    let Some(first) = rows.first() else { return Ok(()) };
+    let Some(first) = rows.first() else { return Ok(false) };
     if let DbConnection::Pg(pg) = conn {
         let column = |f: fn(&NewChange) -> &str| rows.iter().map(f).collect::<Vec<_>>();
-        let mut positions: Vec<FeedPosition> = super::pg_fixed::fixed(
-            "INSERT INTO changes (workspace_id, xid, seq, entity_type, entity_id, op, at, merged_into) \
+        let appended: Vec<Appended> = super::pg_fixed::fixed(
+            "WITH added AS (INSERT INTO changes \
+             (workspace_id, xid, seq, entity_type, entity_id, op, at, merged_into) \
              SELECT w, pg_current_xact_id()::text::bigint, nextval('change_seq'), t, i, o, a, m \
              FROM unnest(",
             (
@@ -115,14 +129,18 @@ pub fn append(conn: &mut DbConnection, rows: &mut [NewChange]) -> QueryResult<()
             // A volatile target (nextval) is evaluated after the sort, so numbers follow
             // the rows' order; sorting what comes back pairs them up without relying on
             // RETURNING's order.
-            ") WITH ORDINALITY AS u(w, t, i, o, a, m, n) ORDER BY n RETURNING xid, seq",
+            ") WITH ORDINALITY AS u(w, t, i, o, a, m, n) ORDER BY n RETURNING xid, seq) \
+             SELECT xid, seq, EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = ($1)[1] AND h.active) \
+             AS listened FROM added",
         )
         .load(pg)?;
+        let listened = appended.first().is_some_and(|a| a.listened);
+        let mut positions: Vec<FeedPosition> = appended.into_iter().map(|a| a.at).collect();
         positions.sort();
         for (row, at) in rows.iter_mut().zip(positions) {
             (row.xid, row.seq) = (at.xid, at.seq);
         }
-        return Ok(());
+        return Ok(listened);
     }
     let DbConnection::Sqlite(c) = conn else { unreachable!("PostgreSQL returned above") };
     let (workspace_id, n) = (first.workspace_id.clone(), rows.len() as i64);
@@ -145,7 +163,7 @@ pub fn append(conn: &mut DbConnection, rows: &mut [NewChange]) -> QueryResult<()
             many => diesel::insert_into(ch::table).values(many).execute(c)?,
         };
     }
-    Ok(())
+    super::webhooks::any_active(conn, &workspace_id)
 }
 
 /// Change rows per SQLite INSERT (8 columns, well within its bound-parameter limit).
@@ -197,9 +215,12 @@ pub fn record_merge(
     let workspace_id = from.workspace_id.as_str();
     let mut row = entry(workspace_id, EntityType::Stakeholder, &from.id, ChangeKind::Merged);
     row.merged_into = Some(into.to_string());
-    append(conn, std::slice::from_mut(&mut row))?;
+    let listened = append(conn, std::slice::from_mut(&mut row))?;
+    if !listened || from.analysis.confidential {
+        return Ok(());
+    }
     let hooks = super::webhooks::active(conn, workspace_id)?;
-    if hooks.is_empty() || from.analysis.confidential {
+    if hooks.is_empty() {
         return Ok(());
     }
     let (event, mut body) = payload(&row, ChangeKind::Merged, Value::Null);
@@ -256,8 +277,11 @@ pub fn record_write<T: Tracked>(conn: &mut DbConnection, before: Option<&T>, aft
     if hides {
         row.op = HIDE_OP.to_string();
     }
-    append(conn, std::slice::from_mut(&mut row))?;
+    let listened = append(conn, std::slice::from_mut(&mut row))?;
     let seq = row.seq;
+    if !listened {
+        return Ok(seq);
+    }
     let hooks = super::webhooks::active(conn, workspace_id)?;
     if hooks.is_empty() {
         return Ok(seq);

@@ -122,7 +122,9 @@ pub fn insert_many(
     let entity = <Stakeholder as Tracked>::ENTITY;
     let mut rows: Vec<NewChange> =
         people.iter().map(|p| changes::entry(workspace_id, entity, &p.id, ChangeKind::Created)).collect();
-    changes::append(conn, &mut rows)?;
+    if !changes::append(conn, &mut rows)? {
+        return Ok(());
+    }
     let hooks = super::webhooks::active(conn, workspace_id)?;
     if hooks.is_empty() {
         return Ok(());
@@ -166,6 +168,16 @@ fn insert_tags(conn: &mut DbConnection, workspace_id: &str, people: &[Stakeholde
         .map(|(id, tag)| (t::workspace_id.eq(workspace_id), t::stakeholder_id.eq(id), t::tag.eq(tag)))
         .collect();
     insert_chunks!(conn, t::table, rows);
+    Ok(())
+}
+
+/// For the rest of a bulk load's transaction, PostgreSQL plans each statement for its
+/// values: a generic plan made while the tables were nearly empty would keep scanning
+/// them as they grow (and a batch runs each statement a few times, so planning is cheap).
+pub fn plan_each_execution(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(pg)?;
+    }
     Ok(())
 }
 

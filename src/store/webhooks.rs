@@ -175,6 +175,14 @@ pub fn active(conn: &mut DbConnection, workspace_id: &str) -> QueryResult<Vec<We
         .load(conn)
 }
 
+/// Whether the workspace has an active webhook.
+pub fn any_active(conn: &mut DbConnection, workspace_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        w::table.filter(w::workspace_id.eq(workspace_id)).filter(w::active.eq(true)),
+    ))
+    .get_result(conn)
+}
+
 /// Queues a delivery of each (event, payload) to every subscription in `hooks` wanting it.
 /// A webhook deleted meanwhile by another transaction (PostgreSQL, read committed) fails
 /// the insert on its foreign key: the deliveries are then queued again, in a savepoint,
