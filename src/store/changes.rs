@@ -170,7 +170,7 @@ pub fn append(conn: &mut DbConnection, rows: &mut [NewChange]) -> QueryResult<bo
 const CHUNK: usize = 500;
 
 /// A change row to insert; `append` fills in its feed position.
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, serde::Serialize)]
 #[diesel(table_name = ch, treat_none_as_default_value = false)]
 pub struct NewChange {
     pub workspace_id: String,

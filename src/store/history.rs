@@ -10,7 +10,7 @@ use crate::domain::history::{diff, HistoryOp};
 use crate::domain::stakeholder::Stakeholder;
 
 /// One stored entry.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = h)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct HistoryRow {

@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod interactions;
 pub mod network;
 pub mod pg_fixed;
+pub mod pg_people_insert;
 pub mod plans;
 pub mod relationships;
 pub mod reminders;

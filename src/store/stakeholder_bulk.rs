@@ -11,6 +11,7 @@ use diesel::prelude::*;
 
 use super::changes::{self, ChangeKind, NewChange, Tracked};
 use super::history::{self, HistoryRow};
+use super::pg_people_insert::Companions;
 use super::stakeholder_row::StakeholderRow;
 use crate::db::schema::{accounts as a, stakeholder_history as h, stakeholder_tags as t, stakeholders as s};
 use crate::db::DbConnection;
@@ -103,26 +104,41 @@ pub fn insert_many(
         return Ok(());
     }
     let rows: Vec<StakeholderRow> = people.iter().map(StakeholderRow::from).collect();
-    insert_chunks!(conn, s::table, rows);
-    insert_tags(conn, workspace_id, people)?;
+    let tags: Vec<(&str, &str)> = people
+        .iter()
+        .flat_map(|p| p.profile.tags.iter().map(move |tag| (p.id.as_str(), tag.as_str())))
+        .collect();
     let entries: Vec<HistoryRow> =
         people.iter().map(|p| history::entry(actor, HistoryOp::Create, None, p)).collect();
-    insert_chunks!(conn, h::table, entries);
     // The counters move once per key for the whole batch, not once per person.
     let mut deltas = crate::domain::tally::Deltas::new();
-    for p in people {
-        crate::domain::tally::add(&mut deltas, crate::domain::tally::person(p), 1);
-    }
-    super::tallies::apply(conn, workspace_id, &deltas)?;
     let mut shared = crate::domain::duplicate_keys::Deltas::new();
     for p in people {
+        crate::domain::tally::add(&mut deltas, crate::domain::tally::person(p), 1);
         crate::domain::duplicate_keys::add(&mut shared, p, 1);
     }
-    super::shared_values::apply(conn, workspace_id, &shared)?;
     let entity = <Stakeholder as Tracked>::ENTITY;
-    let mut rows: Vec<NewChange> =
+    let mut changed: Vec<NewChange> =
         people.iter().map(|p| changes::entry(workspace_id, entity, &p.id, ChangeKind::Created)).collect();
-    if !changes::append(conn, &mut rows)? {
+    let listened = match conn {
+        DbConnection::Pg(pg) => {
+            let with = Companions { tags: &tags, history: &entries, tallies: &deltas, shared: &shared };
+            super::pg_people_insert::insert(pg, &rows, with, &mut changed)?
+        }
+        DbConnection::Sqlite(_) => {
+            insert_chunks!(conn, s::table, rows);
+            let tags: Vec<_> = tags
+                .into_iter()
+                .map(|(id, tag)| (t::workspace_id.eq(workspace_id), t::stakeholder_id.eq(id), t::tag.eq(tag)))
+                .collect();
+            insert_chunks!(conn, t::table, tags);
+            insert_chunks!(conn, h::table, entries);
+            super::tallies::apply(conn, workspace_id, &deltas)?;
+            super::shared_values::apply(conn, workspace_id, &shared)?;
+            changes::append(conn, &mut changed)?
+        }
+    };
+    if !listened {
         return Ok(());
     }
     let hooks = super::webhooks::active(conn, workspace_id)?;
@@ -130,45 +146,13 @@ pub fn insert_many(
         return Ok(());
     }
     // Webhooks see what the integration role sees: no event for a confidential person.
-    let events: Vec<_> = rows
+    let events: Vec<_> = changed
         .iter()
         .zip(people)
         .filter(|(_, p)| !p.analysis.confidential)
         .map(|(row, p)| changes::payload(row, ChangeKind::Created, p.change_data()))
         .collect();
     super::webhooks::enqueue(conn, workspace_id, &hooks, &events)
-}
-
-/// The people's tags: on PostgreSQL one prepared statement whose rows arrive as arrays.
-fn insert_tags(conn: &mut DbConnection, workspace_id: &str, people: &[Stakeholder]) -> QueryResult<()> {
-    use diesel::sql_types::{Array, Text};
-    let pairs: Vec<(&str, &str)> = people
-        .iter()
-        .flat_map(|p| p.profile.tags.iter().map(move |tag| (p.id.as_str(), tag.as_str())))
-        .collect();
-    if pairs.is_empty() {
-        return Ok(());
-    }
-    if let DbConnection::Pg(c) = conn {
-        let (ids, tags): (Vec<&str>, Vec<&str>) = pairs.into_iter().unzip();
-        super::pg_fixed::fixed(
-            "INSERT INTO stakeholder_tags (workspace_id, stakeholder_id, tag) SELECT w, i, t FROM unnest(",
-            (
-                vec![workspace_id; ids.len()].into_sql::<Array<Text>>(),
-                ids.into_sql::<Array<Text>>(),
-                tags.into_sql::<Array<Text>>(),
-            ),
-            ") AS u(w, i, t)",
-        )
-        .execute(c)?;
-        return Ok(());
-    }
-    let rows: Vec<_> = pairs
-        .into_iter()
-        .map(|(id, tag)| (t::workspace_id.eq(workspace_id), t::stakeholder_id.eq(id), t::tag.eq(tag)))
-        .collect();
-    insert_chunks!(conn, t::table, rows);
-    Ok(())
 }
 
 /// For the rest of a bulk load's transaction, PostgreSQL plans each statement for its

@@ -10,7 +10,7 @@ use crate::domain::text_fold;
 use crate::time::utc;
 
 /// One `stakeholders` row; lists and maps are JSON text so the schema stays portable.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable, serde::Serialize)]
 #[diesel(table_name = stakeholders, primary_key(workspace_id, id), treat_none_as_null = true)]
 // None is a NULL bind, not DEFAULT, so a single-row insert has one text and stays prepared.
 #[diesel(treat_none_as_default_value = false)]
