@@ -57,30 +57,30 @@ struct Appended {
     listened: bool,
 }
 
-// Each table's rows come from the document by column name (`json_populate_recordset`
+// Each table's rows come from the document by column name (`jsonb_populate_recordset`
 // against the table's own row type). Counters go to this connection's slot and the
 // feed is numbered in document order, as `tallies::apply` and `changes::append` do.
 const STATEMENT_HEAD: &str = "WITH d AS (SELECT ";
-const STATEMENT_TAIL: &str = "::json AS j), \
-  s AS (INSERT INTO stakeholders SELECT r.* FROM d, json_populate_recordset(NULL::stakeholders, d.j -> 'people') r), \
+const STATEMENT_TAIL: &str = "::jsonb AS j), \
+  s AS (INSERT INTO stakeholders SELECT r.* FROM d, jsonb_populate_recordset(NULL::stakeholders, d.j -> 'people') r), \
   t AS (INSERT INTO stakeholder_tags (workspace_id, stakeholder_id, tag) \
         SELECT r.workspace_id, r.stakeholder_id, r.tag \
-        FROM d, json_populate_recordset(NULL::stakeholder_tags, d.j -> 'tags') r), \
+        FROM d, jsonb_populate_recordset(NULL::stakeholder_tags, d.j -> 'tags') r), \
   h AS (INSERT INTO stakeholder_history SELECT r.* \
-        FROM d, json_populate_recordset(NULL::stakeholder_history, d.j -> 'history') r), \
+        FROM d, jsonb_populate_recordset(NULL::stakeholder_history, d.j -> 'history') r), \
   c AS (INSERT INTO tallies (workspace_id, key, slot, n) \
         SELECT r.workspace_id, r.key, pg_backend_pid() % 32, r.n \
-        FROM d, json_populate_recordset(NULL::tallies, d.j -> 'tallies') r \
+        FROM d, jsonb_populate_recordset(NULL::tallies, d.j -> 'tallies') r \
         ON CONFLICT (workspace_id, key, slot) DO UPDATE SET n = tallies.n + excluded.n), \
   v AS (INSERT INTO shared_values (workspace_id, reason, value, holders) \
         SELECT r.workspace_id, r.reason, r.value, r.holders \
-        FROM d, json_populate_recordset(NULL::shared_values, d.j -> 'shared') r \
+        FROM d, jsonb_populate_recordset(NULL::shared_values, d.j -> 'shared') r \
         ON CONFLICT (workspace_id, reason, value) \
         DO UPDATE SET holders = shared_values.holders + excluded.holders), \
   added AS (INSERT INTO changes (workspace_id, xid, seq, entity_type, entity_id, op, at, merged_into) \
         SELECT r.workspace_id, pg_current_xact_id()::text::bigint, nextval('change_seq'), \
                r.entity_type, r.entity_id, r.op, r.at, r.merged_into \
-        FROM d, json_populate_recordset(NULL::changes, d.j -> 'changes') WITH ORDINALITY r \
+        FROM d, jsonb_populate_recordset(NULL::changes, d.j -> 'changes') WITH ORDINALITY r \
         ORDER BY r.ordinality RETURNING xid, seq) \
   SELECT xid, seq, EXISTS (SELECT 1 FROM webhooks w, d \
                            WHERE w.workspace_id = d.j -> 'people' -> 0 ->> 'workspace_id' AND w.active) \
