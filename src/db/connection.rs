@@ -98,8 +98,12 @@ impl ConnectionManager {
             }
             DatabaseUrl::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
-                conn.batch_execute("SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan")
-                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                let slot = next_tally_slot();
+                conn.batch_execute(&format!(
+                    "SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan; \
+                     SET stakemap.tally_slot = {slot}"
+                ))
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Pg(conn))
             }
         }
@@ -145,6 +149,20 @@ thread_local! {
 pub fn note_lost() {
     LOST.with(|lost| lost.set(true));
 }
+
+/// Dashboard counter slots (`store::tallies`): each connection writes its own row of a
+/// counter so concurrent writers never queue on one. Handed out in turn from a random
+/// start, so a process's connections never share a slot (process ids modulo 32 did, for
+/// two of eight connections more often than not) and replicas start apart.
+fn next_tally_slot() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: std::sync::OnceLock<AtomicU32> = std::sync::OnceLock::new();
+    let next = NEXT.get_or_init(|| AtomicU32::new(uuid::Uuid::new_v4().as_u128() as u32 % TALLY_SLOTS));
+    next.fetch_add(1, Ordering::Relaxed) % TALLY_SLOTS
+}
+
+/// How many slots a counter is split into.
+const TALLY_SLOTS: u32 = 32;
 
 /// How long a request waits for a free connection before it is answered 503.
 pub const POOL_TIMEOUT: Duration = Duration::from_secs(5);

@@ -61,7 +61,7 @@ struct Appended {
 // against the table's own row type). Counters go to this connection's slot and the
 // feed is numbered in document order, as `tallies::apply` and `changes::append` do.
 const STATEMENT_HEAD: &str = "WITH d AS (SELECT ";
-const STATEMENT_TAIL: &str = "::jsonb AS j), \
+const STATEMENT_TAIL: &str = concat!("::jsonb AS j), \
   s AS (INSERT INTO stakeholders SELECT r.* FROM d, jsonb_populate_recordset(NULL::stakeholders, d.j -> 'people') r), \
   t AS (INSERT INTO stakeholder_tags (workspace_id, stakeholder_id, tag) \
         SELECT r.workspace_id, r.stakeholder_id, r.tag \
@@ -69,7 +69,7 @@ const STATEMENT_TAIL: &str = "::jsonb AS j), \
   h AS (INSERT INTO stakeholder_history SELECT r.* \
         FROM d, jsonb_populate_recordset(NULL::stakeholder_history, d.j -> 'history') r), \
   c AS (INSERT INTO tallies (workspace_id, key, slot, n) \
-        SELECT r.workspace_id, r.key, pg_backend_pid() % 32, r.n \
+        SELECT r.workspace_id, r.key, ", crate::tally_slot_sql!(), ", r.n \
         FROM d, jsonb_populate_recordset(NULL::tallies, d.j -> 'tallies') r \
         ON CONFLICT (workspace_id, key, slot) DO UPDATE SET n = tallies.n + excluded.n), \
   v AS (INSERT INTO shared_values (workspace_id, reason, value, holders) \
@@ -84,7 +84,7 @@ const STATEMENT_TAIL: &str = "::jsonb AS j), \
         ORDER BY r.ordinality RETURNING xid, seq) \
   SELECT xid, seq, EXISTS (SELECT 1 FROM webhooks w, d \
                            WHERE w.workspace_id = d.j -> 'people' -> 0 ->> 'workspace_id' AND w.active) \
-         AS listened FROM added";
+         AS listened FROM added");
 
 /// The rows a create of people writes besides their own.
 pub struct Companions<'a> {

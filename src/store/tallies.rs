@@ -8,10 +8,19 @@ use crate::db::schema::tallies as t;
 use crate::db::DbConnection;
 use crate::domain::tally::{change, Deltas};
 
+/// This connection's counter slot on PostgreSQL, as SQL: the one `db::connection` gave
+/// it (a backend's process id modulo 32 only when none was given, such as in `psql`).
+#[macro_export]
+macro_rules! tally_slot_sql {
+    () => {
+        "coalesce(current_setting('stakemap.tally_slot', true)::int, pg_backend_pid() % 32)"
+    };
+}
+
 /// Moves each counter by its delta, exactly under concurrent writers.
 ///
 /// PostgreSQL: one prepared upsert for all keys into this connection's slot of each
-/// counter (`pg_backend_pid() % 32`), an atomic increment; connections write different
+/// counter (`tally_slot_sql!`), an atomic increment; connections write different
 /// rows of a counter, so concurrent writers do not queue on it (keys go in sorted order,
 /// so two writers sharing a slot lock them in one order). SQLite: slot 0, an increment,
 /// and an insert when no row was there. Its writers are serialised, so the pair cannot
@@ -26,8 +35,11 @@ pub fn apply(conn: &mut DbConnection, workspace_id: &str, deltas: &Deltas) -> Qu
         let keys: Vec<&str> = moved.iter().map(|(k, _)| k.as_str()).collect();
         let counts: Vec<i64> = moved.iter().map(|(_, n)| **n).collect();
         super::pg_fixed::fixed(
-            "INSERT INTO tallies (workspace_id, key, slot, n) \
-             SELECT w, k, pg_backend_pid() % 32, d FROM unnest(",
+            concat!(
+                "INSERT INTO tallies (workspace_id, key, slot, n) SELECT w, k, ",
+                tally_slot_sql!(),
+                ", d FROM unnest("
+            ),
             (
                 vec![workspace_id; keys.len()].into_sql::<Array<Text>>(),
                 keys.into_sql::<Array<Text>>(),
