@@ -166,3 +166,13 @@ const TALLY_SLOTS: u32 = 32;
 
 /// How long a request waits for a free connection before it is answered 503.
 pub const POOL_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_process_connections_take_distinct_counter_slots() {
+        let slots: std::collections::HashSet<u32> =
+            (0..super::TALLY_SLOTS).map(|_| super::next_tally_slot()).collect();
+        assert_eq!(slots.len(), super::TALLY_SLOTS as usize);
+    }
+}

@@ -8,6 +8,7 @@ mod abuse_limits;
 mod access_links;
 mod accounts;
 mod auth;
+mod batch_writes;
 mod changes_feed;
 mod concurrency;
 mod credentials;
