@@ -7,8 +7,8 @@
 #
 #   bench/load/scaling.sh postgres://postgres@127.0.0.1:5432/postgres
 #
-# A fresh database is made on that server (20,000 people loaded through the batch API)
-# and dropped afterwards. STAKEMAP_BIN runs another build of the service (to compare
+# A fresh database is made on that server (20,000 people loaded through the batch API),
+# made again before each create case after the first, and dropped afterwards. STAKEMAP_BIN runs another build of the service (to compare
 # commits); STAKEMAP_LOAD_SECONDS sets each case's length (default 15).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,23 +21,30 @@ if [ -z "$bin" ]; then cargo build --release --quiet; bin=target/release/stakema
 db=stakemap_scaling_$$
 base_url=${server%/*}
 url=$base_url/$db
-psql -q "$server" -c "CREATE DATABASE $db"
 work=$(mktemp -d)
-cleanup() { kill "${pid:-}" 2>/dev/null || true; wait "${pid:-}" 2>/dev/null || true;
-            psql -q "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; rm -rf "$work"; }
+stop_service() { kill "${pid:-}" 2>/dev/null || true; wait "${pid:-}" 2>/dev/null || true; }
+cleanup() { stop_service; psql -q "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 export STAKEMAP_DATABASE_URL=$url STAKEMAP_JWT_SECRET=bench-secret-bench-secret-bench-secret-0123
 export STAKEMAP_RATE_LIMIT=0 STAKEMAP_AUTH_RATE_LIMIT=0 STAKEMAP_LOG_FORMAT=json STAKEMAP_WEBHOOK_WORKER=false
-$bin migrate >/dev/null
-$bin workspace create Bench --slug bench >/dev/null
-token=$($bin token --workspace bench --role manager --ttl 2h)
-STAKEMAP_LISTEN=127.0.0.1:0 $bin serve >"$work/out" 2>/dev/null &
-pid=$!
-for _ in $(seq 1 100); do grep -q '^listening on ' "$work/out" && break; sleep 0.1; done
-base=$(sed -n 's/^listening on //p' "$work/out")
-auth="Authorization: Bearer $token"
-python3 - "$base" "$token" <<'PY'
+
+# A new database with the same 20,000 people, a fresh service on it, and a checkpoint:
+# every case that writes starts from the same state. (On a register grown by the cases
+# before it, and mid-way to the next checkpoint, where every first change of an index
+# page logs the whole page, a later case writes more WAL per create than an earlier one.)
+fresh_register() {
+  stop_service
+  psql -q "$server" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null 2>&1
+  $bin migrate >/dev/null
+  $bin workspace create Bench --slug bench >/dev/null
+  token=$($bin token --workspace bench --role manager --ttl 2h)
+  STAKEMAP_LISTEN=127.0.0.1:0 $bin serve >"$work/out" 2>/dev/null &
+  pid=$!
+  for _ in $(seq 1 100); do grep -q '^listening on ' "$work/out" && break; sleep 0.1; done
+  base=$(sed -n 's/^listening on //p' "$work/out")
+  auth="Authorization: Bearer $token"
+  python3 - "$base" "$token" <<'PY'
 import json, sys, urllib.request
 base, token = sys.argv[1], sys.argv[2]
 groups = ["external", "team", "internal"]
@@ -50,6 +57,9 @@ for b in range(20):
     results = json.load(urllib.request.urlopen(req))["results"]
     assert all(r["status"] == "created" for r in results), results[:3]
 PY
+  psql -qAtX "$url" -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
+}
+fresh_register
 id=$(curl -s -H "$auth" "$base/v1/stakeholders?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 
 load() {
@@ -75,8 +85,8 @@ load "get by id, 16" 16 "$base/v1/stakeholders/$id"
 load "filtered list, 16" 16 "$base/v1/stakeholders?group=external&tag=t3&limit=20"
 load "dashboard, 16" 16 "$base/v1/dashboard/summary"
 load "create, 1 connection" 1 -s bench/load/create.lua "$base"
-load "create, 16" 16 -s bench/load/create.lua "$base"
-sample_waits >"$work/waits" & sampler=$!
+fresh_register; load "create, 16" 16 -s bench/load/create.lua "$base"
+fresh_register; sample_waits >"$work/waits" & sampler=$!
 load "create, 64" 64 -s bench/load/create.lua "$base"
 kill $sampler; wait $sampler 2>/dev/null || true
 
