@@ -85,14 +85,28 @@ pub struct FeedPosition {
     pub seq: i64,
 }
 
-/// Where an appended change landed, and whether anyone listens.
+/// Where an appended change landed, and whether anyone listens: what PostgreSQL's feed
+/// inserts return.
 #[derive(QueryableByName)]
-struct Appended {
+pub struct Appended {
     #[diesel(embed)]
     at: FeedPosition,
     /// The workspace has an active webhook.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     listened: bool,
+}
+
+/// Gives `rows` the positions a PostgreSQL feed insert returned, in row order (numbers
+/// were drawn in row order; sorting pairs them up without relying on RETURNING's
+/// order); returns whether the workspace has an active webhook.
+pub fn place(rows: &mut [NewChange], appended: Vec<Appended>) -> bool {
+    let listened = appended.first().is_some_and(|a| a.listened);
+    let mut positions: Vec<FeedPosition> = appended.into_iter().map(|a| a.at).collect();
+    positions.sort();
+    for (row, at) in rows.iter_mut().zip(positions) {
+        (row.xid, row.seq) = (at.xid, at.seq);
+    }
+    listened
 }
 
 /// Gives each change (all of one workspace) its feed position and stores it; returns
@@ -127,20 +141,13 @@ pub fn append(conn: &mut DbConnection, rows: &mut [NewChange]) -> QueryResult<bo
                     .into_sql::<Array<Nullable<Text>>>(),
             ),
             // A volatile target (nextval) is evaluated after the sort, so numbers follow
-            // the rows' order; sorting what comes back pairs them up without relying on
-            // RETURNING's order.
+            // the rows' order (see `place`).
             ") WITH ORDINALITY AS u(w, t, i, o, a, m, n) ORDER BY n RETURNING xid, seq) \
              SELECT xid, seq, EXISTS (SELECT 1 FROM webhooks h WHERE h.workspace_id = ($1)[1] AND h.active) \
              AS listened FROM added",
         )
         .load(pg)?;
-        let listened = appended.first().is_some_and(|a| a.listened);
-        let mut positions: Vec<FeedPosition> = appended.into_iter().map(|a| a.at).collect();
-        positions.sort();
-        for (row, at) in rows.iter_mut().zip(positions) {
-            (row.xid, row.seq) = (at.xid, at.seq);
-        }
-        return Ok(listened);
+        return Ok(place(rows, appended));
     }
     let DbConnection::Sqlite(c) = conn else { unreachable!("PostgreSQL returned above") };
     let (workspace_id, n) = (first.workspace_id.clone(), rows.len() as i64);

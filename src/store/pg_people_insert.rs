@@ -7,10 +7,10 @@
 
 use diesel::pg::PgConnection;
 use diesel::sql_types::Text;
-use diesel::{IntoSql, QueryResult, QueryableByName, RunQueryDsl};
+use diesel::{IntoSql, QueryResult, RunQueryDsl};
 use serde::Serialize;
 
-use super::changes::{FeedPosition, NewChange};
+use super::changes::{Appended, NewChange};
 use super::history::HistoryRow;
 use super::stakeholder_row::StakeholderRow;
 use crate::domain::{duplicate_keys, tally};
@@ -46,15 +46,6 @@ struct SharedValue<'a> {
     reason: &'a str,
     value: &'a str,
     holders: i64,
-}
-
-/// What the feed's insert returns: each change's position, and whether anyone listens.
-#[derive(QueryableByName)]
-struct Appended {
-    #[diesel(embed)]
-    at: FeedPosition,
-    #[diesel(sql_type = diesel::sql_types::Bool)]
-    listened: bool,
 }
 
 // Each table's rows come from the document by column name (`jsonb_populate_recordset`
@@ -139,11 +130,5 @@ pub fn insert(
         serde_json::to_string(&document).map_err(|e| diesel::result::Error::SerializationError(e.into()))?;
     let appended: Vec<Appended> =
         super::pg_fixed::fixed(STATEMENT_HEAD, (json.into_sql::<Text>(),), STATEMENT_TAIL).load(pg)?;
-    let listened = appended.first().is_some_and(|a| a.listened);
-    let mut positions: Vec<FeedPosition> = appended.into_iter().map(|a| a.at).collect();
-    positions.sort();
-    for (row, at) in changes.iter_mut().zip(positions) {
-        (row.xid, row.seq) = (at.xid, at.seq);
-    }
-    Ok(listened)
+    Ok(super::changes::place(changes, appended))
 }
