@@ -69,12 +69,11 @@ load() {
   python3 bench/load/wrk_report.py "$name" "$work/wrk"
 }
 # What the service's connections wait on, sampled while a load runs (active ones only).
+# One session repeating its query (`\watch`): a new psql every 50 ms, as before, spent a
+# process start and a connection each time on the cores the 64-client case was using.
 sample_waits() {
-  while :; do
-    psql -qAtX "$url" -c "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity
-      WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()" 2>/dev/null
-    sleep 0.05
-  done
+  exec psql -qAtX "$url" -f <(printf '%s \\watch 0.05\n' "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU')
+    FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()") 2>/dev/null
 }
 
 echo "PostgreSQL, ${duration}s each, 20,000 people to start with"
