@@ -1,9 +1,8 @@
-//! Stakeholder inserts, one or a whole CRM batch: one lookup for all keys of a batch and
-//! multi-row inserts of rows, tags, history and change events. A single create goes
-//! through the same `insert_many`, so no path re-implements the steps.
-//!
-//! MultiConnection cannot render multi-row INSERTs, so these match on the concrete
-//! connection (both backends support them).
+//! Stakeholder inserts, one or a whole CRM batch: one lookup for all keys of a batch,
+//! then on PostgreSQL one statement for everything the new people write
+//! (`pg_people_insert`), on SQLite multi-row inserts of rows, tags, history and change
+//! events. A single create goes through the same `insert_many`, so no path
+//! re-implements the steps.
 
 use std::collections::HashMap;
 
@@ -22,14 +21,15 @@ use crate::domain::stakeholder::Stakeholder;
 /// for the widest table (36 columns).
 const CHUNK: usize = 500;
 
-/// Inserts rows in chunks; a single row (a create) as a statement diesel keeps prepared.
+/// Inserts rows on SQLite in chunks; a single row (a create) as a statement diesel keeps
+/// prepared. (MultiConnection cannot render multi-row INSERTs, hence the concrete
+/// connection.)
 macro_rules! insert_chunks {
-    ($conn:expr, $table:expr, $rows:expr) => {{
+    ($sqlite:expr, $table:expr, $rows:expr) => {{
         for chunk in $rows.chunks(CHUNK) {
-            match (&mut *$conn, chunk) {
-                (conn, [one]) => diesel::insert_into($table).values(one).execute(conn)?,
-                (DbConnection::Pg(c), many) => diesel::insert_into($table).values(many).execute(c)?,
-                (DbConnection::Sqlite(c), many) => diesel::insert_into($table).values(many).execute(c)?,
+            match chunk {
+                [one] => diesel::insert_into($table).values(one).execute($sqlite)?,
+                many => diesel::insert_into($table).values(many).execute($sqlite)?,
             };
         }
     }};
@@ -91,9 +91,9 @@ pub fn live_accounts(
         .load(conn)
 }
 
-/// The insert pipeline of stakeholders, one or many: rows, tags, counters, "create"
-/// history entries and change events (one sequence range, webhook deliveries queued for
-/// what the integration role may see) in a few statements.
+/// The insert pipeline of stakeholders, one or many: rows, tags, counters, duplicate
+/// values, "create" history entries and change events (webhook deliveries queued for
+/// what the integration role may see), in one statement on PostgreSQL and a few on SQLite.
 pub fn insert_many(
     conn: &mut DbConnection,
     workspace_id: &str,
@@ -125,14 +125,14 @@ pub fn insert_many(
             let with = Companions { tags: &tags, history: &entries, tallies: &deltas, shared: &shared };
             super::pg_people_insert::insert(pg, &rows, with, &mut changed)?
         }
-        DbConnection::Sqlite(_) => {
-            insert_chunks!(conn, s::table, rows);
+        DbConnection::Sqlite(c) => {
+            insert_chunks!(&mut *c, s::table, rows);
             let tags: Vec<_> = tags
                 .into_iter()
                 .map(|(id, tag)| (t::workspace_id.eq(workspace_id), t::stakeholder_id.eq(id), t::tag.eq(tag)))
                 .collect();
-            insert_chunks!(conn, t::table, tags);
-            insert_chunks!(conn, h::table, entries);
+            insert_chunks!(&mut *c, t::table, tags);
+            insert_chunks!(&mut *c, h::table, entries);
             super::tallies::apply(conn, workspace_id, &deltas)?;
             super::shared_values::apply(conn, workspace_id, &shared)?;
             changes::append(conn, &mut changed)?

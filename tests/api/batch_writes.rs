@@ -9,18 +9,6 @@ use crate::on_both_backends;
 
 on_both_backends!(batch_creates_reach_the_feed_and_webhooks);
 
-fn count(app: &TestApp, table: &str, ws: &str) -> i64 {
-    use diesel::prelude::*;
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mut conn = app.conn();
-    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE workspace_id = '{ws}'");
-    diesel::sql_query(sql).get_result::<N>(&mut *conn).unwrap().n
-}
-
 fn batch(prefix: &str) -> Value {
     let items: Vec<Value> = (1..=3)
         .map(|i| {
@@ -50,13 +38,13 @@ async fn batch_creates_reach_the_feed_and_webhooks(app: TestApp) {
     let ws = app.workspace("Acme");
     let (crm, admin) = (app.token(&ws, Role::Integration), app.token(&ws, Role::Admin));
     let quiet = created_ids(&app, &crm, &batch("Q")).await;
-    assert_eq!(count(&app, "webhook_deliveries", &ws), 0, "no webhook, nothing queued");
+    assert_eq!(app.count("webhook_deliveries", &ws), 0, "no webhook, nothing queued");
     let hook = json!({"url": "http://127.0.0.1:9/hook", "events": ["stakeholder.created"]});
     assert_eq!(app.post("/v1/webhooks", &admin, &hook).await.status(), 201);
     let heard = created_ids(&app, &crm, &batch("H")).await;
-    assert_eq!(count(&app, "webhook_deliveries", &ws), 3, "one delivery per person created");
-    assert_eq!(count(&app, "stakeholder_tags", &ws), 12);
-    assert_eq!(count(&app, "stakeholder_history", &ws), 6);
+    assert_eq!(app.count("webhook_deliveries", &ws), 3, "one delivery per person created");
+    assert_eq!(app.count("stakeholder_tags", &ws), 12);
+    assert_eq!(app.count("stakeholder_history", &ws), 6);
     let feed: Value = app.get("/v1/changes?limit=100", &crm).await.json().await.unwrap();
     let ids: Vec<&str> =
         feed["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();

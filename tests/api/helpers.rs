@@ -156,6 +156,22 @@ impl TestApp {
         self.pool.get().unwrap()
     }
 
+    /// How many rows of `table` belong to the workspace.
+    pub fn count(&self, table: &str, ws: &str) -> i64 {
+        self.number(&format!("SELECT COUNT(*) AS n FROM {table} WHERE workspace_id = '{ws}'"))
+    }
+
+    /// The BIGINT column `n` of a one-row query.
+    pub fn number(&self, sql: &str) -> i64 {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(sql).get_result::<N>(&mut *self.conn()).unwrap().n
+    }
+
     /// Creates a workspace and returns its id.
     pub fn workspace(&self, name: &str) -> String {
         let slug = store::workspaces::slugify(name);

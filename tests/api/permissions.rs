@@ -319,13 +319,6 @@ fn sample(p: &Permission, f: &Fixtures, role: Role) -> (String, Body) {
 
 /// Row counts and version sums of every table of the workspace: any write moves one.
 fn fingerprint(app: &TestApp, ws: &str) -> Vec<i64> {
-    use diesel::prelude::*;
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mut conn = app.conn();
     let mut out = Vec::new();
     let tables = [
         "stakeholders",
@@ -352,8 +345,7 @@ fn fingerprint(app: &TestApp, ws: &str) -> Vec<i64> {
         "access_links",
     ];
     for table in tables {
-        let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE workspace_id = '{ws}'");
-        out.push(diesel::sql_query(sql).get_result::<N>(&mut *conn).unwrap().n);
+        out.push(app.count(table, ws));
     }
     for table in [
         "stakeholders",
@@ -370,11 +362,11 @@ fn fingerprint(app: &TestApp, ws: &str) -> Vec<i64> {
         let sql = format!(
             "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS n FROM {table} WHERE workspace_id = '{ws}'"
         );
-        out.push(diesel::sql_query(sql).get_result::<N>(&mut *conn).unwrap().n);
+        out.push(app.number(&sql));
     }
     for table in ["api_keys", "access_links"] {
         let sql = format!("SELECT COUNT(revoked_at) AS n FROM {table} WHERE workspace_id = '{ws}'");
-        out.push(diesel::sql_query(sql).get_result::<N>(&mut *conn).unwrap().n);
+        out.push(app.number(&sql));
     }
     out
 }

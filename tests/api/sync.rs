@@ -17,18 +17,6 @@ on_both_backends!(
     api_keys_exchange_and_revoke
 );
 
-fn count(app: &TestApp, table: &str, ws: &str) -> i64 {
-    use diesel::prelude::*;
-    #[derive(QueryableByName)]
-    struct N {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let mut conn = app.conn();
-    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE workspace_id = '{ws}'");
-    diesel::sql_query(sql).get_result::<N>(&mut *conn).unwrap().n
-}
-
 async fn put(
     app: &TestApp,
     token: &str,
@@ -88,12 +76,12 @@ async fn upsert_modes_never_touch_analysis(app: TestApp) {
     assert_problem(put(&app, &crm, "C-1", json!({"external_id": "C-2"}), None).await, 422).await;
 
     // Unchanged: no version, no history entry, no change event.
-    let (history, changes) = (count(&app, "stakeholder_history", &ws), count(&app, "changes", &ws));
+    let (history, changes) = (app.count("stakeholder_history", &ws), app.count("changes", &ws));
     let res = put(&app, &crm, "C-1", json!({"title": "Group CFO", "name": "Ann"}), None).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["version"], 3);
-    assert_eq!((count(&app, "stakeholder_history", &ws), count(&app, "changes", &ws)), (history, changes));
-    assert_eq!(count(&app, "stakeholders", &ws), 1);
+    assert_eq!((app.count("stakeholder_history", &ws), app.count("changes", &ws)), (history, changes));
+    assert_eq!(app.count("stakeholders", &ws), 1);
 }
 
 async fn concurrent_upserts_make_one_row(app: TestApp) {
@@ -125,7 +113,7 @@ async fn concurrent_upserts_make_one_row(app: TestApp) {
     statuses.sort();
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 200 || *s == 201), "no error, no 500: {statuses:?}");
-    assert_eq!(count(&app, "stakeholders", &ws), 1);
+    assert_eq!(app.count("stakeholders", &ws), 1);
 }
 
 async fn batch_mixed_items(app: TestApp) {
@@ -133,7 +121,7 @@ async fn batch_mixed_items(app: TestApp) {
     let crm = app.token(&ws, Role::Integration);
     put(&app, &crm, "E-1", json!({"name": "Existing", "group": "external"}), None).await;
     put(&app, &crm, "E-2", json!({"name": "Same", "group": "external"}), None).await;
-    let (history, changes) = (count(&app, "stakeholder_history", &ws), count(&app, "changes", &ws));
+    let (history, changes) = (app.count("stakeholder_history", &ws), app.count("changes", &ws));
     let items = json!([
         {"source": "hubspot", "external_id": "N-1", "name": "New one", "group": "external"},
         {"source": "hubspot", "external_id": "N-2", "name": "New two", "group": "internal", "tags": ["q1"]},
@@ -152,10 +140,10 @@ async fn batch_mixed_items(app: TestApp) {
     assert_eq!(body["results"][4]["error"]["errors"][0]["field"], "email");
     assert_eq!(body["results"][6]["error"]["status"], 422);
     assert!(body["results"][2]["id"].is_string());
-    assert_eq!(count(&app, "stakeholders", &ws), 4, "good items kept, bad ones not written");
+    assert_eq!(app.count("stakeholders", &ws), 4, "good items kept, bad ones not written");
     // Only the 2 creates and 1 update wrote history and changes.
-    assert_eq!(count(&app, "stakeholder_history", &ws), history + 3);
-    assert_eq!(count(&app, "changes", &ws), changes + 3);
+    assert_eq!(app.count("stakeholder_history", &ws), history + 3);
+    assert_eq!(app.count("changes", &ws), changes + 3);
     let modes: Value = app.post("/v1/stakeholders/batch", &crm, &json!({"mode": "create_only", "items": [{"source": "hubspot", "external_id": "N-1", "name": "x", "group": "team"}]})).await.json().await.unwrap();
     assert_eq!(modes["results"][0]["error"]["status"], 412);
     let modes: Value = app.post("/v1/stakeholders/batch", &crm, &json!({"mode": "update_only", "items": [{"source": "hubspot", "external_id": "N-9", "name": "x", "group": "team"}]})).await.json().await.unwrap();
@@ -190,7 +178,7 @@ async fn batch_mixed_items(app: TestApp) {
         403,
     )
     .await;
-    assert_eq!(count(&app, "stakeholders", &ws), 4);
+    assert_eq!(app.count("stakeholders", &ws), 4);
 }
 
 async fn csv_import_and_export(app: TestApp) {
@@ -218,7 +206,7 @@ async fn csv_import_and_export(app: TestApp) {
         .collect();
     assert_eq!(results, [(2, "created"), (3, "created"), (4, "error"), (5, "created")]);
     assert_eq!(body["results"][2]["error"]["errors"][0]["field"], "email");
-    assert_eq!(count(&app, "stakeholders", &ws), 3);
+    assert_eq!(app.count("stakeholders", &ws), 3);
     let list: Value = app.get("/v1/stakeholders?tag=vip", &crm).await.json().await.unwrap();
     assert_eq!(list["items"][0]["custom_fields"], json!({"tier": "gold"}));
     // Importing again upserts: nothing new, unchanged rows reported as such.
@@ -280,7 +268,7 @@ async fn idempotent_posts(app: TestApp) {
     assert_eq!(second.headers()["location"], location);
     assert_eq!(second.headers()["idempotent-replayed"], "true");
     assert_eq!(second.text().await.unwrap(), first_body, "identical response");
-    assert_eq!(count(&app, "stakeholders", &ws), 1, "one record");
+    assert_eq!(app.count("stakeholders", &ws), 1, "one record");
     let problem =
         assert_problem(post("k-1", json!({"name": "Other", "group": "team"}), m.clone()).await.unwrap(), 422)
             .await;
@@ -293,7 +281,7 @@ async fn idempotent_posts(app: TestApp) {
     // Keys are per caller: another token's k-1 is a new request.
     let other = app.keys.issue("someone-else", &ws, Role::Manager, None, 600);
     assert_eq!(post("k-1", json!({"name": "Theirs", "group": "team"}), other).await.unwrap().status(), 201);
-    assert_eq!(count(&app, "stakeholders", &ws), 2);
+    assert_eq!(app.count("stakeholders", &ws), 2);
     let res = app
         .request(Method::POST, "/v1/stakeholders", &m)
         .header("Idempotency-Key", "bad key with spaces")
