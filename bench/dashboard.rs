@@ -110,7 +110,7 @@ fn generate(conn: &mut DbConnection, ws: &str) -> String {
             chunk.push(s);
         }
         tx::write(conn, |c| {
-            stakemap::store::stakeholder_bulk::insert_many(c, ws, &chunk, "bench").map_err(ApiError::from)
+            stakemap::store::stakeholder_bulk::insert_many(c, ws, &chunk, &["bench"]).map_err(ApiError::from)
         })
         .unwrap();
         everyone.extend(chunk);

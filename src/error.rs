@@ -39,7 +39,7 @@ pub struct Problem {
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// Every way a request can fail.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     /// Malformed request (bad JSON, bad cursor).
     #[error("{0}")]

@@ -11,6 +11,7 @@ pub mod demo_team;
 pub mod domain;
 pub mod error;
 pub mod heavy;
+pub mod lanes;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;

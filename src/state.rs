@@ -31,6 +31,8 @@ pub struct AppState {
     pub auth_limiter: crate::rate_limit::RateLimiter,
     /// Heavy operations running per workspace.
     pub heavy: crate::heavy::HeavyGate,
+    /// Creates waiting to be written together, per workspace.
+    pub creates: crate::service::stakeholder_create::CreateLanes,
     /// Whether webhook receivers may be on loopback or private addresses.
     pub webhook_allow_private: bool,
     /// Access link URL template, with `{token}`.
@@ -50,6 +52,7 @@ impl AppState {
             rate_limiter: RateLimiter::new(config.rate_limit, config.rate_limit_window),
             auth_limiter: RateLimiter::new(config.auth_rate_limit, config.rate_limit_window),
             heavy: crate::heavy::HeavyGate::new(crate::heavy::PER_WORKSPACE),
+            creates: crate::service::stakeholder_create::lanes(),
             webhook_allow_private: config.webhook_allow_private,
             access_link_url: config.access_link_url.clone(),
             default_locale: config.default_locale.clone(),

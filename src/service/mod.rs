@@ -25,6 +25,7 @@ pub mod relationships;
 pub mod reminders;
 pub mod risks;
 pub mod stakeholder_batch;
+pub mod stakeholder_create;
 pub mod stakeholder_merge;
 pub mod stakeholder_sync;
 pub mod stakeholders;

@@ -211,7 +211,7 @@ fn write_items(
         // A concurrent writer may have inserted one of the keys meanwhile: then the whole
         // bulk insert is undone and those items take the one-by-one path.
         let bulk_ok = diesel::Connection::transaction(c, |c| {
-            stakeholder_bulk::insert_many(c, &ws, &fresh, &viewer.sub)
+            stakeholder_bulk::insert_many(c, &ws, &fresh, &[&viewer.sub])
         })
         .is_ok();
         let mut results = Vec::with_capacity(items.len());

@@ -7,7 +7,7 @@ use super::conditions::Precondition;
 use super::people::load_visible;
 use super::{run, versioned};
 use crate::access::Viewer;
-use crate::db::{tx, DbConnection, Pool};
+use crate::db::{DbConnection, Pool};
 use crate::domain::stakeholder::{self, Mode, Stakeholder};
 use crate::error::ApiError;
 use crate::pagination::SortKey;
@@ -89,20 +89,6 @@ fn modify(
             Ok(store::save(c, before, after, &viewer.sub)?)
         },
     )
-}
-
-/// Creates a stakeholder from a create body.
-pub async fn create(pool: &Pool, viewer: Viewer, body: Map<String, Value>) -> Result<Stakeholder, ApiError> {
-    let mut s = Stakeholder::blank(&viewer.workspace_id, crate::time::now());
-    stakeholder::apply(&mut s, &body, viewer.writes_analysis(), Mode::Create)?;
-    run(pool, move |conn| {
-        tx::write(conn, |c| {
-            ensure_references(c, &viewer, None, &s)?;
-            store::insert(c, &s, &viewer.sub)?;
-            Ok(s)
-        })
-    })
-    .await
 }
 
 /// One stakeholder the caller may see.

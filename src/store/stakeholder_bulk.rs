@@ -92,24 +92,29 @@ pub fn live_accounts(
 }
 
 /// The insert pipeline of stakeholders, one or many: rows, tags, counters, duplicate
-/// values, "create" history entries and change events (webhook deliveries queued for
-/// what the integration role may see), in one statement on PostgreSQL and a few on SQLite.
+/// values, "create" history entries (`actors[i]` created `people[i]`, or `actors[0]` all
+/// of them) and change events (webhook deliveries queued for what the integration role
+/// may see), in one statement on PostgreSQL and a few on SQLite.
 pub fn insert_many(
     conn: &mut DbConnection,
     workspace_id: &str,
     people: &[Stakeholder],
-    actor: &str,
+    actors: &[&str],
 ) -> QueryResult<()> {
     if people.is_empty() {
         return Ok(());
     }
+    assert!(actors.len() == 1 || actors.len() == people.len(), "one actor, or one per person");
     let rows: Vec<StakeholderRow> = people.iter().map(StakeholderRow::from).collect();
     let tags: Vec<(&str, &str)> = people
         .iter()
         .flat_map(|p| p.profile.tags.iter().map(move |tag| (p.id.as_str(), tag.as_str())))
         .collect();
-    let entries: Vec<HistoryRow> =
-        people.iter().map(|p| history::entry(actor, HistoryOp::Create, None, p)).collect();
+    let entries: Vec<HistoryRow> = people
+        .iter()
+        .zip(actors.iter().cycle())
+        .map(|(p, actor)| history::entry(actor, HistoryOp::Create, None, p))
+        .collect();
     // The counters move once per key for the whole batch, not once per person.
     let mut deltas = crate::domain::tally::Deltas::new();
     let mut shared = crate::domain::duplicate_keys::Deltas::new();

@@ -14,7 +14,7 @@ use crate::domain::tally;
 /// Inserts a new stakeholder through the one insert pipeline every path shares (single
 /// create, upsert, batch, import): row, tags, counters, history, change feed, webhooks.
 pub fn insert(conn: &mut DbConnection, s: &Stakeholder, actor: &str) -> QueryResult<()> {
-    super::stakeholder_bulk::insert_many(conn, &s.workspace_id, std::slice::from_ref(s), actor)
+    super::stakeholder_bulk::insert_many(conn, &s.workspace_id, std::slice::from_ref(s), &[actor])
 }
 
 /// The stakeholder with this id in this workspace, deleted or not.

@@ -20,6 +20,7 @@ mod export;
 mod faults;
 mod feedback;
 mod form_locales;
+mod grouped_creates;
 mod history;
 mod hostile_input;
 mod import;

@@ -40,7 +40,8 @@ pub async fn create(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let role = auth.role;
-    let s = service::create(&state.pool, auth, body.into_inner()).await?;
+    let s = crate::service::stakeholder_create::create(&state.pool, &state.creates, auth, body.into_inner())
+        .await?;
     let location = format!("/v1/stakeholders/{}", s.id);
     let mut response = respond(actix_web::http::StatusCode::CREATED, s, role);
     response.headers_mut().insert(header::LOCATION, location.parse().expect("ids are ASCII"));
