@@ -54,9 +54,10 @@ fn write_group(pool: &Pool, group: Vec<(Viewer, Stakeholder)>) -> Vec<Result<Sta
     }
 }
 
-/// Writes the group in one transaction. Should that fail before its commit (one of
-/// them took a CRM key another transaction took meanwhile, say), each is written alone
-/// and gets its own outcome; should the commit itself fail, every one gets that error.
+/// Writes the group in one transaction. Should one of them fail it before its commit
+/// (a CRM key another transaction took meanwhile, say), each is written alone and gets
+/// its own outcome; should the commit, the connection or the service fail, every one
+/// gets that error.
 fn write_together(
     conn: &mut DbConnection,
     group: Vec<(Viewer, Stakeholder)>,
@@ -92,7 +93,12 @@ fn write_together(
     });
     match together {
         Ok(checks) => people.into_iter().zip(checks).map(|(s, check)| check.map(|()| s)).collect(),
-        Err(err) if reached_commit => vec![Err(err); people.len()],
+        // The commit failed (the outcome is unknown), or the connection or the service
+        // did: nothing to retry on, so every one of them hears it.
+        Err(err) if reached_commit || matches!(err, ApiError::Unavailable | ApiError::Internal) => {
+            vec![Err(err); people.len()]
+        }
+        // One of them could not be written with the others (a key taken meanwhile).
         Err(_) => viewers.iter().zip(people).map(|(viewer, s)| write_alone(conn, viewer, s)).collect(),
     }
 }
