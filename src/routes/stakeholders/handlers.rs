@@ -13,6 +13,7 @@ use crate::domain::stakeholder::Stakeholder;
 use crate::error::ApiError;
 use crate::pagination::Position;
 use crate::routes::support::etag;
+use crate::service::stakeholder_create;
 use crate::service::stakeholders as service;
 use crate::state::AppState;
 use crate::store::stakeholder_list::{self, After};
@@ -40,8 +41,7 @@ pub async fn create(
     body: web::Json<Map<String, Value>>,
 ) -> Result<HttpResponse, ApiError> {
     let role = auth.role;
-    let s = crate::service::stakeholder_create::create(&state.pool, &state.creates, auth, body.into_inner())
-        .await?;
+    let s = stakeholder_create::create(&state.pool, &state.creates, auth, body.into_inner()).await?;
     let location = format!("/v1/stakeholders/{}", s.id);
     let mut response = respond(actix_web::http::StatusCode::CREATED, s, role);
     response.headers_mut().insert(header::LOCATION, location.parse().expect("ids are ASCII"));
